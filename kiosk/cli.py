@@ -1,0 +1,100 @@
+"""The `kiosk` command.
+
+Each subcommand imports its module lazily, so `kiosk --version` or a config error answers
+without loading Kivy, FastAPI or the printer stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from kiosk import __version__
+from kiosk.config import ENV_VAR, ConfigError, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Self-service kiosk of a ward's one-stop reception department (motcua-kiosk).",
+    )
+    p.add_argument("--version", action="version", version=f"motcua-kiosk {__version__}")
+    p.add_argument("--config", metavar="PATH", help=f"TOML config file (default: ${ENV_VAR} or built-in defaults)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("run", help="run the kiosk from its config")
+
+    demo = sub.add_parser("demo", help="run everything embedded with simulated printer and scanner")
+    demo.add_argument("--windowed", action="store_true", help="use a window instead of fullscreen")
+
+    serve = sub.add_parser("serve", help="run the office service (queue, dossiers, console, board)")
+    serve.add_argument("--demo", action="store_true", help="seed demo services, counters and users")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--database", help="SQLAlchemy URL (default: SQLite in the state folder)")
+
+    office = sub.add_parser("office", help="office service administration")
+    office_sub = office.add_subparsers(dest="office_command", metavar="ACTION")
+    add_user = office_sub.add_parser("add-user", help="create a staff user")
+    add_user.add_argument("username")
+    add_user.add_argument("--role", choices=["staff", "admin"], default="staff")
+    add_user.add_argument("--full-name", default="")
+    add_user.add_argument("--database", help="SQLAlchemy URL")
+    purge = office_sub.add_parser("purge", help="delete personal data older than the retention period")
+    purge.add_argument("--database", help="SQLAlchemy URL")
+
+    doctor = sub.add_parser("doctor", help="check config, display, printer, scanner and office service")
+    doctor.add_argument("--test-print", action="store_true", help="also print a test ticket")
+    doctor.add_argument("--scan-wait", type=float, default=5.0, help="seconds to wait for a test scan")
+
+    sample = sub.add_parser("print-sample", help="print a sample ticket in Vietnamese with a QR code")
+    sample.add_argument("--printer", metavar="SPEC", help="connection, e.g. usb:0x0416:0x5011 or file:/dev/usb/lp0")
+    sample.add_argument("--width", type=int, choices=[58, 80], help="paper width in mm")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    try:
+        settings = load(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    if args.command in ("run", "demo"):
+        from kiosk.runner import run_kiosk
+
+        return run_kiosk(settings, demo=args.command == "demo", windowed=getattr(args, "windowed", False))
+    if args.command == "serve":
+        from kiosk.office.serve import serve
+
+        return serve(settings, demo=args.demo, host=args.host, port=args.port,
+                     workers=args.workers, database=args.database)
+    if args.command == "office":
+        from kiosk.office.admin_cli import main as office_main
+
+        return office_main(settings, args)
+    if args.command == "doctor":
+        from kiosk.doctor import main as doctor_main
+
+        return doctor_main(settings, test_print=args.test_print, scan_wait=args.scan_wait)
+    if args.command == "print-sample":
+        from kiosk.print_sample import main as sample_main
+
+        return sample_main(settings, printer=args.printer, width=args.width)
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The kiosk's configuration: one TOML file, validated at start.
+
+Every setting has a default that serves `kiosk demo`, so an empty file is a valid config.
+A bad file raises `ConfigError` whose message is one line naming the key, the bad value and
+what is allowed; the CLI prints that line and exits 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.paths import default_state_dir
+
+ENV_VAR = "KIOSK_CONFIG"
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the installer in one line."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Ward(_Section):
+    name: str = "UBND phường Bến Thành"
+    department: str = "Bộ phận Tiếp nhận và trả kết quả"
+    office_code: str = Field("BT", pattern=r"^[A-Za-z0-9.\-]{1,20}$")
+    address: str = "Số 1 đường Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Asia/Ho_Chi_Minh") from None
+        return v
+
+
+class Display(_Section):
+    fullscreen: Literal["auto", "yes", "no"] = "auto"
+    width: int = Field(1024, ge=320, le=7680)
+    height: int = Field(600, ge=240, le=4320)
+    rotation: Literal[0, 90, 180, 270] = 0
+    maxfps: int = Field(30, ge=1, le=120)
+    idle_timeout: int = Field(60, ge=10, le=3600, description="seconds without a touch before asking")
+    idle_countdown: int = Field(15, ge=3, le=120, description="seconds the question stays up")
+    language: Literal["vi", "en"] = "vi"
+    show_cursor: bool = False
+
+
+class Printer(_Section):
+    # usb:VID:PID | serial:/dev/...?baudrate=N | network:HOST[:PORT] | cups:QUEUE | file:PATH
+    # | preview:DIR | preview (state dir) | none
+    connection: str = "preview"
+    paper_width: Literal[58, 80] = 80
+    profile: str = "default"
+    mode: Literal["raster", "text"] = "raster"
+
+    @field_validator("connection")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        scheme = v.split(":", 1)[0]
+        allowed = ("usb", "serial", "network", "cups", "file", "preview", "none")
+        if scheme not in allowed:
+            raise ValueError(f"must start with one of {', '.join(allowed)}")
+        return v
+
+
+class Scanner(_Section):
+    # pty (simulated) | serial:/dev/serial/by-id/...?baudrate=N | hid | none
+    connection: str = "pty"
+    terminator: Literal["auto", "CR", "LF", "CRLF"] = "auto"
+    quiet_gap_ms: int = Field(120, ge=20, le=2000)
+
+    @field_validator("connection")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        scheme = v.split(":", 1)[0]
+        allowed = ("pty", "serial", "hid", "none")
+        if scheme not in allowed:
+            raise ValueError(f"must start with one of {', '.join(allowed)}")
+        return v
+
+
+class Office(_Section):
+    url: str = "embedded"  # "embedded" runs the office service inside the kiosk process
+    database: str = ""  # for embedded: SQLAlchemy URL; empty = SQLite in the state folder
+    timeout: float = Field(5.0, gt=0, le=60)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v != "embedded" and not v.startswith(("http://", "https://")):
+            raise ValueError('must be "embedded" or an http(s):// URL')
+        return v.rstrip("/")
+
+
+class Kiosk(_Section):
+    id: str = Field("kiosk-1", pattern=r"^[A-Za-z0-9_.\-]{1,40}$")
+    api_key: str = "demo-kiosk-key"
+    state_dir: str = ""
+
+    def state_path(self) -> Path:
+        return Path(self.state_dir).expanduser() if self.state_dir else default_state_dir()
+
+
+class Settings(_Section):
+    ward: Ward = Ward()
+    display: Display = Display()
+    printer: Printer = Printer()
+    scanner: Scanner = Scanner()
+    office: Office = Office()
+    kiosk: Kiosk = Kiosk()
+    source: str = Field("", exclude=True)  # the file it came from, for messages
+
+
+def _describe(error: dict[str, Any], source: str) -> str:
+    loc = [str(p) for p in error["loc"]]
+    where = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]" if loc else "(top)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        section = Settings.model_fields.get(loc[0]) if len(loc) > 1 else None
+        allowed = sorted(section.annotation.model_fields) if section else sorted(Settings.model_fields)
+        allowed = [a for a in allowed if a != "source"]
+        msg = f"unknown key; allowed: {', '.join(allowed)}"
+        return f"config error in {source}: {where}: {msg}"
+    msg = error["msg"].removeprefix("Value error, ")
+    value = error.get("input")
+    shown = f" = {value!r}" if not isinstance(value, dict) else ""
+    return f"config error in {source}: {where}{shown}: {msg}"
+
+
+def parse(data: dict[str, Any], source: str = "<config>") -> Settings:
+    try:
+        return Settings.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc.errors()[0], source)) from None
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Load the config from PATH, $KIOSK_CONFIG, or defaults when neither is given."""
+    path = path or os.environ.get(ENV_VAR)
+    if not path:
+        return Settings()
+    p = Path(path).expanduser()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config error: file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config error: cannot read {p}: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config error in {p}: not valid TOML: {exc}") from None
+    return parse(data, str(p))

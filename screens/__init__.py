@@ -1,0 +1,1 @@
+"""Kivy screens: one .py and one .kv per screen. Thin: they show state and forward intents."""
