@@ -19,6 +19,8 @@ import shutil  # noqa: E402
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["ui_harness"]
+
 
 @pytest.fixture
 def pg_url():

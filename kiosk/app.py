@@ -1,0 +1,327 @@
+"""The Kivy application: wires screens, the citizen session, devices and the office client.
+
+The only module of `kiosk` that imports Kivy (with kiosk/runner.py, which starts it).
+Screens forward intents here; blocking work runs through `Jobs` on worker threads and its
+results come back through Clock.schedule_once. Nothing here blocks a frame.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk import cccd, i18n, sdnotify
+from kiosk.config import Settings
+from kiosk.jobs import Jobs
+from kiosk.paths import FONTS, ROOT
+from kiosk.session import CitizenSession, IdleState
+
+log = logging.getLogger(__name__)
+
+# name -> (module, class). One .py and one .kv per screen (KivyMD MVC-style registry).
+SCREENS: dict[str, tuple[str, str]] = {
+    "home": ("screens.home", "HomeScreen"),
+}
+# Intents from the home screen -> first screen of the flow (filled in as flows land).
+FLOWS: dict[str, str] = {}
+SHARED_KV = ("screens/widgets.kv", "screens/idle_dialog.kv", "screens/card_dialog.kv")
+
+KEY_ESCAPE, KEY_F1, KEY_F4 = 27, 282, 285
+NOTICE_SECONDS = 12
+STOP_GRACE_SECONDS = 4.5  # SIGTERM must end us within 5 s even if a clean stop stalls
+
+
+def _post(fn: Callable[[], None]) -> None:
+    """Run fn on the UI thread at the next frame (safe to call from any thread)."""
+    Clock.schedule_once(lambda _dt: fn(), 0)
+
+
+class KioskApp(App):
+    lang = StringProperty(i18n.DEFAULT)
+    ward_name = StringProperty("")
+    notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
+
+    # no Kivy settings panel on F1: nothing on a kiosk may open it
+    use_kivy_settings = False
+
+    def __init__(self, settings: Settings, *, client: Any = None, printer: Any = None,
+                 scanner: Any = None, public_base_url: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.client = client
+        self.printer = printer
+        self.scanner = scanner
+        self.public_base_url = public_base_url
+        self.scanner_status = "unknown"
+        self.lang = settings.display.language
+        self.ward_name = settings.ward.name
+        self.title = "motcua-kiosk"
+        self.session = CitizenSession(
+            idle_timeout=settings.display.idle_timeout, idle_countdown=settings.display.idle_countdown
+        )
+        self.jobs = Jobs(_post)
+        self._stopped = False
+        self._idle_event = None
+        self._countdown_event = None
+        self._notice_event = None
+        self._idle_dialog = None
+        self.first_frame_drawn = threading.Event()
+        self._card_dialog = None
+
+    # ---- building --------------------------------------------------------------------
+    def build(self) -> ScreenManager:
+        self._register_font()
+        import screens.widgets  # noqa: F401  (registers the shared widget classes with Kivy's Factory)
+
+        for kv in SHARED_KV:
+            Builder.load_file(str(ROOT / kv))
+        sm = ScreenManager(transition=NoTransition())
+        for name, (module, cls) in SCREENS.items():
+            sm.add_widget(self._load_screen(module, cls)(name=name))
+        return sm
+
+    @staticmethod
+    def _load_screen(module: str, cls: str) -> type:
+        mod = importlib.import_module(module)
+        kv = Path(mod.__file__).with_suffix(".kv")
+        if str(kv) not in Builder.files:
+            Builder.load_file(str(kv))
+        return getattr(mod, cls)
+
+    @staticmethod
+    def _register_font() -> None:
+        regular, bold = FONTS / "Roboto-Regular.ttf", FONTS / "Roboto-Bold.ttf"
+        if regular.exists():  # bundled copy, so the kiosk and the printer use the same font
+            LabelBase.register(DEFAULT_FONT, str(regular), fn_bold=str(bold) if bold.exists() else None)
+
+    def open_settings(self, *largs: Any) -> bool:  # F1 and the settings key do nothing
+        return False
+
+    # ---- lifecycle -------------------------------------------------------------------
+    def on_start(self) -> None:
+        Window.clearcolor = (1, 1, 1, 1)
+        Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
+        Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_activity)
+        self._install_signal_handlers()
+        if self.scanner is not None:
+            self.scanner.start()
+        Clock.schedule_once(self._after_first_frame, 0)
+        interval = sdnotify.watchdog_interval()
+        if interval:
+            # Pinged from the UI thread's clock: a frozen UI stops the pings and systemd restarts us.
+            Clock.schedule_interval(lambda _dt: sdnotify.watchdog_ping(), interval / 2)
+
+    def _after_first_frame(self, _dt: float) -> None:
+        self.first_frame_drawn.set()
+        sdnotify.ready()
+
+    def on_stop(self) -> None:
+        # Kivy may dispatch on_stop twice (App.stop then run()'s own _stop): do the work once.
+        if self._stopped:
+            return
+        self._stopped = True
+        sdnotify.stopping()
+        if self.scanner is not None:
+            try:
+                self.scanner.stop()
+            except Exception:  # a dying device must not block shutdown
+                log.exception("scanner stop failed")
+        self.jobs.shutdown()
+        self.session.wipe()
+
+    def _install_signal_handlers(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def on_signal(signum: int, _frame: Any) -> None:
+            log.info("signal %s: stopping", signal.Signals(signum).name)
+            # Last resort if a clean stop stalls: systemd's stop timeout must never be reached.
+            timer = threading.Timer(STOP_GRACE_SECONDS, lambda: os._exit(0))
+            timer.daemon = True
+            timer.start()
+            Clock.schedule_once(lambda _dt: self.stop(), 0)
+
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, on_signal)
+
+    # ---- lockdown --------------------------------------------------------------------
+    def _on_keyboard(self, _window: Any, key: int, _scancode: int, _codepoint: str, modifiers: list) -> bool:
+        if key in (KEY_ESCAPE, KEY_F1) or (key == KEY_F4 and "alt" in modifiers):
+            return True  # swallowed: nothing leaves the kiosk from the keyboard
+        return False
+
+    def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
+        return True  # window close / Alt+F4 ignored; signals are handled in on_signal
+
+    # ---- language and notices -------------------------------------------------------
+    def t(self, key: str, lang: str | None = None, **values: Any) -> str:
+        """Text for kv rules: `app.t("home.title", app.lang)` re-evaluates when lang changes."""
+        return i18n.tr(key, lang or self.lang, **values)
+
+    def switch_language(self) -> None:
+        self.lang = i18n.other(self.lang)
+        self.activity()
+
+    def show_notice(self, text: str, seconds: float = NOTICE_SECONDS) -> None:
+        self.notice = text
+        if self._notice_event is not None:
+            self._notice_event.cancel()
+        self._notice_event = Clock.schedule_once(lambda _dt: setattr(self, "notice", ""), seconds)
+
+    # ---- navigation ------------------------------------------------------------------
+    @property
+    def screens(self) -> ScreenManager:
+        return self.root
+
+    def go(self, name: str) -> None:
+        self.root.current = name
+        self.activity()
+
+    def start_flow(self, flow: str) -> None:
+        screen = FLOWS.get(flow)
+        if screen is None:
+            self.show_notice(self.t("notice.not_available"))
+            return
+        self.go(screen)
+
+    def request_help(self) -> None:
+        self.activity()
+        self.show_notice(self.t("notice.help_offline"))
+
+    # ---- idle: ask, then wipe --------------------------------------------------------
+    def _on_touch(self, *_args: Any) -> bool:
+        self.activity()
+        return False  # observe only; the touch goes on to the widgets
+
+    def _on_key_activity(self, *_args: Any) -> bool:
+        self.activity()
+        return False
+
+    def activity(self) -> None:
+        """A citizen did something: restart the idle clock (one timer, not a per-frame poll)."""
+        self.session.touch()
+        if self._idle_dialog is None and self._needs_idle_watch() and self._idle_event is None:
+            self._idle_event = Clock.schedule_once(self._idle_check, self.session.idle_timeout)
+
+    def _needs_idle_watch(self) -> bool:
+        return self.session.in_use or (self.root is not None and self.root.current != "home")
+
+    def _idle_check(self, _dt: float) -> None:
+        self._idle_event = None
+        if not self._needs_idle_watch():
+            return
+        state = self.session.idle_state()
+        if state is IdleState.ACTIVE:  # touched since the timer was set: wait the remainder
+            remaining = self.session.idle_timeout - self.session.idle_for()
+            self._idle_event = Clock.schedule_once(self._idle_check, max(remaining, 0.05))
+        elif state is IdleState.ASKING:
+            self._ask_still_there()
+        else:
+            self.end_session()
+
+    def _ask_still_there(self) -> None:
+        from screens.idle_dialog import IdleDialog
+
+        self._idle_dialog = IdleDialog(seconds=self.session.seconds_left())
+        self._idle_dialog.open(animation=False)
+        self._countdown_event = Clock.schedule_interval(self._countdown_tick, 1.0)
+
+    def _countdown_tick(self, _dt: float) -> None:
+        if self._idle_dialog is None:
+            return
+        if self.session.idle_state() is IdleState.EXPIRED:
+            self.end_session()
+        else:
+            self._idle_dialog.seconds = self.session.seconds_left()
+
+    def _close_idle_dialog(self) -> None:
+        if self._countdown_event is not None:
+            self._countdown_event.cancel()
+            self._countdown_event = None
+        if self._idle_dialog is not None:
+            self._idle_dialog.dismiss(animation=False)
+            self._idle_dialog = None
+
+    def idle_continue(self) -> None:
+        self._close_idle_dialog()
+        self.activity()
+
+    def end_session(self) -> None:
+        """Wipe everything the citizen entered and return to the home screen."""
+        self._close_idle_dialog()
+        self._dismiss_card()
+        if self._idle_event is not None:
+            self._idle_event.cancel()
+            self._idle_event = None
+        self.session.wipe()
+        for screen in self.root.screens:
+            screen.reset()
+        self.notice = ""
+        self.root.current = "home"
+        log.info("session ended and wiped")
+
+    # ---- scanner ---------------------------------------------------------------------
+    def scanner_frame(self, text: str) -> None:
+        """Called by the scanner's reader thread: hand the frame to the UI thread."""
+        _post(lambda: self.on_scan(text))
+
+    def scanner_state(self, state: str, detail: str = "") -> None:
+        """Called by the scanner's reader thread when it connects, drops or reconnects."""
+        _post(lambda: setattr(self, "scanner_status", state))
+
+    def on_scan(self, text: str) -> None:
+        """A frame from any scanner, on the UI thread. A card starts or refreshes the session."""
+        self.activity()
+        try:
+            citizen = cccd.parse(text)
+        except cccd.InvalidIdQR as exc:
+            log.info("scan rejected: %s", exc.code)  # never the frame itself: it may hold personal data
+            self.show_notice(self.t("notice.scan_not_card", reason=exc.reason(self.lang)))
+            return
+        log.info("card scanned: %s", citizen.masked_id())
+        self.session.set_citizen(citizen)
+        self._show_card(citizen)
+
+    def _show_card(self, citizen: Any) -> None:
+        from screens.card_dialog import CardDialog
+
+        if getattr(self, "_card_dialog", None) is not None:
+            self._card_dialog.dismiss(animation=False)
+        warnings = [cccd.warning_text(w, self.lang) for w in citizen.warnings]
+        self._card_dialog = CardDialog(
+            name=citizen.full_name,
+            masked_id=citizen.masked_id(),
+            dob=citizen.date_of_birth.strftime("%d/%m/%Y"),
+            address=citizen.address,
+            warning=self.t("card.warning", warning="; ".join(warnings)) if warnings else "",
+        )
+        self._card_dialog.open(animation=False)
+
+    def card_confirmed(self) -> None:
+        self._dismiss_card()
+        self.activity()
+
+    def card_rejected(self) -> None:
+        """'Không phải tôi': forget the card that was just scanned."""
+        self._dismiss_card()
+        self.session.citizen = None
+        self.activity()
+
+    def _dismiss_card(self) -> None:
+        dialog = getattr(self, "_card_dialog", None)
+        if dialog is not None:
+            dialog.dismiss(animation=False)
+            self._card_dialog = None

@@ -1,0 +1,98 @@
+"""Start the kiosk: `kiosk run` (from its config) and `kiosk demo` (everything simulated).
+
+Order matters: Kivy's config is applied before kiosk.app (and so kivy.core.window) is imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from kiosk import kivy_setup
+from kiosk.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo runs with a PNG-preview printer, a pty scanner and an embedded office."""
+    return settings.model_copy(
+        update={
+            "printer": settings.printer.model_copy(update={"connection": "preview"}),
+            "scanner": settings.scanner.model_copy(update={"connection": "pty"}),
+            "office": settings.office.model_copy(update={"url": "embedded"}),
+        }
+    )
+
+
+def start_office(settings: Settings, *, demo: bool) -> Any:
+    """The embedded office service, or None when the kiosk talks to a remote one."""
+    if settings.office.url != "embedded":
+        return None
+    from kiosk.office.embedded import start_embedded
+
+    return start_embedded(settings, database_url=settings.office.database or None, demo=demo)
+
+
+def make_client(settings: Settings, base_url: str) -> Any:
+    from kiosk.client import OfficeClient
+
+    return OfficeClient(base_url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout)
+
+
+def open_devices(settings: Settings, app: Any) -> tuple[Any, Any]:
+    """Printer and scanner from their config strings; callbacks go to the app (any thread)."""
+    from devices.printer import open_printer
+    from devices.scanner import open_scanner
+
+    printer = open_printer(
+        settings.printer.connection,
+        paper_width=settings.printer.paper_width,
+        profile=settings.printer.profile,
+        mode=settings.printer.mode,
+    )
+    scanner = open_scanner(
+        settings.scanner.connection,
+        terminator=settings.scanner.terminator,
+        quiet_gap_ms=settings.scanner.quiet_gap_ms,
+        on_frame=app.scanner_frame,
+        on_state=app.scanner_state,
+    )
+    return printer, scanner
+
+
+def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False) -> int:
+    if demo:
+        settings = demo_settings(settings)
+    kivy_setup.apply(kivy_setup.kivy_options(settings, windowed=windowed or demo and settings.display.fullscreen == "auto"))
+    from kiosk.app import KioskApp  # imports Kivy's window: after the config above
+
+    office = start_office(settings, demo=demo)
+    try:
+        base_url = office.url if office is not None else settings.office.url
+        app = KioskApp(settings, client=make_client(settings, base_url), public_base_url=base_url)
+        app.printer, app.scanner = open_devices(settings, app)
+        if demo:
+            _print_demo_help(settings, app, base_url)
+        app.run()
+    finally:
+        if office is not None:
+            office.stop()
+    return 0
+
+
+def _print_demo_help(settings: Settings, app: Any, base_url: str) -> None:
+    out = sys.stdout
+    print("motcua-kiosk demo", file=out)
+    print(f"  office service:  {base_url}  (staff console {base_url}/counter, lobby board {base_url}/board)", file=out)
+    print("  staff logins:    admin / admin-demo, canbo1 / canbo1-demo, canbo2 / canbo2-demo", file=out)
+    preview = getattr(app.printer, "preview_dir", None)
+    if preview:
+        print(f"  print previews:  {preview}  (PNG + raw ESC/POS bytes per job)", file=out)
+    path = getattr(app.scanner, "path", None)
+    if path:
+        print(f"  scanner (pty):   {path}", file=out)
+        sample = "001190012345||Nguyễn Văn An|01011950|Nam|Phường Bến Thành, TP. Hồ Chí Minh|15082021"
+        print(f"  scan a card:     printf '{sample}\\r' > {path}", file=out)
+    out.flush()

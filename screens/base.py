@@ -1,0 +1,12 @@
+"""The base of every kiosk screen: forgets what a citizen typed when the session is wiped."""
+
+from kivy.uix.screenmanager import Screen
+from kivy.uix.textinput import TextInput
+
+
+class KioskScreen(Screen):
+    def reset(self) -> None:
+        """Clear every text field on this screen; screens with more state extend this."""
+        for widget in self.walk(restrict=True):
+            if isinstance(widget, TextInput):
+                widget.text = ""
