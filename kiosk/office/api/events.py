@@ -1,0 +1,67 @@
+"""GET /api/events: server-sent events (call, queue, kiosk, reprint) with Last-Event-ID resume."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from kiosk.office.api.deps import office
+from kiosk.office.events import format_sse
+from kiosk.office.runtime import Office
+
+router = APIRouter(prefix="/api", tags=["events"])
+
+
+@router.get("/events", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def events(request: Request, last_event_id: str | None = Header(None),
+                 since: int | None = Query(None, ge=0, description="resume after this event id"),
+                 kinds: str | None = Query(None, description="comma-separated filter, e.g. call,queue"),
+                 o: Office = Depends(office)):
+    hub = o.hub
+    wanted = {k.strip() for k in kinds.split(",") if k.strip()} if kinds else None
+    resume = since
+    if last_event_id and last_event_id.strip().isdigit():
+        resume = int(last_event_id.strip())
+    heartbeat = o.settings.sse_heartbeat_seconds
+    q = hub.subscribe()  # subscribe before replaying, then drop duplicates by id
+
+    async def stream():
+        sent = hub.last_id if resume is None else resume
+        try:
+            yield f"retry: 2000\n: connected worker={os.getpid()}\n\n".encode()
+            if resume is not None:
+                while True:
+                    rows = await run_in_threadpool(hub.fetch_since, sent)
+                    for event_id, kind, data in rows:
+                        sent = event_id
+                        if wanted is None or kind in wanted:
+                            yield format_sse(event_id, kind, json.dumps(data, ensure_ascii=False))
+                    if len(rows) < 500:
+                        break
+            while True:
+                try:
+                    item = await asyncio.wait_for(q.get(), timeout=heartbeat)
+                except asyncio.TimeoutError:
+                    if await request.is_disconnected():
+                        return
+                    yield b": heartbeat\n\n"
+                    continue
+                if item is None:  # the worker is shutting down
+                    return
+                event_id, kind, data = item
+                if event_id <= sent:
+                    continue
+                sent = event_id
+                if wanted is None or kind in wanted:
+                    yield format_sse(event_id, kind, json.dumps(data, ensure_ascii=False))
+        finally:
+            hub.unsubscribe(q)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

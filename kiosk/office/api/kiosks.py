@@ -1,0 +1,54 @@
+"""Kiosk heartbeats (printer and scanner status) and the list staff see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from kiosk.office import views
+from kiosk.office.api.deps import KioskCaller, Staff, kiosk, office, staff
+from kiosk.office.errors import Forbidden
+from kiosk.office.events import publish
+from kiosk.office.models import Kiosk
+from kiosk.office.ops import audit
+from kiosk.office.runtime import Office
+
+router = APIRouter(prefix="/api/kiosks", tags=["kiosks"])
+
+
+class DeviceStatus(BaseModel):
+    online: bool | None = None
+    paper: str | None = Field(None, max_length=20, description="ok | near_end | out | unknown")
+    detail: str | None = Field(None, max_length=300)
+
+
+class HeartbeatBody(BaseModel):
+    printer: DeviceStatus | None = None
+    scanner: DeviceStatus | None = None
+    version: str | None = Field(None, max_length=40)
+
+
+@router.post("/{kiosk_id}/heartbeat")
+def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskCaller = Depends(kiosk),
+              o: Office = Depends(office)):
+    if caller.id != kiosk_id:
+        raise Forbidden("wrong_kiosk", f"this API key belongs to kiosk {caller.id}, not {kiosk_id}", "kiosk_id")
+    status: dict[str, Any] = body.model_dump(exclude_none=True)
+    with o.db.write() as s:
+        ctx = o.ctx(caller.actor)
+        k = s.get(Kiosk, kiosk_id, with_for_update=True)
+        changed = (k.status or {}) != status
+        k.status, k.last_seen = status, ctx.now
+        if changed:  # only changes are audited and pushed; a heartbeat itself is not news
+            audit(s, ctx, "status", "kiosk", kiosk_id, **status)
+            publish(s, "kiosk", {"kiosk_id": kiosk_id, **status, "at": ctx.now.isoformat()}, ctx.now)
+        return {"ok": True, "server_time": ctx.now.isoformat()}
+
+
+@router.get("")
+def list_kiosks(user: Staff = Depends(staff), o: Office = Depends(office)):
+    with o.db.read() as s:
+        return {"kiosks": [views.kiosk_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}

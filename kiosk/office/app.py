@@ -1,0 +1,39 @@
+"""The office service's FastAPI app factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from kiosk import __version__
+from kiosk.office.api import admin, auth, counters, errors, events, kiosks, public, tickets
+from kiosk.office.runtime import Office, utcnow
+from kiosk.office.settings import OfficeSettings
+
+
+def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
+    """Build the app; the database is migrated and seeded here, the event listener starts with
+    the app's lifespan (one per worker process)."""
+    office = Office(settings, clock)
+    office.prepare()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        office.hub.start()
+        try:
+            yield
+        finally:
+            office.close()
+
+    app = FastAPI(title="motcua-kiosk office service", version=__version__, lifespan=lifespan,
+                  description="Queue of a ward's one-stop reception department. See kiosk/office/API.md.")
+    app.state.office = office
+    errors.install(app)
+    for module in (public, auth, tickets, counters, kiosks, admin, events):
+        app.include_router(module.router)
+    from kiosk.office.web import router as web_router
+    app.include_router(web_router)
+    return app

@@ -1,0 +1,101 @@
+"""Staff passwords (argon2), expiring session tokens, login rate limiting, kiosk API keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kiosk.office.errors import TooManyAttempts
+from kiosk.office.models import AuthSession, Kiosk, LoginAttempt, User
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password")
+ROLES = ("staff", "admin")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def check_rate_limit(s: Session, username: str, ip: str, now: dt.datetime, max_failures: int,
+                     window: dt.timedelta) -> None:
+    """Refuse a login after too many failures for this username from this address."""
+    last_ok = s.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.success.is_(True)))
+    since = max(now - window, last_ok) if last_ok else now - window
+    failures = s.execute(select(LoginAttempt.at).where(
+        LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.success.is_(False),
+        LoginAttempt.at > since).order_by(LoginAttempt.at)).scalars().all()
+    if len(failures) >= max_failures:
+        retry = max(1, int((failures[-max_failures] + window - now).total_seconds()) + 1)
+        raise TooManyAttempts("too_many_attempts", f"too many failed logins; try again in {retry} s",
+                              "password", retry_after=retry)
+
+
+def login(s: Session, username: str, password: str, ip: str, now: dt.datetime, *, hours: float,
+          max_failures: int, window: dt.timedelta) -> tuple[str, User, AuthSession] | None:
+    """A new session token, or None for wrong credentials (the failed attempt is recorded:
+    the caller must commit before answering 401)."""
+    check_rate_limit(s, username, ip, now, max_failures, window)
+    user = s.scalar(select(User).where(User.username == username))
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password) and bool(user and user.active)
+    s.add(LoginAttempt(username=username[:60], ip=ip[:60], at=now, success=ok))
+    if not ok:
+        s.flush()
+        return None
+    token = secrets.token_urlsafe(32)
+    sess = AuthSession(token_hash=sha256(token), user_id=user.id, created_at=now,
+                       expires_at=now + dt.timedelta(hours=hours))
+    s.add(sess)
+    s.execute(delete(AuthSession).where(AuthSession.expires_at < now))
+    s.flush()
+    return token, user, sess
+
+
+def user_for_token(s: Session, token: str, now: dt.datetime) -> User | None:
+    sess = s.get(AuthSession, sha256(token))
+    if sess is None or sess.expires_at <= now:
+        return None
+    user = s.get(User, sess.user_id)
+    return user if user and user.active else None
+
+
+def logout(s: Session, token: str) -> None:
+    s.execute(delete(AuthSession).where(AuthSession.token_hash == sha256(token)))
+
+
+def kiosk_for_key(s: Session, key: str) -> Kiosk | None:
+    k = s.scalar(select(Kiosk).where(Kiosk.api_key_hash == sha256(key)))
+    return k if k and k.active else None
+
+
+def register_kiosk(s: Session, kiosk_id: str, key: str, name: str = "") -> Kiosk:
+    """Create the kiosk, or give it this key (idempotent; used at start for configured kiosks)."""
+    k = s.get(Kiosk, kiosk_id)
+    other = s.scalar(select(Kiosk).where(Kiosk.api_key_hash == sha256(key)))
+    if other is not None and other.id != kiosk_id:
+        raise ValueError(f"that API key already belongs to kiosk {other.id}")
+    if k is None:
+        k = Kiosk(id=kiosk_id, name=name or kiosk_id, api_key_hash=sha256(key), active=True)
+        s.add(k)
+    else:
+        k.api_key_hash = sha256(key)
+    s.flush()
+    return k

@@ -1,0 +1,35 @@
+"""Errors the office operations raise; the API turns them into 4xx JSON naming the field."""
+
+from __future__ import annotations
+
+
+class OfficeError(Exception):
+    status = 400
+
+    def __init__(self, code: str, detail: str, field: str | None = None, **extra):
+        super().__init__(detail)
+        self.code, self.detail, self.field, self.extra = code, detail, field, extra
+
+
+class Invalid(OfficeError):
+    status = 422
+
+
+class NotFound(OfficeError):
+    status = 404
+
+
+class Conflict(OfficeError):
+    status = 409
+
+
+class Unauthorized(OfficeError):
+    status = 401
+
+
+class Forbidden(OfficeError):
+    status = 403
+
+
+class TooManyAttempts(OfficeError):
+    status = 429

@@ -1,0 +1,47 @@
+"""Settings of the office service: one validated object built from the kiosk config plus overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OfficeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    database_url: str
+    timezone: str = "Asia/Ho_Chi_Minh"
+    ward_name: str = ""
+    office_code: str = "BT"
+    demo: bool = False
+    # kiosks registered at start (id -> API key); the embedded office registers its own kiosk
+    kiosk_keys: dict[str, str] = Field(default_factory=dict)
+    session_hours: float = Field(12.0, gt=0)
+    login_max_failures: int = Field(5, ge=1)
+    login_window_minutes: float = Field(15.0, gt=0)
+    cookie_secure: bool = False
+    event_poll_seconds: float = Field(0.1, gt=0)
+    sse_heartbeat_seconds: float = Field(15.0, gt=0)
+    default_minutes_per_person: float = Field(5.0, gt=0)
+    estimate_sample: int = Field(20, ge=1)
+    migrate: bool = True  # run `alembic upgrade head` when the app starts
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":
+        """Build from the kiosk's Settings (sections ward, office, kiosk); overrides win."""
+        url = overrides.pop("database_url", None) or settings.office.database or sqlite_url(
+            settings.kiosk.state_path() / "office.db")
+        base: dict[str, Any] = {
+            "database_url": url,
+            "timezone": settings.ward.timezone,
+            "ward_name": settings.ward.name,
+            "office_code": settings.ward.office_code,
+        }
+        base.update(overrides)
+        return cls(**base)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
