@@ -45,7 +45,10 @@ class Office:
                 from kiosk.office.seed import seed_demo
                 seed_demo(s, ctx)
             for kiosk_id, key in self.settings.kiosk_keys.items():
-                auth.register_kiosk(s, kiosk_id, key)
+                try:
+                    auth.register_kiosk(s, kiosk_id, key)
+                except ValueError as exc:
+                    log.warning("kiosk %s not registered: %s", kiosk_id, exc)
         self.close_previous_days()
 
     def close_previous_days(self) -> int:

@@ -1,0 +1,62 @@
+"""`kiosk office add-user` and `kiosk office purge`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from kiosk.office.errors import OfficeError
+from kiosk.office.settings import OfficeSettings
+
+PASSWORD_ENV = "KIOSK_NEW_PASSWORD"
+MIN_PASSWORD = 8
+
+
+def _read_password() -> str | None:
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        print("the two passwords differ", file=sys.stderr)
+        return None
+    return first
+
+
+def main(settings, args) -> int:
+    from kiosk.office import admin
+    from kiosk.office.runtime import Office
+
+    command = getattr(args, "office_command", None)
+    if command == "purge":
+        # Placeholder: tickets hold no personal data; dossiers (issue 9) will add retention here.
+        print("purge: nothing to purge yet (tickets hold no personal data; dossiers are not stored yet)")
+        return 0
+    if command != "add-user":
+        print("usage: kiosk office {add-user USERNAME [--role staff|admin] [--full-name NAME] | purge}",
+              file=sys.stderr)
+        return 2
+    password = _read_password()
+    if password is None:
+        return 1
+    if len(password) < MIN_PASSWORD:
+        print(f"the password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
+        return 1
+    try:
+        office = Office(OfficeSettings.from_settings(settings, database_url=args.database or None))
+        office.prepare()
+    except (ArgumentError, OperationalError) as exc:
+        print(f"cannot open the database: {exc}", file=sys.stderr)
+        return 2
+    try:
+        office.run("cli", lambda s, ctx: admin.create_user(s, ctx, args.username, password, args.role,
+                                                            args.full_name or ""))
+    except OfficeError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 1
+    finally:
+        office.db.dispose()
+    print(f"created {args.role} user {args.username}")
+    return 0

@@ -1,0 +1,56 @@
+"""The office service inside the kiosk process: uvicorn in a background thread on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.office.runtime import utcnow
+from kiosk.office.settings import OfficeSettings
+
+
+class EmbeddedOffice:
+    def __init__(self, url: str, server, thread: threading.Thread, settings: OfficeSettings, app):
+        self.url, self.server, self.thread, self.settings, self.app = url, server, thread, settings, app
+
+    @property
+    def office(self):
+        return self.app.state.office
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout)
+
+
+def start_embedded(settings, *, database_url: str | None = None, demo: bool = True,
+                   clock: Callable[[], dt.datetime] = utcnow, port: int = 0, **overrides: Any) -> EmbeddedOffice:
+    """Start the office service for this kiosk (SQLite in the state folder by default).
+
+    The kiosk's own id and API key (settings.kiosk) are registered so its client can issue tickets.
+    """
+    import uvicorn
+
+    from kiosk.office.app import create_app
+
+    overrides.setdefault("kiosk_keys", {settings.kiosk.id: settings.kiosk.api_key})
+    office_settings = OfficeSettings.from_settings(settings, database_url=database_url, demo=demo, **overrides)
+    app = create_app(office_settings, clock=clock)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="office-embedded", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("the embedded office service did not start")
+        time.sleep(0.02)
+    host, bound = sock.getsockname()[:2]
+    return EmbeddedOffice(f"http://{host}:{bound}", server, thread, office_settings, app)

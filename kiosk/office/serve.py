@@ -1,0 +1,69 @@
+"""`kiosk serve`: the office service under uvicorn, with one or several worker processes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from pydantic import ValidationError
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from kiosk.office.settings import OfficeSettings
+
+log = logging.getLogger(__name__)
+ENV = "KIOSK_OFFICE_SETTINGS"  # JSON settings handed to worker processes
+
+
+def worker_app():
+    """uvicorn factory for `--workers N`: each worker builds its own app (and event listener)."""
+    from kiosk.office.app import create_app
+
+    return create_app(OfficeSettings.model_validate_json(os.environ[ENV]))
+
+
+def prepare_database(settings: OfficeSettings) -> None:
+    """Migrate and seed once, in the parent, before any worker starts."""
+    from kiosk.office.runtime import Office
+
+    office = Office(settings)
+    try:
+        office.prepare()
+    finally:
+        office.db.dispose()
+
+
+def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
+          database: str | None = None) -> int:
+    import uvicorn
+
+    if workers < 1:
+        print("serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        office_settings = OfficeSettings.from_settings(settings, database_url=database or None, demo=demo)
+        prepare_database(office_settings)
+    except (ArgumentError, ValidationError) as exc:
+        print(f"serve: bad database URL {database or settings.office.database!r}: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        print(f"serve: cannot open the database: {exc.orig}", file=sys.stderr)
+        return 2
+    if demo:
+        from kiosk.office.seed import demo_credentials_text
+
+        print(demo_credentials_text(f"http://{host}:{port}"), flush=True)
+    # workers neither migrate nor seed again
+    worker_settings = office_settings.model_copy(update={"migrate": False, "demo": False, "kiosk_keys": {}})
+    common = dict(host=host, port=port, timeout_graceful_shutdown=2, proxy_headers=False)
+    try:
+        if workers == 1:
+            from kiosk.office.app import create_app
+
+            uvicorn.run(create_app(worker_settings), **common)
+        else:
+            os.environ[ENV] = worker_settings.model_dump_json()
+            uvicorn.run("kiosk.office.serve:worker_app", factory=True, workers=workers, **common)
+    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind the port
+        return int(exc.code or 0)
+    return 0
