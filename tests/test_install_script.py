@@ -9,6 +9,7 @@ work in progress cannot change between two runs.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -205,3 +206,30 @@ def test_bad_arguments_get_a_clear_answer(tmp_path):
     proc = run("--dry-run", "--source", str(tmp_path), check=False)
     assert proc.returncode == 1
     assert "kiosk.service is missing: is --source a motcua-kiosk checkout?" in proc.stderr
+
+
+@needs_root
+@pytest.mark.skipif(not (shutil.which("udevadm") and shutil.which("unshare")), reason="needs udevadm and unshare")
+def test_the_udev_rules_parse_without_complaint(tmp_path):
+    """udev's own parser reads the rules (and a broken copy, to show it would complain).
+
+    `udevadm test` creates device links, so it runs in a private mount namespace with its own
+    empty /dev and /run: nothing on this machine changes.
+    """
+    rules = REPO / "deploy/99-motcua-kiosk.rules"
+    broken = tmp_path / "98-broken.rules"
+    broken.write_text(rules.read_text().replace("SYMLINK+=", "SYMLNK+=", 1))
+    script = (
+        "mount -t tmpfs none /run && mount -t tmpfs none /dev && mkdir -p /run/udev/rules.d && "
+        f"cp {shlex.quote(str(rules))} {shlex.quote(str(broken))} /run/udev/rules.d/ && "
+        "udevadm test --action=add /sys/class/tty/tty0"
+    )
+    proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=60)
+    if "Operation not permitted" in proc.stderr and "mount" in proc.stderr:
+        pytest.skip("cannot make a private mount namespace here")
+    log = proc.stdout + proc.stderr
+    assert "Reading rules file: /run/udev/rules.d/99-motcua-kiosk.rules" in log
+    assert "/run/udev/rules.d/98-broken.rules:" in log  # the parser does speak up
+    complaints = [line for line in log.splitlines() if line.startswith("/run/udev/rules.d/99-motcua-kiosk.rules:")]
+    assert complaints == []
