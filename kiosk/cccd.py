@@ -141,6 +141,16 @@ class CitizenId:
     def masked_id(self) -> str:
         return mask_id(self.id_number)
 
+    def applicant(self) -> dict[str, str]:
+        """The applicant fields of a dossier (POST /api/dossiers), dates as ISO strings."""
+        return {
+            "id_number": self.id_number,
+            "full_name": self.display_name,
+            "date_of_birth": self.date_of_birth.isoformat(),
+            "sex": self.sex,
+            "address": self.address,
+        }
+
     @property
     def display_name(self) -> str:
         """The name in title case when the card gives it all upper (or all lower) case."""

@@ -133,6 +133,12 @@ def test_masked_id_and_repr_hide_personal_data(caplog):
     assert "001089012345" not in caplog.text and "Nguyễn" not in caplog.text
 
 
+def test_applicant_fields_for_a_dossier():
+    assert _p(VECTORS["valid"][1]["text"]).applicant() == {
+        "id_number": "079305001234", "full_name": "Trần Thị Bích Ngọc", "date_of_birth": "2005-08-20",
+        "sex": "Nữ", "address": "Tổ 5, Phường Bến Thành, TP. Hồ Chí Minh"}
+
+
 def test_citizen_id_is_frozen():
     c = _p(CARD7)
     with pytest.raises(AttributeError):
