@@ -1,6 +1,145 @@
 """Browser pages of the office service: staff console (/counter, /admin), lobby board (/board),
-public ticket page (/t/{token}). Their JSON comes from kiosk.office's /api routes."""
+public ticket page (/t/{token}). Their JSON comes from kiosk.office's /api routes.
 
-from fastapi import APIRouter
+Plain HTML + small vanilla JS + CSS from ./static, no build step and no CDN: the office often
+has no internet. Texts for both languages are in ./i18n/{vi,en}.json.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from kiosk.office.speech import NUMBER_RE, Speaker, chime_wav
+from kiosk.paths import default_state_dir
+
+from . import lookup
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+I18N_DIR = HERE / "i18n"
+
+# Pages load only their own scripts and styles; the ticket page's URL is a secret (no referrer).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "media-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+def _ward(request: Request) -> tuple[str, str]:
+    """Ward name and department for page headers, from the app's settings when it has them."""
+    office = getattr(request.app.state, "office", None)
+    name = getattr(getattr(office, "settings", None), "ward_name", "") or ""
+    return name, "Bộ phận Tiếp nhận và trả kết quả"
+
+
+@lru_cache(maxsize=16)
+def _template(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def _page(request: Request, name: str, status: int = 200, **fields: str) -> HTMLResponse:
+    ward, dept = _ward(request)
+    text = _template(name)
+    for key, value in {"ward": ward, "department": dept, **fields}.items():
+        text = text.replace("{{" + key + "}}", html.escape(unicodedata.normalize("NFC", value)))
+    return HTMLResponse(text, status_code=status, headers=PAGE_HEADERS)
+
+
+@router.get("/counter")
+def counter_page(request: Request) -> HTMLResponse:
+    return _page(request, "counter.html")
+
+
+@router.get("/admin")
+def admin_page(request: Request) -> HTMLResponse:
+    return _page(request, "admin.html")
+
+
+@router.get("/board")
+def board_page(request: Request) -> HTMLResponse:
+    return _page(request, "board.html")
+
+
+@router.get("/t/{public_token}")
+def ticket_page(request: Request, public_token: str) -> HTMLResponse:
+    found = lookup.public_ticket_exists(request, public_token)
+    if found is False:
+        return _page(request, "notfound.html", status=404)
+    return _page(request, "ticket.html", token=public_token)
+
+
+# --- sound for the board ---------------------------------------------------------------------
+
+def _speaker(request: Request) -> Speaker:
+    spk = getattr(request.app.state, "speaker", None)
+    if spk is None:
+        spk = request.app.state.speaker = Speaker(default_state_dir() / "speech-cache")
+    return spk
+
+
+@router.get("/board/speech")
+def board_speech(
+    request: Request,
+    number: str = Query(..., min_length=2, max_length=8, description="ticket number such as A012"),
+    counter: int = Query(..., ge=1, le=999, description="counter number"),
+) -> Response:
+    """Chime + "Mời công dân có số thứ tự A012 đến quầy số 3" as WAV (the chime alone without
+    espeak-ng). Only ticket-shaped numbers are accepted, so nobody can make the board say anything."""
+    number = number.strip().upper()
+    if not NUMBER_RE.match(number):
+        return Response(
+            json.dumps({"detail": [{"loc": ["query", "number"],
+                                    "msg": "number must be a ticket number such as A012"}]}),
+            status_code=422, media_type="application/json")
+    data, spoken = _speaker(request).announcement(number, counter)
+    return Response(data, media_type="audio/wav", headers={
+        "Cache-Control": "public, max-age=86400", "X-Speech": "espeak-ng" if spoken else "chime-only"})
+
+
+@router.get("/board/chime.wav")
+def board_chime() -> Response:
+    return Response(chime_wav(), media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
+
+
+# --- static files and translations ------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _i18n_js() -> str:
+    texts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(I18N_DIR.glob("*.json"))}
+    body = json.dumps(texts, ensure_ascii=False, indent=None, sort_keys=True)
+    return "window.I18N = " + unicodedata.normalize("NFC", body) + ";\n"
+
+
+@router.get("/web/i18n.js")
+def i18n_js() -> Response:
+    return Response(_i18n_js(), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+
+_ASSET_TYPES = {".js", ".css", ".svg", ".png", ".ico"}
+
+
+@router.get("/web/{name}")
+def asset(name: str) -> Response:
+    path = (STATIC / name).resolve()
+    if path.parent != STATIC or path.suffix not in _ASSET_TYPES or not path.is_file():
+        return Response(json.dumps({"detail": "no such file"}), status_code=404, media_type="application/json")
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if media.startswith("text/") or media.endswith("javascript"):
+        media += "; charset=utf-8"
+    return FileResponse(path, media_type=media,
+                        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})

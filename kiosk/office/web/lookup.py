@@ -1,0 +1,19 @@
+"""Server-side checks the pages need from the office core (kept apart so the pages stay thin)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from sqlalchemy import select
+
+from kiosk.office.models import Ticket
+
+
+def public_ticket_exists(request: Request, public_token: str) -> bool | None:
+    """True/False when the office can tell, None when it cannot (the page then asks the API)."""
+    office = getattr(request.app.state, "office", None)
+    if office is None:
+        return None
+    if not 8 <= len(public_token) <= 64:
+        return False
+    with office.db.read() as s:
+        return s.scalar(select(Ticket.id).where(Ticket.public_token == public_token)) is not None
