@@ -58,7 +58,7 @@ fi
 if [ "$LIVE" = 1 ] && ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   die "motcua-kiosk needs Python 3.11 or newer (Raspberry Pi OS Bookworm has it)"
 fi
-for f in kiosk.service kiosk.example.toml "deploy/$RULES" deploy/kiosk.env pyproject.toml; do
+for f in kiosk.service kiosk.example.toml "deploy/$RULES" deploy/kiosk.env deploy/kiosk-cli.sh pyproject.toml; do
   [ -f "$SRC/$f" ] || die "$SRC/$f is missing: is --source a motcua-kiosk checkout?"
 done
 
@@ -239,6 +239,9 @@ else
   }
   system "pip install motcua-kiosk (editable, from $DEST) into $VENV" pip_install
 fi
+
+step "command /usr/local/bin/kiosk (runs kiosk as the service does, e.g. sudo kiosk doctor)"
+put_file "$SRC/deploy/kiosk-cli.sh" "$R/usr/local/bin/kiosk" 0755
 
 # ---------------------------------------------------------------- 5. configuration
 step "configuration in /etc/kiosk"

@@ -19,9 +19,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "install-pi.sh"
 SHIPPED = ["kiosk.service", "kiosk.example.toml", "deploy/99-motcua-kiosk.rules", "deploy/kiosk.env",
-           "pyproject.toml", "scripts/install-pi.sh", "kiosk/__init__.py"]
+           "deploy/kiosk-cli.sh", "pyproject.toml", "scripts/install-pi.sh", "kiosk/__init__.py"]
 STEPS = ["== Debian packages", "== system user kiosk", "== program files in /opt/motcua-kiosk/src",
-         "== Python environment /opt/motcua-kiosk/venv", "== configuration in /etc/kiosk",
+         "== Python environment /opt/motcua-kiosk/venv", "== command /usr/local/bin/kiosk",
+         "== configuration in /etc/kiosk",
          "== udev rules", "== systemd unit kiosk.service"]
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="useradd --root needs root")
@@ -129,6 +130,7 @@ def test_install_into_a_root_then_a_second_run_changes_nothing(source, target):
     assert (target / "opt/motcua-kiosk/src/kiosk/__init__.py").read_bytes() == \
         (source / "kiosk/__init__.py").read_bytes()
     assert os.access(target / "opt/motcua-kiosk/src/scripts/install-pi.sh", os.X_OK)
+    assert os.access(target / "usr/local/bin/kiosk", os.X_OK)
 
     passwd = (target / "etc/passwd").read_text()
     assert "\nkiosk:x:" in passwd and ":/var/lib/motcua-kiosk:/usr/sbin/nologin" in passwd
@@ -233,3 +235,44 @@ def test_the_udev_rules_parse_without_complaint(tmp_path):
     assert "/run/udev/rules.d/98-broken.rules:" in log  # the parser does speak up
     complaints = [line for line in log.splitlines() if line.startswith("/run/udev/rules.d/99-motcua-kiosk.rules:")]
     assert complaints == []
+
+
+@needs_root
+@pytest.mark.skipif(not shutil.which("runuser"), reason="needs runuser")
+def test_the_kiosk_command_runs_like_the_service(tmp_path):
+    """/usr/local/bin/kiosk: as the service user, with the service's config, state and env file.
+
+    Run for real through runuser, with `nobody` standing in for the kiosk user and a small
+    program standing in for the installed `kiosk`, which reports what it was given.
+    """
+    import json
+    import tempfile
+
+    place = Path(tempfile.mkdtemp(prefix="kiosk-cli-"))
+    try:
+        place.chmod(0o755)
+        fake = place / "kiosk"
+        fake.write_text("#!/usr/bin/python3\nimport json, os, sys\n"
+                        "print(json.dumps({'argv': sys.argv[1:], 'uid': os.getuid(), 'env': dict(os.environ)}))\n")
+        fake.chmod(0o755)
+        env_file = place / "kiosk.env"
+        env_file.write_text("# Pi 5\nSDL_KMSDRM_DEVICE_INDEX=1\n")
+        wrapper = place / "kiosk-cli.sh"
+        wrapper.write_text((REPO / "deploy/kiosk-cli.sh").read_text()
+                           .replace("runuser -u kiosk", "runuser -u nobody")
+                           .replace("/opt/motcua-kiosk/venv/bin/kiosk", str(fake))
+                           .replace("/etc/kiosk/kiosk.env", str(env_file)))
+        clean = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}  # what sudo leaves
+        proc = subprocess.run(["sh", str(wrapper), "doctor", "--scan-wait", "3"],
+                              capture_output=True, text=True, timeout=60, env=clean)
+        assert proc.returncode == 0, proc.stderr
+        seen = json.loads(proc.stdout)
+    finally:
+        shutil.rmtree(place)
+    assert seen["argv"] == ["--config", "/etc/kiosk/kiosk.toml", "doctor", "--scan-wait", "3"]
+    assert seen["uid"] != 0
+    env = seen["env"]
+    assert env["STATE_DIRECTORY"] == "/var/lib/motcua-kiosk"
+    assert env["KIVY_HOME"] == "/var/lib/motcua-kiosk/kivy"
+    assert env["SDL_VIDEODRIVER"] == "kmsdrm" and env["KIVY_WINDOW"] == "sdl2"
+    assert env["SDL_KMSDRM_DEVICE_INDEX"] == "1"
