@@ -19,7 +19,8 @@ UNIT=kiosk.service
 RULES=99-motcua-kiosk.rules
 KIOSK_USER=kiosk
 KIOSK_GROUPS=(video render input dialout lp)
-DEBS=(python3-venv libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1)
+# libusb: python-escpos talks to usb:VID:PID printers through pyusb.
+DEBS=(python3-venv libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libusb-1.0-0)
 SPEECH_DEBS=(espeak-ng)
 
 usage() {
