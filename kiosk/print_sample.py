@@ -26,8 +26,12 @@ SAMPLE_TICKET = {
 }
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def sample_blocks(settings, *, issued_at: datetime | None = None, lang: str = "vi"):
-    ticket = {**SAMPLE_TICKET, "issued_at": (issued_at or datetime.now(timezone.utc)).isoformat()}
+    ticket = {**SAMPLE_TICKET, "issued_at": (issued_at or _now()).isoformat()}
     base = settings.office.url if settings.office.url.startswith("http") else "http://127.0.0.1:8080"
     return ticket_blocks(ticket, settings.ward, lang, public_url_base=base)
 

@@ -36,7 +36,7 @@ from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
 from devices.printer.status import PrinterFault, PrinterStatus, PrintResult, UNKNOWN, query
 
 __all__ = [
-    "open_printer", "TicketPrinter", "PrintResult", "PrinterFault", "PrinterStatus", "PrinterSpecError",
+    "open_printer", "TicketPrinter", "EscposPrinter", "CupsPrinter", "PreviewPrinter", "NullPrinter", "PrintResult", "PrinterFault", "PrinterStatus", "PrinterSpecError",
     "Text", "Rule", "QR", "Spacer", "Cut", "Block",
 ]
 
@@ -143,12 +143,22 @@ class EscposPrinter(TicketPrinter):
     def _close(device: Any) -> None:
         try:
             device.close()
-        except Exception:  # closing a vanished device may fail; nothing to save
-            pass
+        except Exception:  # flushing to a vanished device fails: just release the handle
+            port = getattr(device, "_device", None)
+            try:
+                port.close()
+            except Exception:
+                pass
+            device._device = False
 
     def _ask(self, device: Any) -> PrinterStatus:
+        port = getattr(device, "_device", None)
+
         def read() -> bytes:
             try:
+                if hasattr(port, "in_waiting"):  # pyserial: read(16) would wait out the whole timeout
+                    data = port.read(1)
+                    return data + port.read(port.in_waiting)
                 return bytes(device._read() or b"")
             except Exception:  # a timeout or a printer that does not answer
                 return b""
