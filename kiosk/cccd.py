@@ -90,7 +90,10 @@ class InvalidIdQR(ValueError):
     def __init__(self, code: str):
         self.code = code
         self.reason_vi, self.reason_en = _REASONS[code]
-        super().__init__(f"{code}: {self.reason_en}")
+        super().__init__(code)  # args == (code,): the exception pickles and copies cleanly
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason_en}"
 
     def reason(self, lang: str = "vi") -> str:
         return self.reason_en if lang == "en" else self.reason_vi

@@ -166,6 +166,13 @@ def test_a_wrong_clock_does_not_reject_cards():
     assert parse(CARD7, today=date(1970, 1, 1)).id_number == "001089012345"
 
 
+def test_invalid_id_qr_survives_pickling():
+    import pickle
+
+    err = pickle.loads(pickle.dumps(InvalidIdQR("truncated")))
+    assert err.code == "truncated" and "scan" in str(err) and err.reason_vi.startswith("Chưa đọc")
+
+
 def test_non_string_input_is_rejected_cleanly():
     with pytest.raises(InvalidIdQR):
         parse(b"001089012345|...")  # type: ignore[arg-type]

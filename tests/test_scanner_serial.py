@@ -58,7 +58,8 @@ def rec():
 
 @pytest.fixture
 def pty_scanner(rec):
-    s = open_scanner("pty", quiet_gap_ms=120, on_frame=rec.on_frame, on_state=rec.on_state)
+    # A quiet gap well above the test's own pauses, so a busy CI machine cannot split a frame.
+    s = open_scanner("pty", quiet_gap_ms=400, on_frame=rec.on_frame, on_state=rec.on_state)
     s.start()
     yield s
     s.stop()
@@ -162,14 +163,14 @@ def test_pty_split_character_and_split_crlf_with_pauses(pty_scanner, rec):
     try:
         raw = "Nữ".encode()
         os.write(fd, b"N" + raw[1:2])     # half of 'ữ' ...
-        time.sleep(0.05)                  # ... shorter than the quiet gap
+        time.sleep(0.05)                  # ... a pause shorter than the quiet gap
         os.write(fd, raw[2:] + b"\r")     # CR ...
         time.sleep(0.05)
         os.write(fd, b"\nnext\r\n")       # ... LF in the next write: still one frame end
     finally:
         os.close(fd)
     assert rec.wait_frames(2) == ["Nữ", "next"]
-    time.sleep(0.3)
+    time.sleep(0.6)  # past the quiet gap: nothing left over to flush
     assert rec.frames == ["Nữ", "next"]  # no empty or extra frame from the split CRLF
 
 
