@@ -8,6 +8,8 @@ if [ "$(id -u)" != 0 ]; then
   exec sudo "$0" "$@"
 fi
 if [ -f /etc/kiosk/kiosk.env ]; then
+  # The installer's own KEY=value file, exported to the kiosk as the service does.
+  # shellcheck disable=SC1091
   set -a; . /etc/kiosk/kiosk.env; set +a
 fi
 exec runuser -u kiosk -- env \
