@@ -9,8 +9,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 if [ -f /etc/kiosk/kiosk.env ]; then
   # The installer's own KEY=value file, exported to the kiosk as the service does.
+  set -a
   # shellcheck disable=SC1091
-  set -a; . /etc/kiosk/kiosk.env; set +a
+  . /etc/kiosk/kiosk.env
+  set +a
 fi
 exec runuser -u kiosk -- env \
   STATE_DIRECTORY=/var/lib/motcua-kiosk \
