@@ -91,10 +91,10 @@ def update_counter(s: Session, ctx: Ctx, counter_id: int, changes: dict[str, Any
 # ---- users
 
 def create_user(s: Session, ctx: Ctx, username: str, password: str, role: str, full_name: str = "",
-                active: bool = True) -> User:
+                active: bool = True, password_hash: str | None = None) -> User:
     if s.scalar(select(User).where(User.username == username)):
         raise Conflict("duplicate_username", f"user {username!r} exists", "username")
-    u = User(username=username, full_name=full_name, role=role, password_hash=auth.hash_password(password),
+    u = User(username=username, full_name=full_name, role=role, password_hash=password_hash or auth.hash_password(password),
              active=active, created_at=ctx.now)
     s.add(u)
     s.flush()

@@ -109,8 +109,8 @@ class Ticket(Base):
     transferred_at: Mapped[dt.datetime | None]
     reprint_requested_at: Mapped[dt.datetime | None]
 
-    service: Mapped[Service] = relationship(foreign_keys=[service_id], lazy="joined")
-    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id], lazy="joined")
+    service: Mapped[Service] = relationship(foreign_keys=[service_id], lazy="selectin")
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id], lazy="selectin")
 
 
 class User(Base):

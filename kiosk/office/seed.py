@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,11 @@ DEMO_USERS = [("admin", "admin-demo", "admin", "Quản trị viên"),
               ("canbo2", "canbo2-demo", "staff", "Trần Thị Bình")]
 
 
+@lru_cache(maxsize=None)
+def _demo_hash(password: str) -> str:
+    return auth.hash_password(password)  # argon2 is slow on purpose; the demo hashes once per process
+
+
 def seed_demo(s: Session, ctx: Ctx) -> bool:
     """Insert whatever demo rows are missing; True when anything was added."""
     added = False
@@ -39,7 +46,8 @@ def seed_demo(s: Session, ctx: Ctx) -> bool:
     auth.register_kiosk(s, *DEMO_KIOSK, name="Kiosk sảnh")
     for username, password, role, full_name in DEMO_USERS:
         if s.scalar(select(User).where(User.username == username)) is None:
-            admin.create_user(s, ctx, username, password, role, full_name)
+            admin.create_user(s, ctx, username, password, role, full_name,
+                              password_hash=_demo_hash(password))
             added = True
     return added
 
