@@ -37,6 +37,7 @@ BIG_TEXT = 64  # text at least this size is sent at half resolution, doubled by 
 QR_EC = "M"  # survives a smudge or a crease; a ticket URL still fits in a small version
 
 ESC, GS = b"\x1b", b"\x1d"
+_INK_LUT = [0 if v < INK_THRESHOLD else 255 for v in range(256)]
 _ALIGN = {"left": 0, "center": 1, "right": 2}
 
 Mode = Literal["raster", "text"]
@@ -97,39 +98,48 @@ Element = Raster | NativeQR | CutMark
 
 
 def wrap_lines(text: str, fnt: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Word wrap into as few lines as greedy wrapping needs, but with the lines evened out:
-    no lone word on the last line, and narrower rasters (fewer bytes)."""
-    lines = _greedy(text, fnt, max_width)
-    lo, hi = 1, max_width
-    while lo < hi:  # the narrowest width that still needs no more lines
+    """Word wrap into as few lines as greedy wrapping needs, but with the lines evened out (no lone
+    word on the last line, and narrower rasters, so fewer bytes). A no-break space (U+00A0) joins
+    words; a word wider than the line is split between characters."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += _wrap_paragraph([w for w in paragraph.split(" ") if w], fnt, max_width)
+    return lines
+
+
+def _wrap_paragraph(words: list[str], fnt: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    if not words or fnt.getlength(" ".join(words)) <= max_width:
+        return [" ".join(words)]
+    pieces: list[str] = []
+    for word in words:
+        while fnt.getlength(word) > max_width and len(word) > 1:
+            cut = max(1, next(i for i in range(len(word), 0, -1) if fnt.getlength(word[:i]) <= max_width))
+            pieces.append(word[:cut])
+            word = word[cut:]
+        pieces.append(word)
+    widths = [fnt.getlength(w) for w in pieces]
+    space = fnt.getlength(" ")
+
+    def breaks(limit: float) -> list[list[str]]:
+        out: list[list[str]] = [[]]
+        used = 0.0
+        for word, w in zip(pieces, widths):
+            if out[-1] and used + space + w > limit:
+                out.append([])
+                used = 0.0
+            used += (space if out[-1] else 0) + w
+            out[-1].append(word)
+        return out
+
+    count = len(breaks(max_width))
+    lo, hi = int(max(widths)), max_width
+    while lo < hi:  # the narrowest limit that needs no more lines
         mid = (lo + hi) // 2
-        if len(_greedy(text, fnt, mid)) <= len(lines):
+        if len(breaks(mid)) <= count:
             hi = mid
         else:
             lo = mid + 1
-    return _greedy(text, fnt, lo) if len(lines) > 1 else lines
-
-
-def _greedy(text: str, fnt: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Greedy word wrap by rendered width; a word longer than the line is split by characters."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in [w for w in paragraph.split(" ") if w]:  # a no-break space (U+00A0) joins words
-            candidate = f"{line} {word}" if line else word
-            if fnt.getlength(candidate) <= max_width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            line = ""
-            for ch in word:  # only for words wider than the whole line
-                if fnt.getlength(line + ch) > max_width and line:
-                    lines.append(line)
-                    line = ""
-                line += ch
-        lines.append(line)
-    return lines
+    return [" ".join(line) for line in breaks(lo)]
 
 
 def _text_line(line: str, size: int, bold: bool, align: str, dots: int) -> tuple[Image.Image, int] | None:
@@ -141,7 +151,7 @@ def _text_line(line: str, size: int, bold: bool, align: str, dots: int) -> tuple
     x = {"left": MARGIN, "center": (dots - width) / 2, "right": dots - MARGIN - width}[align]
     baseline = pad + size
     ImageDraw.Draw(canvas).text((x, baseline), line, font=fnt, fill=0, anchor="ls")
-    ink = canvas.point(lambda v: 0 if v < INK_THRESHOLD else 255, mode="1")
+    ink = canvas.point(_INK_LUT, "1")
     bbox = ImageOps.invert(ink.convert("L")).getbbox()
     if bbox is None:
         return None
@@ -160,6 +170,13 @@ def qr_matrix(data: str) -> list[list[bool]]:
     code.add_data(data)
     code.make(fit=True)
     return code.get_matrix()
+
+
+def qr_modules(data: str) -> int:
+    """Modules per side of the smallest QR version that holds `data` (no need to choose a mask)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(data)
+    return code.best_fit() * 4 + 17
 
 
 def qr_image(data: str, module: int) -> Image.Image:
@@ -206,7 +223,7 @@ def layout(blocks: list[Block], dots: int, *, native_qr: bool) -> list[Element]:
         elif isinstance(block, QR):
             if not 1 <= block.size <= 16:
                 raise LayoutError(f"QR module size must be 1..16, not {block.size}")
-            side = len(qr_matrix(block.data)) * block.size
+            side = qr_modules(block.data) * block.size
             if side > dots:
                 raise LayoutError(f"QR code of {side} dots does not fit on {dots} dots of paper")
             pen = max(pen, bottom) + 4
