@@ -23,7 +23,8 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import cccd, i18n, queue_flow, sdnotify
+from devices.keyboard_wedge import needs_serial_mode
+from kiosk import cccd, i18n, queue_flow, scan, sdnotify
 from kiosk.config import Settings
 from kiosk.jobs import Jobs
 from kiosk.paths import FONTS, ROOT
@@ -89,6 +90,8 @@ class KioskApp(App):
         self._priority_dialog = None
         self._home_event = None
         self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
+        # what a scanned receipt, ticket or volunteer badge does; flows register themselves
+        self.scan_handlers: dict[str, Callable[[Any], None]] = {}
 
     # ---- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -126,6 +129,7 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_activity)
         self._install_signal_handlers()
         if self.scanner is not None:
+            self._bind_keyboard_scanner()
             self.scanner.start()
         Clock.schedule_once(self._after_first_frame, 0)
         interval = sdnotify.watchdog_interval()
@@ -296,22 +300,42 @@ class KioskApp(App):
         """Called by the scanner's reader thread: hand the frame to the UI thread."""
         _post(lambda: self.on_scan(text))
 
+    def _bind_keyboard_scanner(self) -> None:
+        """A keyboard-mode (HID) scanner types into the window: feed it what arrives while no
+        text field has the focus, and let the wedge tell a scanner burst from a person."""
+        if not hasattr(self.scanner, "feed_text"):
+            return
+
+        def focused() -> bool:
+            from kivy.uix.textinput import TextInput
+
+            return any(isinstance(w, TextInput) and w.focus for c in Window.children for w in c.walk())
+
+        Window.bind(on_textinput=lambda _w, text: None if focused() else self.scanner.feed_text(text))
+        Window.bind(on_key_down=lambda _w, key, *_a: None if focused() else self.scanner.feed_key(key))
+
     def scanner_state(self, state: str, detail: str = "") -> None:
         """Called by the scanner's reader thread when it connects, drops or reconnects."""
         _post(lambda: setattr(self, "scanner_status", state))
 
     def on_scan(self, text: str) -> None:
-        """A frame from any scanner, on the UI thread. A card starts or refreshes the session."""
+        """A frame from any scanner, on the UI thread. A card starts or refreshes the session;
+        anything else that is not ours shows why and changes nothing."""
         self.activity()
-        try:
-            citizen = cccd.parse(text)
-        except cccd.InvalidIdQR as exc:
-            log.info("scan rejected: %s", exc.code)  # never the frame itself: it may hold personal data
-            self.show_notice(self.t("notice.scan_not_card", reason=exc.reason(self.lang)))
-            return
-        log.info("card scanned: %s", citizen.masked_id())
-        self.session.set_citizen(citizen)
-        self._show_card(citizen)
+        result = scan.classify(text)
+        log.info("scan: %r", result)  # ScanResult's repr holds at most a masked id
+        if result.kind == "id_card":
+            self.session.set_citizen(result.citizen)
+            self._show_card(result.citizen)
+            if self.root.current == "service":
+                self._offer_priority()
+        elif result.kind in ("volunteer", "dossier", "ticket") and result.kind in self.scan_handlers:
+            self.scan_handlers[result.kind](result)
+        elif needs_serial_mode(text):
+            self.show_notice(self.t("notice.scanner_serial_mode"))
+        else:
+            reason = result.reason(self.lang) or self.t("notice.not_available")
+            self.show_notice(self.t("notice.scan_not_card", reason=reason))
 
     def _show_card(self, citizen: Any) -> None:
         from screens.card_dialog import CardDialog
@@ -320,7 +344,7 @@ class KioskApp(App):
             self._card_dialog.dismiss(animation=False)
         warnings = [cccd.warning_text(w, self.lang) for w in citizen.warnings]
         self._card_dialog = CardDialog(
-            name=citizen.full_name,
+            name=citizen.display_name,
             masked_id=citizen.masked_id(),
             dob=citizen.date_of_birth.strftime("%d/%m/%Y"),
             address=citizen.address,
@@ -346,6 +370,8 @@ class KioskApp(App):
         self._priority_dialog = None
         self._home_event = None
         self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
+        # what a scanned receipt, ticket or volunteer badge does; flows register themselves
+        self.scan_handlers: dict[str, Callable[[Any], None]] = {}
 
     # ---- taking a number -------------------------------------------------------------
     def screen(self, name: str) -> Any:
