@@ -420,3 +420,11 @@ def test_preview_png_matches_the_bytes(tmp_path):
     png = Image.open(result.preview_png).convert("L")
     paper = interpret(encode(BLOCKS), 576).convert("L")
     assert png.crop((1, 1, png.width - 1, png.height - 1)).tobytes() == paper.tobytes()
+
+
+def test_align_pad_option_on_any_spec(tmp_path):
+    out = tmp_path / "lp0"
+    assert open_printer(f"file:{out}?align=pad").print_blocks(BLOCKS, "A012").ok
+    assert out.read_bytes() == encode(BLOCKS, pad_align=True) != DATA
+    with pytest.raises(PrinterSpecError, match="align"):
+        open_printer("none?align=middle")

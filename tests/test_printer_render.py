@@ -198,3 +198,11 @@ def test_all_134_vietnamese_letters_render_as_distinct_real_glyphs():
     rasters = {ch: glyph(ch) for ch in letters}
     assert all(r != tofu for r in rasters.values())
     assert len(set(rasters.values())) == 134  # "ẫ" and "ẩ" must not print alike
+
+
+def test_padding_places_images_like_esc_a_for_printers_that_ignore_it():
+    padded = encode(blocks(), paper_width=58, pad_align=True)
+    assert b"\x1ba\x01" not in padded and GS_K not in padded  # no centring command, raster QR
+    normal = paper(encode(blocks(), paper_width=58, native_qr=False), 58)
+    diff = ImageChops.difference(paper(padded, 58).convert("L"), normal.convert("L"))
+    assert normal.width * normal.height - diff.histogram()[0] <= 0.003 * normal.width * normal.height

@@ -12,6 +12,8 @@ Connection specs (config key [printer] connection):
   file:PATH                              e.g. /dev/usb/lp0; write only, status unknown
   preview:DIR | preview                  the simulated twin: DIR/<job>.png and DIR/<job>.bin
   none                                   no printer: every print reports an offline fault
+Any spec may end in `?align=pad` for a printer that prints every image at the left edge (it
+ignores ESC a for images): images are then placed with white padding (more bytes, raster QR).
 
 Printing and status calls block on I/O: call them from a worker thread, never the UI thread.
 Each printer object serialises its calls with a lock. Printer faults never raise: they come back
@@ -60,8 +62,10 @@ class TicketPrinter:
     kind = "printer"
 
     def __init__(self, *, paper_width: int = 80, profile: str = "default", mode: str = "raster",
-                 codepage: str | None = None, native_qr: bool | None = None) -> None:
+                 codepage: str | None = None, native_qr: bool | None = None,
+                 pad_align: bool = False) -> None:
         self.paper_width = paper_width
+        self.pad_align = pad_align
         self.profile = profile
         self.mode = mode
         self.codepage = codepage
@@ -76,7 +80,7 @@ class TicketPrinter:
         from devices.printer.render import encode
 
         return encode(blocks, paper_width=self.paper_width, profile=self.profile, mode=self.mode,
-                      native_qr=self.native_qr, codepage=self.codepage)
+                      native_qr=self.native_qr, codepage=self.codepage, pad_align=self.pad_align)
 
     def warm_up(self) -> None:
         """Load python-escpos, Pillow and the fonts now (about a second on a Pi), not at the first ticket."""
@@ -312,7 +316,8 @@ class PreviewPrinter(TicketPrinter):
             png = self.folder / f"{job_name}.png"
             # The PNG is drawn from the raster bytes (in text mode, from what raster mode would send).
             raster = data if self.mode == "raster" else encode(
-                blocks, paper_width=self.paper_width, profile=self.profile, native_qr=self.native_qr)
+                blocks, paper_width=self.paper_width, profile=self.profile, native_qr=self.native_qr,
+                pad_align=self.pad_align)
             tmp = png.with_name(f".{png.name}.tmp")
             paper_png(raster, paper_dots(self.paper_width, self.profile), tmp)
             os.replace(tmp, png)
@@ -377,8 +382,12 @@ def open_printer(spec: str, *, paper_width: int = 80, profile: str = "default", 
     except KeyError:
         raise PrinterSpecError(f"[printer] profile = {profile!r}: not a python-escpos printer profile "
                                "(e.g. default, TM-T20II, POS-5890)") from None
-    kw: dict[str, Any] = dict(paper_width=paper_width, profile=profile, mode=mode, codepage=codepage)
     scheme, _, rest = spec.strip().partition(":")
+    rest, opts = _split_query(rest)
+    if opts.get("align", "escpos") not in ("escpos", "pad"):
+        raise _bad(spec, "align must be escpos (ESC a) or pad (for printers that print images at the left)")
+    kw: dict[str, Any] = dict(paper_width=paper_width, profile=profile, mode=mode, codepage=codepage,
+                              pad_align=opts.get("align") == "pad")
 
     if scheme == "none":
         return NullPrinter(**kw)
@@ -404,7 +413,7 @@ def open_printer(spec: str, *, paper_width: int = 80, profile: str = "default", 
             raise _bad(spec, "give a CUPS queue name, e.g. cups:Thermal80")
         return CupsPrinter(rest, **kw)
     if scheme == "serial":
-        path, opts = _split_query(rest)
+        path = rest
         if not path:
             raise _bad(spec, "give a device, e.g. serial:/dev/ttyUSB0?baudrate=19200")
         baudrate = _int(spec, opts.get("baudrate", "9600"), "baudrate")
@@ -423,8 +432,7 @@ def open_printer(spec: str, *, paper_width: int = 80, profile: str = "default", 
         return EscposPrinter(lambda: Network(host, port=port, timeout=5, profile=profile), reads_back=True,
                              where=f"network printer {host}:{port}", not_found="offline", **kw)
     if scheme == "usb":
-        ids, opts = _split_query(rest)
-        parts = ids.split(":")
+        parts = rest.split(":")
         if len(parts) != 2:
             raise _bad(spec, "give vendor and product id, e.g. usb:0x0416:0x5011")
         vid, pid = (_int(spec, p, "USB id", 16) for p in parts)

@@ -294,14 +294,31 @@ def _new_printer(profile: str) -> Dummy:
     return Dummy(profile=profile)
 
 
+
+
+def _padded(el: Raster, dots: int) -> Image.Image:
+    """The raster with white columns on its left so it lands where ESC a would have put it."""
+    width = (el.image.width + 7) // 8 * 8 * el.scale  # as wide as the printer would centre it
+    x = {"left": 0, "center": (dots - width) // 2, "right": dots - width}[el.align] // el.scale
+    if x <= 0:
+        return el.image
+    img = Image.new("1", (x + el.image.width, el.image.height), 1)
+    img.paste(el.image, (x, 0))
+    return img
+
+
 def encode_raster(blocks: list[Block], *, paper_width: int = 80, profile: str = "default",
-                  native_qr: bool | None = None) -> bytes:
+                  native_qr: bool | None = None, pad_align: bool = False) -> bytes:
+    """Rasters placed with ESC a; pad_align=True instead pads them with white on the left, for
+    printers that ignore ESC a for images (some Zjiang POS-58 clones, mike42/escpos-php#260):
+    about twice the bytes, and the QR becomes a raster."""
     dots = paper_dots(paper_width, profile)
     p = _new_printer(profile)
     if native_qr is None:
         native_qr = p.profile.supports("qrCode")
+    native_qr = native_qr and not pad_align  # a native QR can only be centred with ESC a
     p.hw("INIT")
-    align = None
+    align = 0  # ESC @ resets to left
     cursor = 0
     for el in merge_rasters(layout(blocks, dots, native_qr=native_qr)):
         p._raw(_feed(el.top - cursor))
@@ -309,7 +326,7 @@ def encode_raster(blocks: list[Block], *, paper_width: int = 80, profile: str = 
             p.cut(mode="PART")
             cursor = 0
             continue
-        want = 1 if isinstance(el, NativeQR) else _ALIGN[el.align]
+        want = 0 if pad_align else 1 if isinstance(el, NativeQR) else _ALIGN[el.align]
         if want != align:
             p._raw(ESC + b"a" + bytes([want]))
             align = want
@@ -318,7 +335,7 @@ def encode_raster(blocks: list[Block], *, paper_width: int = 80, profile: str = 
 
             p.qr(el.data, ec=QR_ECLEVEL_M, size=el.module, native=True)
         else:
-            p._raw(raster_command(el.image, el.scale))
+            p._raw(raster_command(_padded(el, dots) if pad_align else el.image, el.scale))
         cursor = el.top + el.height
     return p.output
 
@@ -359,11 +376,15 @@ def encode_text(blocks: list[Block], *, paper_width: int = 80, profile: str = "d
 
 
 def encode(blocks: list[Block], *, paper_width: int = 80, profile: str = "default",
-           mode: Mode = "raster", native_qr: bool | None = None, codepage: str | None = None) -> bytes:
-    """The exact bytes a printer receives for these blocks."""
+           mode: Mode = "raster", native_qr: bool | None = None, codepage: str | None = None,
+           pad_align: bool = False) -> bytes:
+    """The exact bytes a printer receives for these blocks.
+
+    native_qr: None = as the profile says. pad_align: see encode_raster."""
     if mode == "text":
         return encode_text(blocks, paper_width=paper_width, profile=profile,
                            native_qr=native_qr, codepage=codepage)
     if mode != "raster":
         raise LayoutError(f"printer mode must be raster or text, not {mode!r}")
-    return encode_raster(blocks, paper_width=paper_width, profile=profile, native_qr=native_qr)
+    return encode_raster(blocks, paper_width=paper_width, profile=profile, native_qr=native_qr,
+                         pad_align=pad_align)
