@@ -297,13 +297,16 @@ def prefill_from_card(schema: dict, citizen: Any) -> dict:
     """Form data with every `x-from-card` field filled from a scanned ID card.
 
     `citizen` is duck-typed like kiosk.cccd.CitizenId: attributes full_name, id_number,
-    date_of_birth (a date), sex ("Nam"/"Nữ") and address. Missing attributes are skipped.
+    date_of_birth (a date), sex ("Nam"/"Nữ") and address. Missing attributes are skipped; a
+    `display_name` (the name in title case) is preferred to an all-capitals `full_name`.
     """
     data: dict = {}
     for f in fields_in_order(schema):
         if not f.from_card:
             continue
         value = getattr(citizen, f.from_card, None)
+        if f.from_card == "full_name":  # CitizenId.display_name: "NGUYỄN VĂN AN" → "Nguyễn Văn An"
+            value = getattr(citizen, "display_name", None) or value
         if value is None or value == "":
             continue
         if isinstance(value, date):

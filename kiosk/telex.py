@@ -45,6 +45,7 @@ class _Letter:
     base: str  # lower-case ASCII letter (or a literal character that is not a letter)
     upper: bool = False
     mark: str | None = None  # "circ" | "breve" | "horn" | "stroke" (đ)
+    from_w: bool = False  # an ư typed as a lone Telex w: undoing it gives back the w
 
     @property
     def is_vowel(self) -> bool:
@@ -225,6 +226,9 @@ class _Word:
             return False
         wanted = "breve" if self.letters[targets[0]].base == "a" else "horn"
         if all(self.letters[i].mark == wanted for i in targets):
+            if len(targets) == 1 and self.letters[targets[0]].from_w and key is not None:
+                self.letters[targets[0]] = _Letter("w", self.letters[targets[0]].upper)  # ww → w
+                return True
             for i in targets:
                 self.letters[i].mark = None
             if key is not None:
@@ -322,7 +326,7 @@ class Composer:
             elif k == "w":
                 handled = w.horn(key, allow_a=True)
                 if not handled and not w.has_vowel():
-                    w.letters.append(_Letter("u", key.isupper(), "horn"))  # w alone → ư
+                    w.letters.append(_Letter("u", key.isupper(), "horn", from_w=True))  # w alone → ư
                     handled = True
             elif k == "d":
                 handled = w.stroke(key, adjacent=True)

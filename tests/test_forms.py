@@ -171,6 +171,18 @@ def test_prefill_from_card_fills_exactly_the_card_fields():
     assert errs == {}
 
 
+def test_prefill_from_a_real_scanned_card():
+    from kiosk.cccd import CitizenId
+
+    card = CitizenId(id_number="079190001234", old_id_number=None, full_name="NGUYỄN THỊ HÒA",
+                     date_of_birth=date(1990, 5, 17), sex="Nữ", address="12 Lê Lợi, phường Bến Thành",
+                     issue_date=date(2021, 4, 1), card_type="CCCD", issuer="")
+    data = prefill_from_card(BIRTH, card)
+    assert data["applicant"]["full_name"] == "Nguyễn Thị Hòa"
+    assert data["applicant"] == {**card.applicant()}
+    assert validate(BIRTH, {**data, **BIRTH_OK}, today=TODAY) == []
+
+
 def test_prefill_skips_what_the_card_lacks():
     class Partial:
         full_name = "Lê Văn An"
