@@ -62,3 +62,105 @@ class Clock:
 
 
 __all__ = ["pg_schema", "Clock"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(database_url: str, *, workers: int = 2, demo: bool = True,
+                   timeout: float = 60.0) -> Iterator[str]:
+    """Run `kiosk serve` in a subprocess (several uvicorn workers); yield its base URL."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "kiosk", "serve", "--port", str(port), "--workers", str(workers),
+           "--database", database_url] + (["--demo"] if demo else [])
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        pids: set[int] = set()
+        while time.monotonic() < deadline:  # up when every worker has answered once
+            if proc.poll() is not None:
+                raise RuntimeError(f"kiosk serve exited {proc.returncode}: {proc.stdout.read()}")
+            try:
+                pids.add(requests.get(f"{url}/api/health", timeout=2).json()["worker"])
+                if len(pids) >= workers:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        else:
+            raise RuntimeError(f"kiosk serve did not start all {workers} workers")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+# ---- load generators for the concurrency tests (module level so spawned processes can import them)
+
+def stress_issue(database_url: str, kiosk_id: str, keys: list[str], threads: int = 3) -> list[tuple[str, int]]:
+    """Issue tickets for `keys` from several threads of this process; (key, ticket id) per request."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kiosk.office.runtime import Office
+    from kiosk.office.settings import OfficeSettings
+
+    office = Office(OfficeSettings(database_url=database_url, migrate=False))
+    services = ["ho-tich", "chung-thuc"]
+
+    def one(key: str) -> tuple[str, int]:
+        service = services[int(key.rsplit("-", 1)[1]) % 2]
+        ticket, _ = office.issue(kiosk_id, service, None, key)
+        return key, ticket["id"]
+
+    try:
+        with ThreadPoolExecutor(threads) as pool:
+            return list(pool.map(one, keys))
+    finally:
+        office.db.dispose()
+
+
+def stress_call(database_url: str, counter_id: int, done_flag, idle_after_done: int = 3) -> list[int]:
+    """Call-next and finish at one counter until issuing is done and the line stays empty."""
+    import time
+
+    from kiosk.office import ops
+    from kiosk.office.runtime import Office
+    from kiosk.office.settings import OfficeSettings
+
+    office = Office(OfficeSettings(database_url=database_url, migrate=False))
+    called: list[int] = []
+    empty_rounds = 0
+    try:
+        while empty_rounds < idle_after_done:
+            t = office.ticket_op(f"user:counter{counter_id}", ops.call_next, counter_id)
+            if t is None:
+                if done_flag.is_set():
+                    empty_rounds += 1
+                time.sleep(0.01)
+                continue
+            called.append(t["id"])
+            office.ticket_op(f"user:counter{counter_id}", ops.finish, t["id"])
+        return called
+    finally:
+        office.db.dispose()
