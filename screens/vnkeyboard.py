@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
@@ -27,6 +27,12 @@ KEY_HEIGHT = 64  # px at 1024×600: a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm 
 LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 DIGIT_ROWS = ["123", "456", "789"]
 PUNCTUATION = "/-,.()"
+# Key captions in words: elderly users read "Xóa" more easily than ⌫ (which Roboto lacks anyway).
+# The app passes its own translations through `labels`; these are the defaults.
+LABELS_VI = {"space": "dấu cách", "ok": "Xong", "backspace": "Xóa", "shift": "Chữ hoa",
+             "digits": "123", "letters": "ABC"}
+LABELS_EN = {"space": "space", "ok": "Done", "backspace": "Delete", "shift": "Shift",
+             "digits": "123", "letters": "ABC"}
 # (label, action, argument): tone buttons set tones 1–5 (tapping the same again removes it),
 # mark buttons apply â/ê/ô, ă, ơ/ư/ươ, đ to the last word.
 TONE_KEYS = [
@@ -52,8 +58,7 @@ class VNKeyboard(BoxLayout):
     layout = OptionProperty("letters", options=["letters", "digits"])
     shift = BooleanProperty(False)
     auto_capitalize = BooleanProperty(False)  # names: each word starts with a capital
-    ok_label = StringProperty("OK")
-    space_label = StringProperty("dấu cách")
+    labels = DictProperty(LABELS_VI)  # captions of the action keys (see LABELS_VI / LABELS_EN)
 
     __events__ = ("on_text", "on_ok")
 
@@ -61,8 +66,8 @@ class VNKeyboard(BoxLayout):
         super().__init__(**kwargs)
         self.composer = Composer(self.method, self.style)
         self._pushed: str | None = None
-        self.bind(layout=self._rebuild, input_type=self._on_input_type, ok_label=self._rebuild,
-                  space_label=self._rebuild, target=self._on_target, method=self._on_method, style=self._on_method)
+        self.bind(layout=self._rebuild, input_type=self._on_input_type, labels=self._rebuild,
+                  target=self._on_target, method=self._on_method, style=self._on_method)
         self._on_input_type()
         self._on_target()
 
@@ -108,19 +113,22 @@ class VNKeyboard(BoxLayout):
     def _rebuild(self, *args) -> None:
         self.clear_widgets()
         self.orientation = "vertical"
+        label = {**LABELS_VI, **self.labels}.get
         if self.layout == "letters":
             self._row([VNKey(text=label, action=action, value=value, special=True,
                              kid=f"key-{action}-{value}") for label, action, value in TONE_KEYS])
             for i, letters in enumerate(LETTER_ROWS):
                 keys = [VNKey(text=ch, action="char", value=ch, kid=f"key-{ch}") for ch in letters]
                 if i == 2:
-                    keys.insert(0, VNKey(text="⇧", action="shift", special=True, kid="key-shift"))
-                    keys.append(VNKey(text="⌫", action="backspace", special=True, kid="key-backspace"))
+                    keys.insert(0, VNKey(text=label("shift"), action="shift", special=True, kid="key-shift",
+                                         size_hint_x=1.5))
+                    keys.append(VNKey(text=label("backspace"), action="backspace", special=True,
+                                      kid="key-backspace", size_hint_x=1.5))
                 self._row(keys)
             self._row([
-                VNKey(text="123", action="layout", value="digits", special=True, kid="key-layout-digits"),
-                VNKey(text=self.space_label, action="space", kid="key-space", size_hint_x=4),
-                VNKey(text=self.ok_label, action="ok", special=True, kid="key-ok", size_hint_x=1.5),
+                VNKey(text=label("digits"), action="layout", value="digits", special=True, kid="key-layout-digits"),
+                VNKey(text=label("space"), action="space", kid="key-space", size_hint_x=4),
+                VNKey(text=label("ok"), action="ok", special=True, kid="key-ok", size_hint_x=1.5),
             ])
         else:
             extra = self.input_type == "text"
@@ -130,12 +138,12 @@ class VNKeyboard(BoxLayout):
                     keys += [VNKey(text=p, action="char", value=p, kid=f"key-{p}") for p in PUNCTUATION[2 * i:2 * i + 2]]
                 self._row(keys)
             bottom = [VNKey(text="0", action="char", value="0", kid="key-0"),
-                      VNKey(text="⌫", action="backspace", special=True, kid="key-backspace"),
-                      VNKey(text=self.ok_label, action="ok", special=True, kid="key-ok")]
+                      VNKey(text=label("backspace"), action="backspace", special=True, kid="key-backspace"),
+                      VNKey(text=label("ok"), action="ok", special=True, kid="key-ok")]
             if extra:
-                bottom.insert(0, VNKey(text="ABC", action="layout", value="letters", special=True,
+                bottom.insert(0, VNKey(text=label("letters"), action="layout", value="letters", special=True,
                                        kid="key-layout-letters"))
-                bottom.insert(2, VNKey(text="␣", action="space", kid="key-space"))
+                bottom.insert(2, VNKey(text=label("space"), action="space", kid="key-space"))
             self._row(bottom)
         for key in self.key_widgets():
             key.bind(on_release=self._on_key)
