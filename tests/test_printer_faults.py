@@ -6,6 +6,7 @@ status byte (`_read`) and fake `lp`/`lpstat` commands on PATH.
 """
 
 import os
+import select
 import socket
 import stat
 import threading
@@ -183,18 +184,21 @@ class PtyPrinter:
     """The far end of a pty: collects what the kiosk sends, answers DLE EOT, can be unplugged."""
 
     def __init__(self, replies, unplug_after=None):
-        self.master, slave = os.openpty()
-        self.path = os.ttyname(slave)
-        self._slave = slave
+        self.master, self._slave = os.openpty()
+        self.path = os.ttyname(self._slave)
         self.replies = replies
         self.unplug_after = unplug_after
         self.received = bytearray()
+        self._stop = threading.Event()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
         scanned = 0
-        while True:
+        while not self._stop.is_set():
+            if not select.select([self.master], [], [], 0.05)[0]:
+                continue
             try:
                 chunk = os.read(self.master, 4096)
             except OSError:
@@ -204,16 +208,20 @@ class PtyPrinter:
                 os.write(self.master, bytes([self.replies[self.received[i + 2]]]))
                 scanned = i + 3
             if self.unplug_after is not None and len(self.received) >= self.unplug_after:
-                os.close(self.master)
-                os.close(self._slave)
+                self._close_fds()
                 return
 
+    def _close_fds(self):
+        if not self._closed:
+            self._closed = True
+            os.close(self.master)
+            os.close(self._slave)
+
     def close(self):
-        for fd in (self.master, self._slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        # stop the thread before closing, so a later test's pty cannot reuse its descriptors under it
+        self._stop.set()
+        self._thread.join(5)
+        self._close_fds()
 
 
 @pytest.fixture
@@ -428,3 +436,9 @@ def test_align_pad_option_on_any_spec(tmp_path):
     assert out.read_bytes() == encode(BLOCKS, pad_align=True) != DATA
     with pytest.raises(PrinterSpecError, match="align"):
         open_printer("none?align=middle")
+
+
+def test_unplugged_before_the_first_byte():
+    result = printer_on(StatusDummy(OK, unplug_after=0)).print_blocks(BLOCKS, "A012")
+    assert result.fault.kind == "unplugged" and result.bytes_sent == 0
+    assert printer_on(StatusDummy(OK, unplug_after=0)).status().online is False

@@ -159,6 +159,10 @@ class EscposPrinter(TicketPrinter):
                 pass
             device._device = False
 
+    def _lost(self, sent: int, total: int, exc: Exception) -> str:
+        return (f"{self.where}: connection lost after {sent} of {total} bytes "
+                f"(unplugged or switched off?): {' '.join(str(exc).split())[:120]}")
+
     def _ask(self, device: Any) -> PrinterStatus:
         port = getattr(device, "_device", None)
 
@@ -187,6 +191,8 @@ class EscposPrinter(TicketPrinter):
             return PrinterStatus(False, "unknown", None, fault.detail)
         try:
             return self._ask(device)
+        except Exception as exc:
+            return PrinterStatus(False, "unknown", None, self._lost(0, 0, exc).replace(" after 0 of 0 bytes", ""))
         finally:
             self._close(device)
 
@@ -196,7 +202,10 @@ class EscposPrinter(TicketPrinter):
             return PrintResult(False, fault)
         try:
             if self.reads_back:
-                fault = self._ask(device).fault()
+                try:
+                    fault = self._ask(device).fault()
+                except Exception as exc:  # the status request itself could not be written
+                    return PrintResult(False, PrinterFault("unplugged", self._lost(0, len(data), exc)))
                 if fault:
                     return PrintResult(False, fault)
             sent = 0
@@ -205,12 +214,13 @@ class EscposPrinter(TicketPrinter):
                 try:
                     device._raw(chunk)
                 except Exception as exc:
-                    detail = (f"{self.where}: connection lost after {sent} of {len(data)} bytes "
-                              f"(unplugged or switched off?): {' '.join(str(exc).split())[:120]}")
-                    return PrintResult(False, PrinterFault("unplugged", detail), sent)
+                    return PrintResult(False, PrinterFault("unplugged", self._lost(sent, len(data), exc)), sent)
                 sent += len(chunk)
             if self.reads_back:  # paper may have run out or the cover opened during the job
-                after = self._ask(device)
+                try:
+                    after = self._ask(device)
+                except Exception as exc:
+                    return PrintResult(False, PrinterFault("unplugged", self._lost(sent, len(data), exc)), sent)
                 fault = after.fault() if after.online is not None or after.paper != "unknown" else None
                 if fault:
                     return PrintResult(False, fault, sent)
