@@ -222,6 +222,13 @@ def _value_at(data: dict, path: str) -> Any:
     return node
 
 
+def _lc(label: str) -> str:
+    """Lower-case a label's first letter for use mid-sentence, keeping "ID" and the like."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def _explain(schema: dict, err) -> list[tuple[str, FieldError]]:
     """Turn one jsonschema error into per-field messages."""
     parent = [str(p) for p in err.absolute_path]
@@ -239,11 +246,11 @@ def _explain(schema: dict, err) -> list[tuple[str, FieldError]]:
             vi, en = prop.get("title", name), prop.get("x-label-en", name)
             path = ".".join(parent + [name])
             if prop.get("type") == "object":
-                msg = FieldError(path, f"Thiếu thông tin {vi.lower()}.", f"{en} is missing.")
+                msg = FieldError(path, f"Thiếu thông tin {_lc(vi)}.", f"{en} is missing.")
             elif prop.get("x-widget") == "choice" or "enum" in prop:
-                msg = FieldError(path, f"Vui lòng chọn {vi.lower()}.", f"Please choose: {en.lower()}.")
+                msg = FieldError(path, f"Vui lòng chọn {_lc(vi)}.", f"Please choose: {_lc(en)}.")
             else:
-                msg = FieldError(path, f"Vui lòng nhập {vi.lower()}.", f"Please enter: {en.lower()}.")
+                msg = FieldError(path, f"Vui lòng nhập {_lc(vi)}.", f"Please enter: {_lc(en)}.")
             out.append((path, msg))
         return out
     if kind in ("additionalProperties", "unevaluatedProperties"):
@@ -263,7 +270,7 @@ def _explain(schema: dict, err) -> list[tuple[str, FieldError]]:
             return [(path, FieldError(path, f"{vi}: phải gồm 10 chữ số, bắt đầu bằng số 0.",
                                       f"{en}: must be 10 digits starting with 0."))]
         return [(path, FieldError(path, f"{vi}: không đúng định dạng.", f"{en}: not in the expected form."))]
-    if kind == "format" and err.validator_value == "date":
+    if (kind == "format" and err.validator_value == "date") or (kind == "type" and prop.get("format") == "date"):
         return [(path, FieldError(path, f"{vi}: ngày không hợp lệ, vui lòng nhập ngày/tháng/năm.",
                                   f"{en}: not a valid date, please enter day/month/year."))]
     if kind == "enum":
@@ -271,7 +278,7 @@ def _explain(schema: dict, err) -> list[tuple[str, FieldError]]:
         return [(path, FieldError(path, f"{vi}: vui lòng chọn một trong: {choices}.",
                                   f"{en}: please choose one of the options."))]
     if kind == "minLength" and (value == "" or err.validator_value <= 1):
-        return [(path, FieldError(path, f"Vui lòng nhập {vi.lower()}.", f"Please enter: {en.lower()}."))]
+        return [(path, FieldError(path, f"Vui lòng nhập {_lc(vi)}.", f"Please enter: {_lc(en)}."))]
     if kind == "minLength":
         return [(path, FieldError(path, f"{vi}: quá ngắn, cần ít nhất {err.validator_value} ký tự.",
                                   f"{en}: too short, at least {err.validator_value} characters."))]

@@ -198,3 +198,11 @@ def test_any_input_gets_field_messages_never_an_exception(data):
     for e in validate(BIRTH, data, today=TODAY):
         assert e.message_vi and e.message_en
         assert "Traceback" not in e.message_en
+
+
+def test_missing_field_messages_read_as_sentences():
+    errs = errors_by_field(BIRTH, {"applicant": {"date_of_birth": 19900101}})
+    assert errs["applicant.id_number"].message_en == "Please enter: personal ID number."
+    assert errs["applicant.full_name"].message_vi == "Vui lòng nhập họ, chữ đệm và tên."
+    assert "ngày không hợp lệ" in errs["applicant.date_of_birth"].message_vi
+    assert errs["child_sex"].message_vi == "Vui lòng chọn giới tính của trẻ."
