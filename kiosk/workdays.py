@@ -62,7 +62,7 @@ class WorkCalendar:
             return True
         if d in self.extra_holidays or d in self._holidays:  # `in` also loads d's year
             return False
-        if d in getattr(self._holidays, "weekend_workdays", ()):  # swapped Saturdays (holidays ≥ 0.6x)
+        if d in getattr(self._holidays, "weekend_workdays", ()):  # swapped Saturdays; absent in old releases
             return True
         return d.weekday() < 5
 
