@@ -260,7 +260,9 @@ def test_serial_printer_unplugged_mid_job(pty_printer):
     far = pty_printer(OK, unplug_after=len(DATA) // 3)
     result = open_printer(f"serial:{far.path}").print_blocks(BLOCKS, "A012")
     assert not result.ok and result.fault.kind == "unplugged"
-    assert result.bytes_sent < len(DATA)
+    # the kernel's pty buffer may have taken every byte before the far end vanished; then the
+    # status request after the job is what notices (the Dummy test above pins the exact count)
+    assert result.bytes_sent <= len(DATA) and "connection lost" in result.fault.detail
 
 
 def test_serial_device_missing():
