@@ -444,3 +444,22 @@ def test_unplugged_before_the_first_byte():
     result = printer_on(StatusDummy(OK, unplug_after=0)).print_blocks(BLOCKS, "A012")
     assert result.fault.kind == "unplugged" and result.bytes_sent == 0
     assert printer_on(StatusDummy(OK, unplug_after=0)).status().online is False
+
+
+def test_network_printer_that_never_answers_status_still_prints():
+    srv = socket.create_server(("127.0.0.1", 0))
+    received = bytearray()
+
+    def run():  # a printer without DLE EOT support: takes bytes, says nothing
+        conn, _ = srv.accept()
+        with conn:
+            while chunk := conn.recv(65536):
+                received.extend(chunk)
+        srv.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    printer = open_printer(f"network:127.0.0.1:{srv.getsockname()[1]}")
+    result = printer.print_blocks(BLOCKS, "A012")
+    thread.join(10)
+    assert result.ok and DATA in bytes(received)

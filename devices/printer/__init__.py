@@ -44,6 +44,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+STATUS_TIMEOUT = 0.5  # seconds to wait for each DLE EOT reply
 CHUNK = 1024  # bytes per write, so an unplug mid-job is noticed and counted
 SIMULATED_FAULT_FILE = "simulate-fault"  # preview twin: put a fault kind in DIR/simulate-fault
 
@@ -175,7 +176,20 @@ class EscposPrinter(TicketPrinter):
             except Exception:  # a timeout or a printer that does not answer
                 return b""
 
-        status = query(device._raw, read)
+        # a printer answers DLE EOT within milliseconds; one that never does must not stall the job
+        if hasattr(port, "settimeout"):  # socket
+            saved, port_set = port.gettimeout(), port.settimeout
+        elif hasattr(port, "in_waiting"):  # pyserial
+            saved, port_set = port.timeout, lambda t: setattr(port, "timeout", t)
+        else:
+            saved, port_set = None, None
+        if port_set:
+            port_set(STATUS_TIMEOUT)
+        try:
+            status = query(device._raw, read)
+        finally:
+            if port_set:
+                port_set(saved)
         if status.online is not None or status.paper != "unknown":
             self._answered = True
         elif self._answered:  # it answered before and now stays silent: switched off
