@@ -19,6 +19,7 @@ import grp
 import logging
 import os
 import pwd
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -109,6 +110,28 @@ def _one_line(text: str) -> str:
 
 def _brief(exc: BaseException, limit: int = 160) -> str:
     return _one_line(f"{type(exc).__name__}: {exc}")[:limit]
+
+
+def _tidy(detail: str, limit: int = 70) -> str:
+    """A device's status detail, minus advice the fix repeats and with its raw error cut short."""
+    head, sep, raw = _one_line(detail).partition(" (")
+    head = re.sub(r": check (the cable and the power|that it is on and on the network)$", "", head)
+    if not sep:
+        return head
+    raw = re.sub(r"^(Device not found \()+", "", raw).rstrip(")")
+    return f"{head} ({raw[:limit]}…)" if len(raw) > limit else f"{head} ({raw})"
+
+
+_NET_REASONS = ("Connection refused", "Name or service not known", "Temporary failure in name resolution",
+                "No route to host", "Network is unreachable", "timed out", "Connection reset")
+
+
+def _net_reason(exc: BaseException) -> str:
+    text = str(exc)
+    for reason in _NET_REASONS:
+        if reason in text:
+            return reason.lower() if reason != "Connection refused" else "connection refused"
+    return _brief(exc, 100)
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,8 +397,8 @@ def _printer_fix(spec: str) -> str:
         return ("check the USB cable and the power, `lsusb` must list the printer; the udev rule gives "
                 "/dev/kiosk-printer (connection = \"file:/dev/kiosk-printer\")")
     if scheme == "network":
-        host = path.rsplit(":", 1)[0] if path.count(":") == 1 else path
-        return f"check that the printer is on and on the network (ping {host}) and listens on port 9100"
+        host, port = path.rsplit(":", 1) if path.count(":") == 1 else (path, "9100")
+        return f"check that the printer is on and on the network (ping {host}) and listens on port {port}"
     if scheme == "serial":
         return f"check the cable and the device ({path}); the kiosk user must be in group dialout"
     if scheme == "cups":
@@ -423,7 +446,7 @@ def check_printer(ctx: Context) -> Result:
             return Result(FAIL, "printer", f"{spec}: {problem}", _printer_fix(spec))
     status = printer.status()
     ctx.facts["printer"] = {"online": status.online, "paper": status.paper, "detail": status.detail[:300]}
-    found = f"{spec}: {status.detail}"
+    found = f"{spec}: {_tidy(status.detail)}"
     fault = status.fault()
     if fault:
         fix = {"paper_out": f"load a new {s.paper_width} mm paper roll and close the cover",
@@ -594,7 +617,7 @@ def _check_remote_office(ctx: Context, url: str, *, embedded: bool = False) -> l
                        "check the network cable or Wi-Fi and that the office server is on; raise [office] timeout "
                        "on a slow network"), no_clock]
     except requests.exceptions.RequestException as exc:
-        return [Result(FAIL, "office", f"{url} not reachable ({_brief(exc)})",
+        return [Result(FAIL, "office", f"{url} not reachable ({_net_reason(exc)})",
                        "check that `kiosk serve` runs on the office server, the network, and [office] url"),
                 no_clock]
     try:
