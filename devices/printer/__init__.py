@@ -6,7 +6,8 @@
 
 Connection specs (config key [printer] connection):
   usb:VID:PID[?in_ep=0x82&out_ep=0x01]   python-escpos Usb (needs pyusb); reads status back
-  serial:/dev/ttyUSB0[?baudrate=19200]   python-escpos Serial; reads status back
+  serial:/dev/ttyUSB0[?baudrate=19200&flow=none]  python-escpos Serial (DSR/DTR unless flow=none);
+                                         reads status back
   network:HOST[:PORT]                    raw TCP, port 9100 by default; reads status back
   cups:QUEUE                             `lp -d QUEUE -o raw`; status from `lpstat -p QUEUE`
   file:PATH                              e.g. /dev/usb/lp0; write only, status unknown
@@ -44,6 +45,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+WRITE_TIMEOUT = 10  # seconds a serial write may block before the job counts as lost
 STATUS_TIMEOUT = 0.5  # seconds to wait for each DLE EOT reply
 CHUNK = 1024  # bytes per write, so an unplug mid-job is noticed and counted
 SIMULATED_FAULT_FILE = "simulate-fault"  # preview twin: put a fault kind in DIR/simulate-fault
@@ -138,6 +140,9 @@ class EscposPrinter(TicketPrinter):
         try:
             device = self.connect()
             device.open()
+            port = getattr(device, "_device", None)
+            if hasattr(port, "write_timeout"):  # pyserial: a printer holding flow control must not hang us
+                port.write_timeout = WRITE_TIMEOUT
             return device, None
         except Exception as exc:
             text = " ".join(str(exc).split())
