@@ -45,9 +45,9 @@ def test_speech_is_rendered_once_then_served_from_the_cache(tmp_path):
     assert first is not None and first.parent == tmp_path
     with wave.open(str(first), "rb") as w:
         assert w.getnframes() / w.getframerate() > 1.5  # a real sentence, not a blip
-    mtime = first.stat().st_mtime_ns
+    inode = first.stat().st_ino
     again = spk.speech_wav("Mời công dân có số thứ tự A 0 1 2 đến quầy số 3")
-    assert again == first and again.stat().st_mtime_ns == mtime
+    assert again == first and again.stat().st_ino == inode  # not rendered again (a render replaces the file)
     assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no temp files left behind
 
 
@@ -103,6 +103,45 @@ def test_an_espeak_writing_no_audio_is_not_cached(tmp_path):
     spk = Speaker(tmp_path / "cache", espeak=str(silent))
     assert spk.speech_wav("Mời công dân") is None
     assert list((tmp_path / "cache").glob("*")) == []
+
+
+FAKE_ESPEAK = (
+    "#!/usr/bin/env python3\nimport sys, wave\nout = sys.argv[sys.argv.index('-w') + 1]\n"
+    "open(sys.argv[0] + '.calls', 'a').write('x')\n"
+    "w = wave.open(out, 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)\n"
+    "w.writeframes(b'\\x10\\x20' * 8000); w.close()\n"
+)
+
+
+def _fake_espeak(tmp_path):
+    exe = tmp_path / "espeak-ng"
+    exe.write_text(FAKE_ESPEAK)
+    exe.chmod(0o755)
+    return exe
+
+
+def test_the_cache_keeps_the_most_recently_used_files_only(tmp_path):
+    exe = _fake_espeak(tmp_path)
+    spk = Speaker(tmp_path / "cache", espeak=str(exe), max_files=2)
+    a = spk.speech_wav("một")
+    b = spk.speech_wav("hai")
+    import os
+    os.utime(a, ns=(1, 1))
+    os.utime(b, ns=(2, 2))
+    assert spk.speech_wav("một") == a  # a hit marks it as recently used
+    spk.speech_wav("ba")
+    assert a.exists() and not b.exists()
+    assert len(list((tmp_path / "cache").glob("*.wav"))) == 2
+    assert len((tmp_path / "espeak-ng.calls").read_text()) == 3  # "một" was rendered once
+
+
+def test_speech_at_another_sample_rate_gets_a_chime_at_that_rate(tmp_path):
+    spk = Speaker(tmp_path / "cache", espeak=str(_fake_espeak(tmp_path)))
+    data, spoken = spk.announcement("A001", 2)
+    assert spoken is True
+    with _wav(data) as w:
+        assert w.getframerate() == 16000
+        assert w.getnframes() > 8000
 
 
 def test_number_pattern_accepts_tickets_and_rejects_free_text():

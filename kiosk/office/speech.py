@@ -80,8 +80,9 @@ class Speaker:
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str], espeak: str | None = None, voice: str = "vi",
-                 speed: int = 135):
+                 speed: int = 135, max_files: int = 300):
         self.cache_dir = Path(cache_dir)
+        self.max_files = max_files  # ~200 KB each: the cache stays under ~60 MB on a Pi's SD card
         self.espeak = espeak or shutil.which("espeak-ng")
         self.voice = voice
         self.speed = speed
@@ -102,7 +103,7 @@ class Speaker:
             return None
         text = unicodedata.normalize("NFC", text)
         path = self._cache_path(text)
-        if path.exists():
+        if self._touch(path):
             return path
         with self._lock:  # one render at a time: the Pi/office PC has few cores
             if path.exists():
@@ -119,11 +120,27 @@ class Speaker:
                     if w.getnframes() == 0:
                         raise ValueError("espeak-ng wrote no audio")
                 os.replace(tmp, path)  # atomic: a reader never sees half a file
+                self._prune()
             except (OSError, subprocess.SubprocessError, ValueError, wave.Error) as exc:
                 log.warning("espeak-ng failed, chime only: %s", exc)
                 Path(tmp).unlink(missing_ok=True)
                 return None
         return path
+
+    @staticmethod
+    def _touch(path: Path) -> bool:
+        """True if cached; marks it recently used (mtime) so pruning keeps it."""
+        try:
+            os.utime(path)
+            return True
+        except OSError:
+            return False
+
+    def _prune(self) -> None:
+        """Drop the least recently used WAVs beyond max_files."""
+        files = sorted(self.cache_dir.glob("*.wav"), key=lambda p: p.stat().st_mtime_ns)
+        for old in files[: max(0, len(files) - self.max_files)]:
+            old.unlink(missing_ok=True)
 
     def announcement(self, number: str, counter: int | str) -> tuple[bytes, bool]:
         """(WAV bytes of chime + spoken call, whether speech is included)."""

@@ -9,6 +9,7 @@ const S = {
   counters: new Map(), // counter number -> {number, name, paused, ticket}
   recent: [], // call events, newest first
   seq: 0,
+  skew: 0, // server clock minus ours, in ms
   ready: false,
   pending: [], // calls that arrived while the snapshot was loading
 };
@@ -17,6 +18,7 @@ const S = {
 
 async function loadSnapshot() {
   S.ready = false;
+  document.body.dataset.ready = 'false';
   try {
     applySnapshot(await api('GET', '/api/queue'));
   } catch (err) {
@@ -24,12 +26,15 @@ async function loadSnapshot() {
     return;
   }
   S.ready = true;
+  document.body.dataset.ready = 'true';
   const pending = S.pending;
   S.pending = [];
   for (const ev of pending) onCall(ev);
 }
 
 function applySnapshot(q) {
+  const server = Date.parse(q.server_time);
+  if (!isNaN(server)) S.skew = server - Date.now();
   S.counters.clear();
   for (const c of q.counters || []) {
     if (c.active === false) continue;
@@ -54,22 +59,25 @@ function onCall(ev) {
   renderCounters(ev.counter_number);
   renderRecent();
   if (seen) return; // already shown by the snapshot: no second flash or announcement
+  // calls replayed after a long disconnection are shown, not announced
+  const age = Date.now() + S.skew - Date.parse(ev.at);
+  if (!isNaN(age) && age > 60000) { showNow(ev, false); return; }
   showNow(ev, true);
   announce(ev);
 }
 
-/* A ticket leaving a counter (finished, no-show, transferred) clears that counter's number.
-   Queue events carry the counters' current numbers when the office sends them. */
+/* Queue changes: a counter pausing or resuming shows on its card. The number a counter called
+   stays on its card until its next call, as on a classic queue display. Admin changes to the
+   counters or services reload the layout. */
 function onQueue(data) {
-  if (!data || !Array.isArray(data.counters)) return;
-  for (const c of data.counters) {
-    const card = S.counters.get(c.number);
-    if (!card) continue;
-    const cur = c.current || c.current_ticket || null;
-    card.ticket = cur ? cur.number : null;
-    card.paused = !!c.paused;
+  if (!data) return;
+  const card = S.counters.get(data.counter_number);
+  if ((data.action === 'pause' || data.action === 'resume') && card) {
+    card.paused = data.action === 'pause';
+    renderCounters();
+  } else if (data.action === 'admin_counter' || data.action === 'admin_service') {
+    loadSnapshot();
   }
-  renderCounters();
 }
 
 function flash(el) {
@@ -117,16 +125,20 @@ function renderRecent() {
 
 const Sound = { queue: [], playing: false, ctx: null };
 
+/* Each call is fetched at once (so it is ready when its turn comes) and played in order. */
 function announce(ev) {
   const q = new URLSearchParams({ number: ev.number, counter: String(ev.counter_number), at: ev.at || String(Date.now()) });
-  Sound.queue.push('/board/speech?' + q.toString());
+  const audio = new Audio();
+  audio.preload = 'auto';
+  audio.src = '/board/speech?' + q.toString();
+  Sound.queue.push(audio);
   if (Sound.queue.length > 5) Sound.queue.shift(); // never fall minutes behind the calls
   playNext();
 }
 
 function playNext() {
   if (Sound.playing || !Sound.queue.length) return;
-  const audio = new Audio(Sound.queue.shift());
+  const audio = Sound.queue.shift();
   Sound.playing = true;
   const done = () => { Sound.playing = false; setTimeout(playNext, 300); };
   audio.addEventListener('ended', done);
