@@ -206,3 +206,12 @@ def test_padding_places_images_like_esc_a_for_printers_that_ignore_it():
     normal = paper(encode(blocks(), paper_width=58, native_qr=False), 58)
     diff = ImageChops.difference(paper(padded, 58).convert("L"), normal.convert("L"))
     assert normal.width * normal.height - diff.histogram()[0] <= 0.003 * normal.width * normal.height
+
+
+def test_left_and_right_aligned_text_for_receipts():
+    img = paper(encode([Text("Mã hồ sơ:", align="left"), Text("000.00.12.H29-261130-0001", align="right")]))
+    ink = ImageChops.invert(img.convert("L"))
+    top = ink.crop((0, 0, img.width, 28)).getbbox()
+    bottom = ink.crop((0, 28, img.width, img.height)).getbbox()
+    assert 6 <= top[0] <= 12  # the left margin
+    assert img.width - 12 <= bottom[2] <= img.width - 6  # the right margin
