@@ -56,6 +56,7 @@ HANG_FIX = {
     "printer": "the printer connection hangs: switch the printer off and on and check its cable or network",
     "scanner": "the scanner connection hangs: unplug the scanner, plug it back in and run doctor again",
     "office": "the office service did not answer in time: check the network and that `kiosk serve` runs",
+    "service": "systemctl hung: is systemd healthy? (sudo systemctl daemon-reexec)",
     "speech": "espeak-ng hung: reinstall it (sudo apt install --reinstall espeak-ng)",
 }
 
@@ -388,6 +389,30 @@ def _check_server_db(url: str, shown: str) -> Result:
 
 
 # --------------------------------------------------------------------------------------------
+# the kiosk service (it shares the printer and scanner with the doctor)
+
+def check_service(ctx: Context) -> Result:
+    systemctl = shutil.which("systemctl", path=ctx.env.get("PATH", os.defpath))
+    if not systemctl:
+        return Result(SKIP, "service", "no systemd here")
+    try:
+        r = subprocess.run([systemctl, "is-active", "kiosk.service"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Result(SKIP, "service", f"systemctl did not answer ({_brief(exc)})")
+    state = r.stdout.strip()
+    stop = "sudo systemctl stop kiosk, run doctor, then sudo systemctl start kiosk"
+    if state in ("active", "activating", "reloading", "deactivating"):
+        return Result(WARN, "service", f"kiosk.service is {state}: it shares the printer and scanner with doctor "
+                      "(a test scan may go to the kiosk instead)", stop)
+    if state == "failed":
+        return Result(WARN, "service", "kiosk.service has failed (stopped after repeated crashes)",
+                      "see why with `journalctl -u kiosk -b`, fix it, then sudo systemctl restart kiosk")
+    if state == "inactive":
+        return Result(PASS, "service", "kiosk.service is not running: doctor has the devices to itself")
+    return Result(SKIP, "service", "systemd is not running here")
+
+
+# --------------------------------------------------------------------------------------------
 # printer
 
 def _printer_fix(spec: str) -> str:
@@ -443,7 +468,11 @@ def check_printer(ctx: Context) -> Result:
         problem = _file_target(rest.split("?")[0])
         if problem:
             ctx.facts["printer"] = {"online": False, "paper": "unknown", "detail": problem}
-            return Result(FAIL, "printer", f"{spec}: {problem}", _printer_fix(spec))
+            fix = _printer_fix(spec)
+            if "PermissionError" in problem:
+                fix = (f"sudo usermod -aG lp {_user_name()} and install the udev rule (scripts/install-pi.sh); "
+                       "kiosk.service has group lp: run `sudo kiosk doctor`")
+            return Result(FAIL, "printer", f"{spec}: {problem}", fix)
     status = printer.status()
     ctx.facts["printer"] = {"online": status.online, "paper": status.paper, "detail": status.detail[:300]}
     found = f"{spec}: {_tidy(status.detail)}"
@@ -755,6 +784,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("state", check_state),
     ("disk", check_disk),
     ("database", check_database),
+    ("service", check_service),
     ("printer", check_printer),
     ("scanner", check_scanner),
     ("office", check_office),
@@ -764,7 +794,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
 
 def default_timeouts(ctx: Context) -> dict[str, float]:
     office = ctx.settings.office.timeout * 2 + 5 + (30 if ctx.embedded else 0)
-    return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20,
+    return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
             "office": office, "speech": 30}
 

@@ -610,3 +610,18 @@ def test_colour_only_on_a_terminal():
         os.close(master)
         os.close(slave)
     assert doctor._use_colour(io.StringIO()) is False
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    ("active", WARN, "shares the printer and scanner"),
+    ("failed", WARN, "has failed"),
+    ("inactive", PASS, "not running"),
+])
+def test_a_running_kiosk_service_is_named(tmp_path, answer, status, words):
+    fake = tmp_path / "systemctl"  # the edge of the world: no systemd in the test machine
+    fake.write_text(f"#!/bin/sh\n[ \"$1 $2\" = 'is-active kiosk.service' ] && echo {answer}\n")
+    fake.chmod(0o755)
+    r = doctor.check_service(ctx_with({"PATH": str(tmp_path)}))
+    assert r.status == status and words in r.found
+    if answer == "active":
+        assert r.fix.startswith("sudo systemctl stop kiosk")
