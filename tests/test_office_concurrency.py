@@ -14,7 +14,7 @@ from sqlalchemy import select
 from kiosk.office.models import AuditEntry, Ticket
 from kiosk.office.runtime import Office
 from kiosk.office.settings import OfficeSettings, sqlite_url
-from kiosk.office.testing import pg_schema, running_server, stress_call, stress_issue
+from kiosk.office.testing import SSEReader, pg_schema, running_server, stress_call, stress_issue
 
 pytestmark = pytest.mark.slow
 
@@ -95,8 +95,13 @@ def test_same_key_from_many_threads_makes_one_ticket(db_url):
 
 
 def test_several_uvicorn_workers_over_http(db_url):
-    """`kiosk serve --workers 2`: kiosks retrying with the same key and counters calling at once."""
+    """`kiosk serve --workers 2`: kiosks retrying with the same key and counters calling at once,
+    while boards connected to BOTH worker processes receive every call."""
     with running_server(db_url, workers=2) as url:
+        boards: list[SSEReader] = []
+        while len({b.worker for b in boards}) < 2 and len(boards) < 40:  # the kernel spreads connections
+            boards.append(SSEReader(f"{url}/api/events?kinds=call"))
+        assert len({b.worker for b in boards}) == 2
         kiosk = requests.Session()
         kiosk.headers["Authorization"] = "Bearer demo-kiosk-key"
         keys = [f"http-{i}" for i in range(40)]
@@ -134,6 +139,10 @@ def test_several_uvicorn_workers_over_http(db_url):
         stop.set()
         for t in counters:
             t.join(120)
+        for board in boards:
+            got = [board.next("call")["data"]["ticket_id"] for _ in called]
+            assert sorted(got) == sorted(called)
+            board.close()
 
     by_key: dict[str, set] = {}
     for key, tid, number in results:

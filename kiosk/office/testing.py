@@ -164,3 +164,99 @@ def stress_call(database_url: str, counter_id: int, done_flag, idle_after_done: 
         return called
     finally:
         office.db.dispose()
+
+
+class SSEReader:
+    """A minimal server-sent-events client on a raw socket, read on a thread (so close() is
+    immediate). Events land in `events` as dicts: {"id", "event", "data" (parsed JSON), "received"}."""
+
+    def __init__(self, url: str, headers: dict[str, str] | None = None, timeout: float = 15.0):
+        import queue
+        import socket
+        import threading
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.events: queue.Queue = queue.Queue()
+        self.comments: list[str] = []
+        self.worker: int | None = None
+        self._connected = threading.Event()
+        self._sock = socket.create_connection((parts.hostname, parts.port), timeout=timeout)
+        self._sock.settimeout(None)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        lines = [f"GET {path} HTTP/1.1", f"Host: {parts.netloc}", "Accept: text/event-stream"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        self._sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self._file = self._sock.makefile("rb")
+        status = self._file.readline().decode()
+        self.status = int(status.split()[1])
+        self.headers: dict[str, str] = {}
+        while (line := self._file.readline().decode().strip()):
+            k, _, v = line.partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+        if self.status == 200 and not self._connected.wait(timeout):
+            raise TimeoutError("no greeting from the event stream")
+
+    def _chunks(self):
+        chunked = self.headers.get("transfer-encoding", "").lower() == "chunked"
+        while True:
+            if not chunked:
+                data = self._file.read1(65536)
+                if not data:
+                    return
+                yield data
+                continue
+            size = int(self._file.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                return
+            yield self._file.read(size)
+            self._file.readline()
+
+    def _read(self) -> None:
+        import json
+        import time
+
+        buf, event = "", {}
+        try:
+            for data in self._chunks():
+                buf += data.decode()
+                while "\n" in buf:
+                    line, buf = buf.split("\n", 1)
+                    line = line.rstrip("\r")
+                    if line.startswith(":"):
+                        self.comments.append(line)
+                        if "worker=" in line:
+                            self.worker = int(line.rsplit("=", 1)[1])
+                            self._connected.set()
+                    elif not line:
+                        if "event" in event:
+                            event["data"] = json.loads(event.get("data", "null"))
+                            event["received"] = time.monotonic()
+                            self.events.put(event)
+                        event = {}
+                    else:
+                        name, _, value = line.partition(":")
+                        event[name] = value[1:] if value.startswith(" ") else value
+        except (OSError, ValueError):
+            pass
+
+    def next(self, kind: str, timeout: float = 15.0) -> dict:
+        """The next event of this kind (others are skipped); raises queue.Empty on timeout."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            ev = self.events.get(timeout=max(0.01, deadline - time.monotonic()))
+            if ev["event"] == kind:
+                return ev
+
+    def close(self) -> None:
+        import socket
+
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._sock.close()
