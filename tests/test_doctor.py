@@ -8,17 +8,16 @@ a tiny HTTP server whose clock is off.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
-import queue
 import re
 import socket
 import subprocess
 import sys
 import threading
 import time
-import datetime as dt
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
