@@ -1,0 +1,141 @@
+"""The kiosk's HTTP client to the office service.
+
+Blocking calls: the app runs them on worker threads. Connection errors and 5xx answers are
+retried with backoff; issuing a ticket retries with THE SAME idempotency key, so a lost answer
+never makes a second ticket. Failures surface as two exceptions the UI can word for citizens:
+`OfficeUnavailable` (cannot reach the office: try again / see staff) and `OfficeError` (the
+office refused: status, detail, field, code).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from typing import Any
+
+import requests
+
+log = logging.getLogger(__name__)
+
+
+class OfficeUnavailable(Exception):
+    """The office service could not be reached (network down, timeout, or it kept failing)."""
+
+
+class OfficeError(Exception):
+    """The office service answered with a 4xx: the request itself is wrong or not allowed."""
+
+    def __init__(self, status: int, detail: str, field: str | None = None, code: str | None = None):
+        super().__init__(f"{status} {code or ''} {detail}".strip())
+        self.status, self.detail, self.field, self.code = status, detail, field, code
+
+
+_RETRYABLE = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+class OfficeClient:
+    def __init__(self, base_url: str, api_key: str, kiosk_id: str, timeout: float = 5.0, *,
+                 retries: int = 3, backoff: float = 0.3):
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
+
+    @classmethod
+    def from_settings(cls, settings: Any, base_url: str | None = None) -> "OfficeClient":
+        """base_url: the embedded office's URL when settings.office.url is "embedded"."""
+        url = base_url or settings.office.url
+        if url == "embedded":
+            raise ValueError("start the embedded office first and pass its URL")
+        return cls(url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout)
+
+    # ---- public calls
+    def health(self) -> dict[str, Any]:
+        return self._request("GET", "/api/health")
+
+    def services(self) -> list[dict[str, Any]]:
+        return self._request("GET", "/api/services")["services"]
+
+    def queue(self) -> dict[str, Any]:
+        return self._request("GET", "/api/queue")
+
+    def issue_ticket(self, service: str, priority: str | None = None,
+                     idempotency_key: str | None = None) -> dict[str, Any]:
+        """Issue a ticket. Pass one key per citizen action (the same key if the app retries
+        later); a fresh one is made when omitted. Retries inside use the same key."""
+        key = idempotency_key or uuid.uuid4().hex
+        return self._request("POST", "/api/tickets",
+                             {"service": service, "priority": priority, "idempotency_key": key})
+
+    def ticket(self, ticket_id: int) -> dict[str, Any]:
+        return self._request("GET", f"/api/tickets/{int(ticket_id)}")
+
+    def report_print(self, ticket_id: int, printed: bool, error: str | None = None) -> dict[str, Any]:
+        # setting the outcome twice is harmless, so it is retried
+        return self._request("POST", f"/api/tickets/{int(ticket_id)}/print-result",
+                             {"printed": bool(printed), "error": None if printed else (error or "")[:300]})
+
+    def reprint(self, ticket_id: int) -> dict[str, Any]:
+        # not retried: a lost answer could count the reprint twice; the caller may ask again
+        return self._request("POST", f"/api/tickets/{int(ticket_id)}/reprint", retry=False)
+
+    def heartbeat(self, printer: dict[str, Any] | None = None, scanner: dict[str, Any] | None = None,
+                  version: str | None = None) -> dict[str, Any]:
+        body = {k: v for k, v in (("printer", printer), ("scanner", scanner), ("version", version)) if v is not None}
+        return self._request("POST", f"/api/kiosks/{self.kiosk_id}/heartbeat", body, retry=False)
+
+    def public_ticket(self, token: str) -> dict[str, Any]:
+        return self._request("GET", f"/api/public/tickets/{token}")
+
+    def close(self) -> None:
+        self.session.close()
+
+    # ---- plumbing
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None, *,
+                 retry: bool = True) -> Any:
+        attempts = 1 + (self.retries if retry else 0)
+        last, retry_after = "", None
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(self._delay(attempt, retry_after))
+                retry_after = None
+            try:
+                r = self.session.request(method, self.base_url + path, json=body, timeout=self.timeout)
+            except _RETRYABLE as exc:
+                last = f"{type(exc).__name__}"
+                log.warning("office %s %s failed (%s), attempt %d/%d", method, path, last, attempt + 1, attempts)
+                continue
+            if r.status_code >= 500:
+                last = f"HTTP {r.status_code}"
+                retry_after = r.headers.get("Retry-After")
+                log.warning("office %s %s answered %d, attempt %d/%d", method, path, r.status_code,
+                            attempt + 1, attempts)
+                continue
+            if r.status_code >= 400:
+                raise _error(r)
+            if r.status_code == 204 or not r.content:
+                return None
+            return r.json()
+        raise OfficeUnavailable(f"office service unreachable at {self.base_url} ({last})")
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        delay = self.backoff * 2 ** (attempt - 1) * (0.8 + 0.4 * random.random())
+        if retry_after and retry_after.isdigit():
+            delay = max(delay, min(float(retry_after), 5.0))
+        return delay
+
+
+def _error(r: requests.Response) -> OfficeError:
+    try:
+        body = r.json()
+    except ValueError:
+        body = {}
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return OfficeError(r.status_code, detail if isinstance(detail, str) else (r.reason or "error"),
+                       body.get("field") if isinstance(body, dict) else None,
+                       body.get("code") if isinstance(body, dict) else None)
