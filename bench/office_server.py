@@ -27,6 +27,25 @@ def add_floor(app) -> None:
     app.router.routes.insert(0, app.router.routes.pop())  # ahead of any catch-all web route
 
 
+def nodelay_fix() -> None:
+    """Bench-only what-if: give the listening socket proto=IPPROTO_TCP so asyncio sets TCP_NODELAY
+    on accepted connections. uvicorn's bind_socket() leaves proto at 0 for --workers N
+    (Kludex/uvicorn#3149), and then each keep-alive response waits on the client's delayed ACK."""
+    import socket
+
+    from uvicorn.config import Config
+
+    original = Config.bind_socket
+
+    def bind_socket(self):
+        sock = original(self)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        return sock
+
+    Config.bind_socket = bind_socket
+
+
 def worker_app():
     """uvicorn factory, one call per worker process (like kiosk.office.serve.worker_app)."""
     from kiosk.office.app import create_app
@@ -49,7 +68,10 @@ def main() -> int:
     p.add_argument("--database", required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--nodelay-fix", action="store_true", help="what-if: TCP_NODELAY on --workers N sockets")
     args = p.parse_args()
+    if args.nodelay_fix:
+        nodelay_fix()
     # the same steps as kiosk.office.serve.serve(): migrate and seed once, then start the workers
     office_settings = OfficeSettings.from_settings(Settings(), database_url=args.database, demo=True)
     prepare_database(office_settings)
