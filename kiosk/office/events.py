@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import logging
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import select, text
@@ -99,7 +100,6 @@ class EventHub:
     def _run(self) -> None:
         listen = self._pg_listener() if not self.db.is_sqlite else None
         next_housekeeping = 0.0
-        import time
         while not self._stop.is_set():
             try:
                 if time.monotonic() >= next_housekeeping and self._housekeeping:
@@ -116,7 +116,8 @@ class EventHub:
                 self._stop.wait(1.0)
 
     def _pg_listener(self):
-        """Return a function that blocks until a NOTIFY arrives (or 1 s passes)."""
+        """Return a function that blocks until a NOTIFY arrives, or 0.5 s pass (the fallback poll
+        bounds the delay even if a notification were missed)."""
         import psycopg
         from sqlalchemy.engine import make_url
 
@@ -129,7 +130,7 @@ class EventHub:
             return lambda: self._stop.wait(self.poll)
 
         def wait() -> None:
-            for _ in conn.notifies(timeout=1.0, stop_after=1):
+            for _ in conn.notifies(timeout=0.5, stop_after=1):
                 pass
         return wait
 

@@ -386,6 +386,17 @@ def close_previous_days(s: Session, ctx: Ctx) -> int:
     return len(stale)
 
 
+EVENT_RETENTION = dt.timedelta(days=3)  # events serve live screens and resume; the audit log is the history
+
+
+def prune_events(s: Session, ctx: Ctx) -> int:
+    from sqlalchemy import delete
+
+    from kiosk.office.models import Event
+
+    return s.execute(delete(Event).where(Event.at < ctx.now - EVENT_RETENTION)).rowcount or 0
+
+
 # ---- estimates
 
 def ahead_of(s: Session, t: Ticket) -> int:

@@ -52,8 +52,12 @@ class Office:
         self.close_previous_days()
 
     def close_previous_days(self) -> int:
+        """Daily reset and housekeeping; each worker runs it at start and every minute."""
         with self.db.write() as s:
-            return ops.close_previous_days(s, self.ctx("system"))
+            ctx = self.ctx("system")
+            closed = ops.close_previous_days(s, ctx)
+            ops.prune_events(s, ctx)
+            return closed
 
     def run(self, actor: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """fn(session, ctx, *args) inside one write transaction."""

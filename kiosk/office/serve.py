@@ -33,6 +33,20 @@ def prepare_database(settings: OfficeSettings) -> None:
         office.db.dispose()
 
 
+def has_users(settings: OfficeSettings) -> bool:
+    from sqlalchemy import select
+
+    from kiosk.office.db import Database
+    from kiosk.office.models import User
+
+    db = Database(settings.database_url)
+    try:
+        with db.read() as s:
+            return s.scalar(select(User.id).limit(1)) is not None
+    finally:
+        db.dispose()
+
+
 def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
           database: str | None = None) -> int:
     import uvicorn
@@ -53,6 +67,8 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
         from kiosk.office.seed import demo_credentials_text
 
         print(demo_credentials_text(f"http://{host}:{port}"), flush=True)
+    elif not has_users(office_settings):
+        print("No staff users yet: create one with `kiosk office add-user USERNAME --role admin`.", flush=True)
     # workers neither migrate nor seed again
     worker_settings = office_settings.model_copy(update={"migrate": False, "demo": False, "kiosk_keys": {}})
     common = dict(host=host, port=port, timeout_graceful_shutdown=2, proxy_headers=False)
