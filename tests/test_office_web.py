@@ -167,3 +167,11 @@ def test_i18n_script_carries_both_languages(client):
     data = json.loads(body)
     assert data["vi"]["act.next"] == "Gọi số tiếp theo"
     assert data["en"]["act.next"] == "Call next"
+
+
+def test_speech_is_cached_beside_the_office_database(tmp_path):
+    settings = OfficeSettings(database_url=f"sqlite:///{tmp_path}/office.db", demo=False)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/board/speech", params={"number": "B007", "counter": 2}).status_code == 200
+    if shutil.which("espeak-ng"):
+        assert len(list((tmp_path / "speech-cache").glob("*.wav"))) == 1

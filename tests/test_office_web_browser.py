@@ -283,7 +283,8 @@ def test_public_ticket_page_updates_live_when_called(browser, ctx, office, admin
         call_this.click()
         phone.wait_for_selector("#call:not([hidden])")
         assert phone.text_content("#call-counter") == "3"
-        assert phone.text_content("#status-text") == "Đến lượt bạn. Mời bạn đến quầy số 3."
+        assert phone.text_content("#call .call-label") == "Đến lượt bạn! Mời bạn đến"
+        assert phone.is_hidden("#status-text")  # the big call box replaces the sentence
         assert phone.evaluate("window.__sameDocument") is True
 
         admin_api.post(f"{office.url}/api/tickets/{mine['id']}/finish").raise_for_status()
@@ -454,3 +455,33 @@ def test_screenshots_of_the_console_and_the_board(ctx, office):
     assert (out / "counter.png").stat().st_size > 10_000 and (out / "board.png").stat().st_size > 10_000
     requests.post(office.url + "/api/kiosks/kiosk-1/heartbeat", headers=KIOSK,
                   json={"printer": {"online": True, "paper": "ok"}}).raise_for_status()
+
+
+@pytest.mark.slow
+def test_board_reconnects_by_itself_and_catches_up(ctx, tmp_path):
+    """The office service restarts (or the network drops): the board's stream breaks, the board
+    reconnects on its own and shows the call it missed, without a reload."""
+    from kiosk.config import Kiosk, Settings
+    from kiosk.office.embedded import start_embedded
+
+    settings = Settings(kiosk=Kiosk(state_dir=str(tmp_path)))
+    db = f"sqlite:///{tmp_path}/office.db"
+    first = start_embedded(settings, database_url=db, demo=True)
+    port = int(first.url.rsplit(":", 1)[1])
+    second = None
+    try:
+        board = open_board(ctx, first)
+        first.stop()
+        board.wait_for_selector("#live[data-state='off']")
+        second = start_embedded(settings, database_url=db, demo=True, port=port)
+        missed = issue(second)
+        staff = requests.Session()
+        staff.post(second.url + "/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"})
+        assert staff.post(second.url + "/api/counters/1/call-next").json()["number"] == missed["number"]
+        board.wait_for_selector("#live[data-state='on']")
+        board.wait_for_function("(n) => document.getElementById('now-number').textContent === n",
+                                arg=missed["number"])
+        assert board.text_content("[data-counter='1'] .c-number") == missed["number"]
+        assert board.evaluate("window.__sameDocument") is True
+    finally:
+        (second or first).stop()

@@ -84,10 +84,19 @@ def ticket_page(request: Request, public_token: str) -> HTMLResponse:
 
 # --- sound for the board ---------------------------------------------------------------------
 
+def _speech_dir(request: Request) -> Path:
+    """Next to the office's SQLite file (the kiosk's state folder), else the default state folder."""
+    office = getattr(request.app.state, "office", None)
+    url = getattr(getattr(office, "settings", None), "database_url", "") or ""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        return Path(url.removeprefix("sqlite:///")).parent / "speech-cache"
+    return default_state_dir() / "speech-cache"
+
+
 def _speaker(request: Request) -> Speaker:
     spk = getattr(request.app.state, "speaker", None)
     if spk is None:
-        spk = request.app.state.speaker = Speaker(default_state_dir() / "speech-cache")
+        spk = request.app.state.speaker = Speaker(_speech_dir(request))
     return spk
 
 
@@ -132,7 +141,8 @@ _ASSET_TYPES = {".js", ".css", ".svg", ".png", ".ico"}
 def asset(name: str) -> Response:
     path = (STATIC / name).resolve()
     if path.parent != STATIC or path.suffix not in _ASSET_TYPES or not path.is_file():
-        return Response(json.dumps({"detail": "no such file"}), status_code=404, media_type="application/json")
+        return Response(json.dumps({"detail": "no such file", "field": None, "code": "http_404"}),
+                        status_code=404, media_type="application/json")
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if media.startswith("text/") or media.endswith("javascript"):
         media += "; charset=utf-8"

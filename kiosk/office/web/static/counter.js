@@ -201,6 +201,7 @@ function renderCurrent() {
   $('act-pause').textContent = t(paused ? 'act.resume' : 'act.pause');
   $('act-pause').dataset.i18n = paused ? 'act.resume' : 'act.pause';
   $('act-pause').classList.toggle('primary', paused);
+  setText('busy-hint', (st === 'called' || st === 'serving') ? t('console.finish_first') : '');
   setText('paused-note', paused ? t('console.paused', { reason: c.pause_reason || '—' }) : '');
   document.body.classList.toggle('is-paused', paused);
 }
@@ -324,9 +325,9 @@ $('act-transfer').addEventListener('click', () => {
   $('transfer-ticket').textContent = tk.number + ' · ' + serviceName(tk.service);
   setText('transfer-error', '');
   $('transfer-services').replaceChildren(...S.services.filter((s) => s.code !== tk.service && s.active !== false).map((s) =>
-    h('button', { type: 'button', class: 'btn choice', dataset: { service: s.code }, onclick: () => transfer({ service: s.code }) }, serviceName(s.code))));
+    h('button', { type: 'button', class: 'btn pick', dataset: { service: s.code }, onclick: () => transfer({ service: s.code }) }, serviceName(s.code))));
   $('transfer-counters').replaceChildren(...S.counters.filter((c) => c.id !== S.counterId && c.active !== false).map((c) =>
-    h('button', { type: 'button', class: 'btn choice', dataset: { counterId: c.id }, onclick: () => transfer({ counter_id: c.id }) }, counterLabel(c))));
+    h('button', { type: 'button', class: 'btn pick', dataset: { counterId: c.id }, onclick: () => transfer({ counter_id: c.id }) }, counterLabel(c))));
   $('transfer-dialog').showModal();
 });
 $('transfer-cancel').addEventListener('click', () => $('transfer-dialog').close());

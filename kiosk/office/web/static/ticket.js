@@ -58,9 +58,10 @@ function render() {
   $('day').hidden = !old;
   if (old) $('day').textContent = t('ticket.other_day', { day: tk.day.split('-').reverse().join('/') });
 
-  const called = (tk.status === 'called' || tk.status === 'serving') && tk.counter;
+  const called = tk.status === 'called' && tk.counter;
   $('call').hidden = !called;
   if (called) $('call-counter').textContent = tk.counter;
+  $('status-text').hidden = !!called; // the big call box says it
   $('status-text').textContent = t('ticket.status.' + tk.status, { counter: tk.counter });
   const waiting = tk.status === 'waiting';
   $('facts').hidden = !waiting;
