@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 
@@ -14,6 +16,20 @@ from kiosk.office.runtime import Office, utcnow
 from kiosk.office.settings import OfficeSettings
 
 
+def _end_streams_on_signal(office: Office) -> None:
+    """uvicorn waits for open connections before the app hears of shutdown; event streams never
+    end on their own, so close them as soon as SIGTERM/SIGINT arrives (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(sig)
+        if callable(previous):
+            def handler(signum, frame, previous=previous):
+                office.hub.close_streams()
+                previous(signum, frame)
+            signal.signal(sig, handler)
+
+
 def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
     """Build the app; the database is migrated and seeded here, the event listener starts with
     the app's lifespan (one per worker process)."""
@@ -23,6 +39,7 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         office.hub.start()
+        _end_streams_on_signal(office)
         try:
             yield
         finally:

@@ -22,6 +22,7 @@ class EmbeddedOffice:
         return self.app.state.office
 
     def stop(self, timeout: float = 10.0) -> None:
+        self.office.hub.close_streams()  # open event streams would hold the shutdown up
         self.server.should_exit = True
         self.thread.join(timeout)
 

@@ -70,14 +70,18 @@ class EventHub:
         self._thread = threading.Thread(target=self._run, name="office-events", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=5)
+    def close_streams(self) -> None:
+        """End every open event stream (the server is stopping; browsers reconnect elsewhere)."""
         with self._lock:
             subs = list(self._subs)
         for loop, q in subs:
             _put(loop, q, None)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self.close_streams()
 
     def fetch_since(self, last_id: int, limit: int = 500) -> list[tuple[int, str, dict]]:
         with self.db.read() as s:
