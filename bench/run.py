@@ -3,7 +3,7 @@
     python bench/run.py [--quick] [--json PATH] [--pg URL] [--workers N] [--only start,ticket,office,scan]
 
 --quick uses tiny sizes (the test suite's smoke run). PostgreSQL is measured when --pg or
-$KIOSK_TEST_PG_URL gives a database (a private schema is created and dropped). Everything runs
+$KIOSK_TEST_PG_URL gives a database (a quick run only with --pg) (a private schema is created and dropped). Everything runs
 on 127.0.0.1 and every loop is bounded. Exit 1 when a benchmark could not run (a missed goal is
 reported, not an error).
 """
@@ -87,7 +87,8 @@ def table(res: dict) -> str:
         if "error" in s:
             out += [f"ERROR: {s['error']}", ""]
         else:
-            out.append(f"maxfps {s['maxfps']}, offscreen, median of {s['reps']} starts (warm page cache), "
+            out.append(f"maxfps {s['maxfps']}, offscreen, median of {s['reps']} starts "
+                       f"({'no warm-up start' if res['quick'] else 'after one warm-up start each'}), "
                        f"idle CPU over {s['idle_window_s']:g} s; goals: start ≤ {s['goals_ratio']['start']}×, "
                        f"RSS ≤ {s['goals_ratio']['rss']}×, idle CPU ≤ {s['goals_ratio']['idle_cpu']}× the floor")
             rows = []
