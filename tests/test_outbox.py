@@ -528,3 +528,74 @@ def test_an_unkilled_run_delivers_and_exits(kill_setup, office):
     db, markers, payload = kill_setup
     finish(run_worker("put", db, office.url, markers, payload))
     assert (markers / "done").exists() and len(office.by_key) == 1
+
+
+# --- the real office service (runs once kiosk/office has POST /api/dossiers) -----------------------
+
+def valid_payload() -> dict:
+    """A dossier the real office accepts: signature authentication (2.000884), a valid form."""
+    return {
+        "procedure_code": "2.000884",
+        "applicant": {"id_number": ID_NUMBER, "full_name": NAME, "date_of_birth": "1986-04-12", "sex": "Nữ",
+                      "address": "12 Lê Lợi, phường Bến Thành", "phone": "0903123456"},
+        "fields": {"document_name": "Giấy ủy quyền", "number_of_documents": 1, "signing_method": "Ký"},
+    }
+
+
+@pytest.fixture
+def real_office(tmp_path):
+    from kiosk.office.embedded import start_embedded
+
+    settings = Settings.model_validate({"kiosk": {"id": "KS1", "api_key": API_KEY,
+                                                  "state_dir": str(tmp_path / "office-state")}})
+    office = start_embedded(settings)
+    try:
+        if not any(getattr(r, "path", None) == "/api/dossiers" and "POST" in getattr(r, "methods", ())
+                   for r in office.app.routes):
+            pytest.skip("the office service has no POST /api/dossiers yet")
+        yield office
+    finally:
+        office.stop()
+
+
+def test_real_office_killed_after_sending_stores_the_dossier_once(tmp_path, real_office):
+    import requests
+
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    payload_file = tmp_path / "payload.json"
+    payload_file.write_text(json.dumps(valid_payload(), ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "outbox.db"
+    proc = run_worker("put", db, real_office.url, markers, payload_file, pause="after_send")
+    try:
+        wait_until(lambda: (markers / "sent").exists(), what="the office to answer")
+    finally:
+        kill(proc)
+    first = json.loads((markers / "sent").read_text())
+    with Outbox(db) as ob:
+        (pending,) = ob.pending()
+
+    finish(run_worker("drain", db, real_office.url, markers))  # restart: the same key goes again
+    with Outbox(db) as ob:
+        assert ob.pending() == [] and ob.resolve(pending.local_ref) == first["code"]
+    # Once more by hand: the office answers 200 with the same dossier, so it holds exactly one.
+    again = requests.post(f"{real_office.url}/api/dossiers", json=pending.request(), timeout=10,
+                          headers={"Authorization": f"Bearer {API_KEY}"})
+    assert again.status_code == 200 and again.json()["code"] == first["code"]
+    looked_up = requests.get(f"{real_office.url}/api/dossiers/{first['code']}", timeout=10)
+    assert looked_up.status_code == 200
+
+
+def test_real_office_refusal_is_kept_and_not_retried(tmp_path, real_office):
+    bad = valid_payload()
+    bad["fields"]["signing_method"] = "Không rõ"  # not one of the choices
+    with Outbox(tmp_path / "outbox.db", kiosk_id="KS1") as outbox:
+        entry = outbox.put("dossier", bad)
+        sender = Sender(outbox, http_send(real_office.url), backoff=(0.05,)).start()
+        try:
+            done = sender.wait_for(entry.id, 30)
+        finally:
+            sender.stop()
+        assert done.state == REJECTED and done.reject_status == 422
+        assert done.reject_field and "signing_method" in done.reject_field
+        assert done.payload is None
