@@ -349,6 +349,11 @@ def test_kiosk_printer_status_and_not_printed_tickets_show_live(ctx, office):
     assert row.text_content() == "Chưa in được phiếu"
     prio = console.text_content(f"#waiting-lists li[data-number='{t['number']}'] .badge.prio")
     assert prio == "Ưu tiên · người cao tuổi"
+    reprint = console.locator(f"#waiting-lists li[data-number='{t['number']}'] [data-action='reprint']")
+    assert reprint.text_content() == "In lại"
+    reprint.click()  # the kiosk is asked to print it again; the mark goes until it reports
+    console.wait_for_selector(f"#waiting-lists li[data-number='{t['number']}'] .badge.noprint", state="detached")
+    assert requests.get(f"{office.url}/api/tickets/{t['id']}", headers=KIOSK).json()["reprint_count"] == 1
     requests.post(office.url + "/api/kiosks/kiosk-1/heartbeat", headers=KIOSK,
                   json={"printer": {"online": True, "paper": "ok"}}).raise_for_status()
 

@@ -131,12 +131,14 @@ function errorText(err, context) {
 
 /* The live stream /api/events. EventSource reconnects by itself after a dropped connection;
    when the server answered with an error it gives up (CLOSED), so we retry with a backoff.
-   onOpen runs on every (re)connection: the page resyncs its snapshot there. */
+   onOpen runs on every (re)connection: the page resyncs its snapshot there. Only the kinds the
+   page handles are streamed to it. */
 function connectEvents(handlers, onOpen, onStatus) {
   let es = null;
   let delay = 1000;
+  const url = '/api/events?kinds=' + encodeURIComponent(Object.keys(handlers).join(','));
   function open() {
-    es = new EventSource('/api/events');
+    es = new EventSource(url);
     es.onopen = () => {
       delay = 1000;
       if (onStatus) onStatus(true);

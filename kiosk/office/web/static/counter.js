@@ -105,7 +105,7 @@ function chooseCounter(id) {
   show('console');
   renderHeader();
   if (!S.events) {
-    S.events = connectEvents({ call: onEvent, queue: onEvent, kiosk: onEvent, counter: onEvent }, refresh, liveStatus);
+    S.events = connectEvents({ call: onEvent, queue: onEvent, kiosk: onEvent }, refresh, liveStatus);
   }
   refresh();
 }
@@ -233,6 +233,8 @@ function renderWaiting() {
       list.length ? h('ul', { class: 'rows' }, list.map((tk) => h('li', { class: 'row', dataset: { ticketId: tk.id, number: tk.number } },
         h('span', { class: 'num' }, tk.number),
         ...ticketBadges(tk),
+        tk.printed === false ? h('button', { type: 'button', class: 'btn small', dataset: { action: 'reprint' },
+          onclick: () => act('reprint', tk) }, t('act.reprint')) : null,
         h('span', { class: 'since' }, waitedText(tk)),
         h('button', { type: 'button', class: 'btn small', disabled: !canCall, onclick: () => act('call', tk) }, t('act.call_this'))),
       )) : h('p', { class: 'empty-note' }, t('console.nobody')));
@@ -290,6 +292,7 @@ const ACTIONS = {
   no_show: (tk) => call('POST', `/api/tickets/${tk.id}/no-show`),
   call: (tk) => call('POST', `/api/tickets/${tk.id}/call`, { counter_id: S.counterId }),
   requeue: (tk) => call('POST', `/api/tickets/${tk.id}/requeue`),
+  reprint: (tk) => call('POST', `/api/tickets/${tk.id}/reprint`),
 };
 
 async function act(name, tk) {
