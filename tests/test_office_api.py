@@ -266,3 +266,12 @@ def test_random_bodies_never_cause_a_500(client, body):
     assert r.status_code in (200, 201, 422), r.text
     if r.status_code == 422:
         assert r.json()["field"]
+
+
+def test_service_without_counter_does_not_strand_citizens(client):
+    adm = login(client, "admin")
+    client.delete("/api/admin/counters/3", headers=adm)  # counter 3 was the only one serving Khác
+    khac = next(s for s in client.get("/api/services").json()["services"] if s["code"] == "khac")
+    assert khac["counters"] == []
+    assert_error(issue(client, "k1", "khac"), 409, "service", "service_closed")
+    assert issue(client, "k2", "ho-tich").status_code == 201

@@ -137,6 +137,8 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
         raise Invalid("unknown_priority", f"priority must be null or one of {', '.join(rules.PRIORITY_CATEGORIES)}",
                       "priority")
     svc = service_by_code(s, service_code)
+    if not open_counters(s, svc.id):  # a number nobody can call would strand the citizen
+        raise Conflict("service_closed", f"no counter serves {svc.name_vi} ({svc.code}) now", "service")
     day = ctx.today
     n = next_number(s, svc.id, day)
     t = Ticket(issued_service_id=svc.id, service_id=svc.id, day=day, number=n,

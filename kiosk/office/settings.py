@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class OfficeSettings(BaseModel):
@@ -27,6 +29,15 @@ class OfficeSettings(BaseModel):
     default_minutes_per_person: float = Field(5.0, gt=0)
     estimate_sample: int = Field(20, ge=1)
     migrate: bool = True  # run `alembic upgrade head` when the app starts
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Asia/Ho_Chi_Minh") from None
+        return v
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":

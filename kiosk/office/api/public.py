@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kiosk.office import views
 from kiosk.office.api.deps import office
 from kiosk.office.errors import NotFound
-from kiosk.office.models import Service, Ticket
+from kiosk.office.models import Ticket
 from kiosk.office.runtime import Office
 
 router = APIRouter(prefix="/api", tags=["public"])
@@ -26,9 +26,9 @@ def health(o: Office = Depends(office)):
 
 @router.get("/services")
 def services(o: Office = Depends(office)):
+    """Active services for the kiosk's buttons, with the counters serving each and the line now."""
     with o.db.read() as s:
-        rows = s.scalars(select(Service).where(Service.active.is_(True)).order_by(Service.sort_order, Service.id))
-        return {"services": [views.service_view(svc) for svc in rows]}
+        return {"services": views.queue_view(s, o.ctx("public"), o.settings)["services"]}
 
 
 @router.get("/queue")
