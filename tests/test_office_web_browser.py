@@ -61,10 +61,14 @@ def browser(pw, chromium_path):
 
 @pytest.fixture
 def ctx(browser):
+    """A fresh browser context; any uncaught JavaScript error on its pages fails the test."""
     c = browser.new_context(viewport={"width": 1366, "height": 768})
     c.set_default_timeout(WAIT)
+    errors = []
+    c.on("page", lambda page: page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}")))
     yield c
     c.close()
+    assert errors == []
 
 
 @pytest.fixture(autouse=True)
@@ -127,6 +131,19 @@ def test_wrong_password_shows_a_plain_vietnamese_message(ctx, office):
     assert error.text_content() == "Sai tên đăng nhập hoặc mật khẩu."
     assert page.is_visible("#view-login") and not page.is_visible("#view-console")
     assert page.input_value("#password") == ""
+
+
+def test_too_many_wrong_passwords_says_when_to_try_again(ctx, office):
+    page = ctx.new_page()
+    page.goto(office.url + "/counter")
+    page.fill("#username", "thu-sai")  # a name of its own: the limit is per username and address
+    for attempt in range(6):
+        page.fill("#password", f"sai-{attempt}")
+        page.click("#login-submit")
+        page.wait_for_selector("#login-submit:enabled")
+    message = page.text_content("#login-error")
+    assert message.startswith("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau ")
+    assert message.endswith(" giây.") and "{" not in message
 
 
 def test_call_next_is_pushed_to_the_board_without_reload(ctx, office, record_property):
@@ -265,6 +282,8 @@ def test_public_ticket_page_updates_live_when_called(browser, ctx, office, admin
     mine = issue(office)
     phone_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone_ctx.set_default_timeout(WAIT)
+    errors = []
+    phone_ctx.on("page", lambda page: page.on("pageerror", lambda exc: errors.append(str(exc))))
     try:
         phone = phone_ctx.new_page()
         phone.goto(f"{office.url}/t/{mine['public_token']}")
@@ -294,6 +313,7 @@ def test_public_ticket_page_updates_live_when_called(browser, ctx, office, admin
         # nothing personal on the page: no kiosk, no staff name
         body = phone.text_content("body")
         assert "kiosk-1" not in body and "Trần Thị Bình" not in body
+        assert errors == []
     finally:
         phone_ctx.close()
 
