@@ -40,7 +40,7 @@ def start_embedded(settings, *, database_url: str | None = None, demo: bool = Tr
     overrides.setdefault("kiosk_keys", {settings.kiosk.id: settings.kiosk.api_key})
     office_settings = OfficeSettings.from_settings(settings, database_url=database_url, demo=demo, **overrides)
     app = create_app(office_settings, clock=clock)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # proto set: asyncio then sets TCP_NODELAY
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")

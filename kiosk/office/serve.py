@@ -47,6 +47,28 @@ def has_users(settings: OfficeSettings) -> bool:
         db.dispose()
 
 
+def _tcp_nodelay_for_workers() -> None:
+    """uvicorn binds the socket for `--workers N` with proto 0, so asyncio never sets TCP_NODELAY
+    on accepted connections and keep-alive answers wait for the client's delayed ACK (~40 ms;
+    Kludex/uvicorn#3149, found by bench/bench_office.py). Rebuild it with proto=IPPROTO_TCP."""
+    import socket
+
+    from uvicorn.config import Config
+
+    if getattr(Config.bind_socket, "_nodelay", False):
+        return
+    original = Config.bind_socket
+
+    def bind_socket(self):
+        sock = original(self)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        return sock
+
+    bind_socket._nodelay = True
+    Config.bind_socket = bind_socket
+
+
 def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
           database: str | None = None) -> int:
     import uvicorn
@@ -79,6 +101,7 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
             uvicorn.run(create_app(worker_settings), **common)
         else:
             os.environ[ENV] = worker_settings.model_dump_json()
+            _tcp_nodelay_for_workers()
             uvicorn.run("kiosk.office.serve:worker_app", factory=True, workers=workers, **common)
     except SystemExit as exc:  # uvicorn exits 1 when it cannot bind the port
         return int(exc.code or 0)
