@@ -245,6 +245,8 @@ def test_transfer_to_another_service_or_counter_keeps_the_number(ctx, office, ad
     console.wait_for_selector("#current.empty")
     moved = admin_api.get(f"{office.url}/api/tickets/{second['id']}").json()
     assert (moved["number"], moved["status"], moved["target_counter_id"]) == (second["number"], "waiting", 2)
+    badge = console.locator(f"#waiting-lists li[data-number='{second['number']}'] .badge.target")
+    assert badge.text_content() == "chuyển cho quầy 2"
 
 
 def test_pause_with_a_reason_then_resume_also_on_the_board(ctx, office):

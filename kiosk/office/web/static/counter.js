@@ -209,6 +209,10 @@ function renderCurrent() {
 function ticketBadges(tk) {
   const out = [];
   if (tk.priority) out.push(h('span', { class: 'badge prio', title: priorityLabel(tk.priority) }, t('badge.priority') + ' · ' + priorityLabel(tk.priority)));
+  if (tk.target_counter_id) {
+    const c = S.counters.find((x) => x.id === tk.target_counter_id);
+    out.push(h('span', { class: 'badge target' }, t('badge.for_counter', { n: c ? c.number : '?' })));
+  }
   if (tk.not_printed || tk.printed === false) out.push(h('span', { class: 'badge noprint' }, t('badge.not_printed')));
   return out;
 }
