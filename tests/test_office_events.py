@@ -93,3 +93,13 @@ def test_kinds_filter_and_kiosk_status_event(embedded):
         assert ev["event"] == "kiosk" and ev["data"]["printer"]["online"] is False
     finally:
         board.close()
+
+
+def test_resume_from_an_unknown_future_id_starts_live(embedded):
+    url = embedded.url
+    board = SSEReader(f"{url}/api/events", headers={"Last-Event-ID": "999999"})
+    try:
+        issue(url, "k1")
+        assert board.next("queue")["data"]["number"] == "A001"
+    finally:
+        board.close()

@@ -106,9 +106,11 @@ def update_user(s: Session, ctx: Ctx, user_id: int, changes: dict[str, Any]) -> 
     u = s.get(User, user_id)
     if u is None:
         raise NotFound("user_not_found", f"no user with id {user_id}")
-    shown = {k: v for k, v in changes.items() if k != "password"}
+    shown = {k: v for k, v in changes.items() if k not in ("password", "password_hash")}
     if "password" in changes:
-        u.password_hash = auth.hash_password(changes.pop("password"))
+        changes["password_hash"] = auth.hash_password(changes.pop("password"))
+    if "password_hash" in changes:
+        u.password_hash = changes.pop("password_hash")
         shown["password_changed"] = True
     for k, v in changes.items():
         setattr(u, k, v)

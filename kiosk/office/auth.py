@@ -49,15 +49,22 @@ def check_rate_limit(s: Session, username: str, ip: str, now: dt.datetime, max_f
                               "password", retry_after=retry)
 
 
-def login(s: Session, username: str, password: str, ip: str, now: dt.datetime, *, hours: float,
-          max_failures: int, window: dt.timedelta) -> tuple[str, User, AuthSession] | None:
-    """A new session token, or None for wrong credentials (the failed attempt is recorded:
-    the caller must commit before answering 401)."""
-    check_rate_limit(s, username, ip, now, max_failures, window)
+def password_hash_for(s: Session, username: str) -> str | None:
     user = s.scalar(select(User).where(User.username == username))
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password) and bool(user and user.active)
+    return user.password_hash if user and user.active else None
+
+
+def check_password(stored: str | None, password: str) -> bool:
+    """Slow on purpose (argon2): call it outside any write transaction."""
+    return verify_password(stored or _DUMMY_HASH, password) and stored is not None
+
+
+def record_login(s: Session, username: str, ip: str, now: dt.datetime, ok: bool, *,
+                 hours: float) -> tuple[str, User, AuthSession] | None:
+    """Store the attempt; on success a new session token."""
     s.add(LoginAttempt(username=username[:60], ip=ip[:60], at=now, success=ok))
-    if not ok:
+    user = s.scalar(select(User).where(User.username == username)) if ok else None
+    if user is None or not user.active:
         s.flush()
         return None
     token = secrets.token_urlsafe(32)

@@ -65,8 +65,7 @@ class EventHub:
 
     # ---- the listener thread
     def start(self) -> None:
-        with self.db.read() as s:
-            self.last_id = s.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
+        self.last_id = self.max_id()
         self._thread = threading.Thread(target=self._run, name="office-events", daemon=True)
         self._thread.start()
 
@@ -82,6 +81,10 @@ class EventHub:
         if self._thread:
             self._thread.join(timeout=5)
         self.close_streams()
+
+    def max_id(self) -> int:
+        with self.db.read() as s:
+            return s.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
 
     def fetch_since(self, last_id: int, limit: int = 500) -> list[tuple[int, str, dict]]:
         with self.db.read() as s:

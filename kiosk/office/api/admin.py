@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kiosk.office import admin as ops_admin
 from kiosk.office import views
 from kiosk.office.api.deps import Staff, admin, office
+from kiosk.office.auth import hash_password
 from kiosk.office.models import AuditEntry, Counter, Kiosk, Service, User
 from kiosk.office.ops import runtime_settings
 from kiosk.office.runtime import Office
@@ -140,13 +141,17 @@ def list_users(user: Staff = Depends(admin), o: Office = Depends(office)):
 
 @router.post("/users", status_code=201)
 def create_user(body: UserIn, user: Staff = Depends(admin), o: Office = Depends(office)):
+    hashed = hash_password(body.password)  # slow: outside the write transaction
     return o.run(user.actor, lambda s, ctx: views.user_view(ops_admin.create_user(
-        s, ctx, body.username, body.password, body.role, body.full_name, body.active)))
+        s, ctx, body.username, body.password, body.role, body.full_name, body.active, password_hash=hashed)))
 
 
 @router.patch("/users/{user_id}")
 def update_user(user_id: int, body: UserPatch, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.user_view(ops_admin.update_user(s, ctx, user_id, _changes(body))))
+    changes = _changes(body)
+    if "password" in changes:  # hash outside the write transaction
+        changes["password_hash"] = hash_password(changes.pop("password"))
+    return o.run(user.actor, lambda s, ctx: views.user_view(ops_admin.update_user(s, ctx, user_id, changes)))
 
 
 @router.delete("/users/{user_id}")

@@ -28,10 +28,14 @@ def client_ip(request: Request) -> str:
 @router.post("/auth/login")
 def login(body: LoginBody, request: Request, response: Response, o: Office = Depends(office)):
     s_ = o.settings
+    ip, now = client_ip(request), o.clock()
+    with o.db.read() as s:
+        auth.check_rate_limit(s, body.username, ip, now, s_.login_max_failures,
+                              dt.timedelta(minutes=s_.login_window_minutes))
+        stored = auth.password_hash_for(s, body.username)
+    ok = auth.check_password(stored, body.password)  # slow: outside the write lock
     with o.db.write() as s:
-        result = auth.login(s, body.username, body.password, client_ip(request), o.clock(),
-                            hours=s_.session_hours, max_failures=s_.login_max_failures,
-                            window=dt.timedelta(minutes=s_.login_window_minutes))
+        result = auth.record_login(s, body.username, ip, now, ok, hours=s_.session_hours)
         if result is not None:
             token, user, sess = result
             out = {"token": token, "expires_at": sess.expires_at.isoformat(), "user": views.user_view(user)}

@@ -33,6 +33,9 @@ async def events(request: Request, last_event_id: str | None = Header(None),
 
     async def stream():
         sent = hub.last_id if resume is None else resume
+        if resume is not None:
+            # an id from the future (another database, a reset) cannot be resumed: start live
+            sent = min(resume, await run_in_threadpool(hub.max_id))
         try:
             yield f"retry: 2000\n: connected worker={os.getpid()}\n\n".encode()
             if resume is not None:
