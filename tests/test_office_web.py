@@ -19,7 +19,7 @@ from kiosk.office.speech import Speaker
 
 WEB = Path(__file__).resolve().parent.parent / "kiosk" / "office" / "web"
 STATIC = WEB / "static"
-PAGES = ["/counter", "/admin", "/board"]
+PAGES = ["/", "/counter", "/admin", "/board"]
 
 
 @pytest.fixture(scope="module")

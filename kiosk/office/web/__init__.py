@@ -59,6 +59,11 @@ def _page(request: Request, name: str, status: int = 200, **fields: str) -> HTML
     return HTMLResponse(text, status_code=status, headers=PAGE_HEADERS)
 
 
+@router.get("/")
+def index_page(request: Request) -> HTMLResponse:
+    return _page(request, "index.html")
+
+
 @router.get("/counter")
 def counter_page(request: Request) -> HTMLResponse:
     return _page(request, "counter.html")
