@@ -275,3 +275,15 @@ def test_service_without_counter_does_not_strand_citizens(client):
     assert khac["counters"] == []
     assert_error(issue(client, "k1", "khac"), 409, "service", "service_closed")
     assert issue(client, "k2", "ho-tich").status_code == 201
+
+
+def test_new_password_ends_old_sessions(client):
+    adm = login(client, "admin")
+    staff = login(client, "canbo2")
+    me = client.get("/api/me", headers=staff).json()
+    r = client.patch(f"/api/admin/users/{me['id']}", headers=adm, json={"password": "mat-khau-moi-2026"})
+    assert r.status_code == 200
+    assert client.get("/api/me", headers=staff).status_code == 401
+    assert client.post("/api/auth/login", json={"username": "canbo2", "password": "canbo2-demo"}).status_code == 401
+    login(client, "canbo2", "mat-khau-moi-2026")
+    assert_error(client.patch(f"/api/admin/users/{me['id']}", headers=adm, json={"password": "short"}), 422, "password")
