@@ -24,7 +24,9 @@ from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from devices.keyboard_wedge import needs_serial_mode
-from kiosk import cccd, i18n, queue_flow, scan, sdnotify
+from kiosk import cccd, i18n, scan, sdnotify
+from kiosk.app_dossier import DossierFlow
+from kiosk.app_ticket import TicketFlow
 from kiosk.config import Settings
 from kiosk.jobs import Jobs
 from kiosk.paths import FONTS, ROOT
@@ -37,14 +39,19 @@ SCREENS: dict[str, tuple[str, str]] = {
     "home": ("screens.home", "HomeScreen"),
     "service": ("screens.service", "ServiceScreen"),
     "ticket": ("screens.ticket", "TicketScreen"),
+    "procedures": ("screens.procedures", "ProceduresScreen"),
+    "procedure": ("screens.procedure", "ProcedureScreen"),
+    "consent": ("screens.consent", "ConsentScreen"),
+    "form": ("screens.form", "FormScreen"),
+    "review": ("screens.review", "ReviewScreen"),
+    "dossier_result": ("screens.dossier_result", "DossierResultScreen"),
+    "lookup": ("screens.lookup", "LookupScreen"),
 }
 # Intents from the home screen -> first screen of the flow.
-FLOWS: dict[str, str] = {"take_number": "service"}
+FLOWS: dict[str, str] = {"take_number": "service", "submit_dossier": "procedures", "lookup": "lookup"}
 SHARED_KV = ("screens/widgets.kv", "screens/idle_dialog.kv", "screens/card_dialog.kv",
-             "screens/priority_dialog.kv")
-TICKET_SCREEN_SECONDS = 20  # back home after showing a printed ticket
-TICKET_FAILED_SECONDS = 60  # longer when the citizen must note the number down
-REPRINT_WINDOW_SECONDS = 120
+             "screens/priority_dialog.kv", "screens/search_dialog.kv")
+
 
 KEY_ESCAPE, KEY_F1, KEY_F4 = 27, 282, 285
 NOTICE_SECONDS = 12
@@ -56,7 +63,7 @@ def _post(fn: Callable[[], None]) -> None:
     Clock.schedule_once(lambda _dt: fn(), 0)
 
 
-class KioskApp(App):
+class KioskApp(TicketFlow, DossierFlow, App):
     lang = StringProperty(i18n.DEFAULT)
     ward_name = StringProperty("")
     notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
@@ -91,12 +98,13 @@ class KioskApp(App):
         self._home_event = None
         self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
         # what a scanned receipt, ticket or volunteer badge does; flows register themselves
-        self.scan_handlers: dict[str, Callable[[Any], None]] = {}
+        self.scan_handlers: dict[str, Callable[[Any], None]] = {"dossier": self.scanned_receipt}
 
     # ---- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
         self._register_font()
-        import screens.widgets  # noqa: F401  (registers the shared widget classes with Kivy's Factory)
+        import screens.vnkeyboard  # noqa: F401  (registers shared widget classes with Kivy's Factory)
+        import screens.widgets  # noqa: F401
 
         for kv in SHARED_KV:
             Builder.load_file(str(ROOT / kv))
@@ -184,6 +192,12 @@ class KioskApp(App):
         """Text for kv rules: `app.t("home.title", app.lang)` re-evaluates when lang changes."""
         return i18n.tr(key, lang or self.lang, **values)
 
+    def keyboard_labels(self, ok_key: str, lang: str | None = None) -> dict[str, str]:
+        """Captions of the on-screen keyboard's action keys, in the UI language."""
+        t = lambda key: self.t(key, lang)  # noqa: E731
+        return {"space": t("kb.space"), "ok": t(ok_key), "backspace": t("kb.backspace"),
+                "shift": t("kb.shift"), "digits": "123", "letters": "ABC"}
+
     def switch_language(self) -> None:
         self.lang = i18n.other(self.lang)
         for screen in self.root.screens:
@@ -203,6 +217,8 @@ class KioskApp(App):
         return self.root
 
     def go(self, name: str) -> None:
+        if self.root.current != name:
+            self.notice = ""  # a notice belongs to the screen it was shown on
         self.root.current = name
         self.activity()
 
@@ -212,8 +228,9 @@ class KioskApp(App):
             self.show_notice(self.t("notice.not_available"))
             return
         self.go(screen)
-        if flow == "take_number":
-            self._enter_take_number()
+        enter = {"take_number": self._enter_take_number, "submit_dossier": self._enter_procedures,
+                 "lookup": self._enter_lookup}
+        enter[flow]()
 
     def request_help(self) -> None:
         self.activity()
@@ -329,6 +346,7 @@ class KioskApp(App):
             self._show_card(result.citizen)
             if self.root.current == "service":
                 self._offer_priority()
+            self.card_scanned_in_dossier(result.citizen)
         elif result.kind in ("volunteer", "dossier", "ticket") and result.kind in self.scan_handlers:
             self.scan_handlers[result.kind](result)
         elif needs_serial_mode(text):
@@ -371,140 +389,5 @@ class KioskApp(App):
         self._home_event = None
         self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
         # what a scanned receipt, ticket or volunteer badge does; flows register themselves
-        self.scan_handlers: dict[str, Callable[[Any], None]] = {}
+        self.scan_handlers: dict[str, Callable[[Any], None]] = {"dossier": self.scanned_receipt}
 
-    # ---- taking a number -------------------------------------------------------------
-    def screen(self, name: str) -> Any:
-        return self.root.get_screen(name)
-
-    def _enter_take_number(self) -> None:
-        screen = self.screen("service")
-        screen.services = self.services
-        self._offer_priority()
-        self.jobs.submit(self.client.services, on_done=self._services_loaded,
-                         on_error=lambda exc: self._office_failed(exc, quiet=bool(self.services)))
-
-    def _services_loaded(self, services: list[dict]) -> None:
-        self.services = [s for s in services if s.get("active", True)]
-        self.screen("service").services = self.services
-
-    def _office_failed(self, exc: BaseException, quiet: bool = False) -> None:
-        log.warning("office service: %s", exc)
-        if not quiet:
-            self.show_notice(self.t("notice.office_offline"))
-
-    def _offer_priority(self) -> None:
-        """A card showing 60 or more pre-selects the elderly priority (the law grants it)."""
-        from datetime import date
-
-        offered = queue_flow.offered_priority(self.session.citizen, date.today())
-        if offered and "priority" not in self.session.data:
-            self.session.data["priority"] = offered
-        self._show_priority()
-        self.screen("service").elderly_offer = bool(offered)
-
-    def _show_priority(self) -> None:
-        priority = self.session.data.get("priority")
-        text = self.t("service.priority_chosen", category=self.t(f"priority.{priority}")) if priority else ""
-        self.screen("service").priority_text = text
-
-    def open_priority(self) -> None:
-        from screens.priority_dialog import PriorityDialog
-
-        self.activity()
-        self._dismiss_priority()
-        self._priority_dialog = PriorityDialog()
-        self._priority_dialog.open(animation=False)
-
-    def choose_priority(self, category: str | None) -> None:
-        self._dismiss_priority()
-        if category is None:
-            self.session.data["priority"] = None
-        else:
-            self.session.data["priority"] = category
-        self._show_priority()
-        self.activity()
-
-    def _dismiss_priority(self) -> None:
-        if self._priority_dialog is not None:
-            self._priority_dialog.dismiss(animation=False)
-            self._priority_dialog = None
-
-    def take_ticket(self, service: str) -> None:
-        """Issue a ticket. A double tap is ignored while the first is in flight, and any retry
-        carries the same idempotency key, so the office never makes two tickets."""
-        self.activity()
-        screen = self.screen("service")
-        if screen.busy:
-            return
-        screen.busy = True
-        priority = self.session.data.get("priority")
-        key = queue_flow.idempotency_key(self.session.data, service, priority)
-        self.jobs.submit(self.client.issue_ticket, service, priority, key,
-                         on_done=self._ticket_issued, on_error=self._ticket_failed)
-
-    def _ticket_failed(self, exc: BaseException) -> None:
-        self.screen("service").busy = False
-        self._office_failed(exc)
-
-    def _ticket_issued(self, ticket: dict) -> None:
-        self.screen("service").busy = False
-        self.session.data["ticket"] = ticket
-        screen = self.screen("ticket")
-        screen.number = ticket["number"]
-        screen.service_name = ticket.get(f"service_name_{self.lang}") or ticket.get("service_name_vi", "")
-        screen.counters = ", ".join(str(c) for c in ticket.get("counters") or [])
-        screen.ahead = self.t("ticket.ahead", ahead=ticket.get("ahead", 0),
-                              minutes=ticket.get("estimated_wait_minutes", 0))
-        priority = ticket.get("priority")
-        screen.priority_text = (self.t("service.priority_chosen", category=self.t(f"priority.{priority}"))
-                                if priority else "")
-        self.go("ticket")
-        log.info("ticket %s issued", ticket["number"])
-        self._print_ticket(ticket)
-
-    def _print_ticket(self, ticket: dict) -> None:
-        from kiosk.ticket import ticket_blocks
-
-        screen = self.screen("ticket")
-        screen.print_state = "printing"
-        screen.can_reprint = False
-        blocks = ticket_blocks(ticket, self.settings.ward, self.lang, public_url_base=self.public_base_url)
-        self.jobs.submit(self._print_and_report, blocks, ticket, on_done=self._ticket_printed,
-                         on_error=lambda exc: self._ticket_printed((False, str(exc))))
-
-    def _print_and_report(self, blocks: list, ticket: dict) -> tuple[bool, str]:
-        """Worker thread: print, then tell the office whether the paper came out."""
-        if self.printer is None:
-            ok, error = False, "no printer configured"
-        else:
-            result = self.printer.print_blocks(blocks, f"ticket-{ticket['number']}-{ticket['id']}")
-            ok, error = result.ok, "" if result.ok else str(result.fault)
-        try:
-            self.client.report_print(ticket["id"], ok, error or None)
-        except Exception as exc:  # the office learns it from staff or the next heartbeat
-            log.warning("could not report print result: %s", exc)
-        return ok, error
-
-    def _ticket_printed(self, outcome: tuple[bool, str]) -> None:
-        ok, error = outcome
-        screen = self.screen("ticket")
-        if self.root.current != "ticket":
-            return
-        screen.print_state = "printed" if ok else "failed"
-        if not ok:
-            log.warning("ticket not printed: %s", error)
-            screen.can_reprint = True
-            Clock.schedule_once(lambda _dt: setattr(screen, "can_reprint", False), REPRINT_WINDOW_SECONDS)
-        self._schedule_home(TICKET_SCREEN_SECONDS if ok else TICKET_FAILED_SECONDS)
-
-    def reprint_ticket(self) -> None:
-        ticket = self.session.data.get("ticket")
-        if ticket is not None:
-            self.activity()
-            self._print_ticket(ticket)
-
-    def _schedule_home(self, seconds: float) -> None:
-        if self._home_event is not None:
-            self._home_event.cancel()
-        self._home_event = Clock.schedule_once(lambda _dt: self.end_session(), seconds)

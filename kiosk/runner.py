@@ -51,6 +51,7 @@ def open_devices(settings: Settings, app: Any) -> tuple[Any, Any]:
         paper_width=settings.printer.paper_width,
         profile=settings.printer.profile,
         mode=settings.printer.mode,
+        state_dir=settings.kiosk.state_path(),
     )
     scanner = open_scanner(
         settings.scanner.connection,

@@ -150,6 +150,10 @@ class VNKeyboard(BoxLayout):
         self.height = KEY_HEIGHT * len(self.children) + self.spacing * (len(self.children) - 1) + 2 * 6
         self._update_shift_labels()
 
+    def rebuild(self) -> None:
+        """Lay the keys out again (and restore the keyboard's own height)."""
+        self._rebuild()
+
     def _row(self, keys: list[VNKey]) -> None:
         row = BoxLayout(spacing=self.spacing, size_hint_y=None, height=KEY_HEIGHT)
         for k in keys:

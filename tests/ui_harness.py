@@ -78,8 +78,16 @@ class Driver:
     def tap(self, name_or_widget: Any) -> None:
         from kivy.tests.common import UnitTestTouch
 
+        from kivy.uix.scrollview import ScrollView
+
         w = self.find(name_or_widget) if isinstance(name_or_widget, str) else name_or_widget
         self.frames(1)  # let layouts settle so the widget is where it is drawn
+        parent = w.parent
+        while parent is not None and not isinstance(parent, ScrollView):
+            parent = None if parent.parent is parent else parent.parent  # the Window is its own parent
+        if parent is not None:  # a person scrolls a list before tapping what is further down
+            parent.scroll_to(w, padding=10, animate=False)
+            self.frames(2)
         x, y = w.to_window(*w.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()

@@ -1,0 +1,16 @@
+from kivy.properties import StringProperty
+
+from screens.base import KioskScreen
+
+
+class DossierResultScreen(KioskScreen):
+    """After 'Gửi hồ sơ': the dossier code and appointment, or 'saved, will be sent'."""
+
+    title = StringProperty("")
+    code = StringProperty("")
+    detail = StringProperty("")
+    print_note = StringProperty("")
+
+    def reset(self) -> None:
+        super().reset()
+        self.title = self.code = self.detail = self.print_note = ""

@@ -1,0 +1,53 @@
+from kivy.app import App
+from kivy.properties import ListProperty, NumericProperty, StringProperty
+
+from screens.base import KioskScreen
+from screens.widgets import BigButton
+
+
+class FormScreen(KioskScreen):
+    """One form field a page: its label, hint, the value being typed on the Vietnamese keyboard
+    (or big buttons for a choice), and a plain error sentence when it is not right."""
+
+    step = NumericProperty(1)
+    steps = NumericProperty(1)
+    group = StringProperty("")
+    label = StringProperty("")
+    hint = StringProperty("")
+    value = StringProperty("")
+    error = StringProperty("")
+    widget = StringProperty("text")  # text | digits | date | textarea | choice
+    choices = ListProperty([])  # [(value, label)]
+
+    def on_kv_post(self, _base) -> None:
+        kb = self.ids.keyboard
+        kb.bind(on_text=lambda _kb, text: App.get_running_app().form_input(text))
+        kb.bind(on_ok=lambda _kb, _text: App.get_running_app().form_next())
+
+    def show(self, widget: str, value: str, choices: list) -> None:
+        """Set up the page for one field (called by the app on every page change)."""
+        self.widget = widget
+        self.choices = choices
+        self.value = value
+        kb = self.ids.keyboard
+        kb.input_type = "digits" if widget == "digits" else "text"
+        kb.layout = "digits" if widget in ("digits", "date") else "letters"
+        kb.auto_capitalize = False
+        kb.target = self.ids.field_value
+        kb.set_text(value)
+        kb.rebuild()  # back to its natural height after a choice page shrank it
+        if widget == "choice":
+            kb.height = 0
+        box = self.ids.choice_box
+        box.clear_widgets()
+        for val, label in choices:
+            b = BigButton(text=label, kid=f"choice_{val}", primary=val == value)
+            b.bind(on_release=lambda _b, v=val: App.get_running_app().form_choose(v))
+            box.add_widget(b)
+
+    def reset(self) -> None:
+        super().reset()
+        self.group = self.label = self.hint = self.value = self.error = ""
+        self.choices = []
+        self.ids.choice_box.clear_widgets()
+        self.ids.keyboard.set_text("")

@@ -1,0 +1,34 @@
+from kivy.properties import ListProperty, StringProperty
+
+from screens.base import KioskScreen
+
+
+class ProcedureScreen(KioskScreen):
+    """One procedure: papers to bring, fee, time, where originals go; then 'submit online'."""
+
+    title = StringProperty("")
+    documents = ListProperty([])  # already formatted lines
+    facts = ListProperty([])  # [(label, value)]
+    tip = StringProperty("")
+
+    def on_documents(self, *_args) -> None:
+        self._fill()
+
+    def on_facts(self, *_args) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        from screens.widgets import BodyLabel
+
+        box = self.ids.details
+        box.clear_widgets()
+        for line in self.documents:
+            box.add_widget(BodyLabel(text=line, font_size=28, markup=True))
+        for label, value in self.facts:
+            box.add_widget(BodyLabel(text=f"[b]{label}:[/b] {value}", markup=True, font_size=28))
+
+    def reset(self) -> None:
+        super().reset()
+        self.title = self.tip = ""
+        self.documents = []
+        self.facts = []

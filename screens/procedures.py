@@ -1,0 +1,40 @@
+from kivy.app import App
+from kivy.properties import ListProperty, StringProperty
+
+from screens.base import KioskScreen
+from screens.widgets import BigButton
+
+
+class ProceduresScreen(KioskScreen):
+    """The procedure list, filtered by field; each button opens the procedure's detail."""
+
+    fields = ListProperty([])  # [(field_code, label)]
+    field_filter = StringProperty("")
+    procedures = ListProperty([])  # [(code, name)] already in the UI language
+    empty_text = StringProperty("")
+
+    def on_fields(self, *_args) -> None:
+        bar = self.ids.field_bar
+        bar.clear_widgets()
+        for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
+            b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter)
+            b.height = 70  # after the kv rule, which sizes primary buttons taller
+            b.bind(on_release=lambda _b, c=code: App.get_running_app().filter_procedures(c))
+            bar.add_widget(b)
+
+    def on_field_filter(self, *_args) -> None:
+        self.on_fields()
+
+    def on_procedures(self, *_args) -> None:
+        box = self.ids.procedure_list
+        box.clear_widgets()
+        for code, name in self.procedures:
+            b = BigButton(text=name, kid=f"procedure_{code}")
+            b.bind(on_release=lambda _b, c=code: App.get_running_app().open_procedure(c))
+            box.add_widget(b)
+        self.ids.procedure_scroll.scroll_y = 1
+
+    def reset(self) -> None:
+        super().reset()
+        self.field_filter = ""
+        self.empty_text = ""
