@@ -177,3 +177,7 @@ class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+# registered on Base.metadata; imported last because they build on Base
+from kiosk.office import models_dossier  # noqa: E402,F401
