@@ -70,3 +70,11 @@ class ProcedureRow(Base):
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class CatalogueMeta(Base):
+    """The catalogue's top level without "procedures" (sources, status_date, fields…); one row, id 1."""
+    __tablename__ = "catalogue_meta"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[dt.datetime]

@@ -69,9 +69,16 @@ def upgrade() -> None:
     sa.Column('updated_by', sa.String(length=80), nullable=False),
     sa.PrimaryKeyConstraint('code')
     )
+    op.create_table('catalogue_meta',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('catalogue_meta')
     op.drop_table('procedures')
     with op.batch_alter_table('dossier_history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dossier_history_dossier_id'))
