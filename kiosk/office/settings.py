@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,11 @@ class OfficeSettings(BaseModel):
     default_minutes_per_person: float = Field(5.0, gt=0)
     estimate_sample: int = Field(20, ge=1)
     migrate: bool = True  # run `alembic upgrade head` when the app starts
+    # dossiers (issue 9): appointment calendar on top of VN public holidays, and data retention
+    extra_holidays: tuple[dt.date, ...] = ()
+    extra_workdays: tuple[dt.date, ...] = ()
+    dossier_cutoff: dt.time = dt.time(15, 0)  # received later counts from the next working day
+    dossier_retention_days: int = Field(365, ge=1)
 
     @field_validator("timezone")
     @classmethod
