@@ -120,7 +120,7 @@ def table(res: dict) -> str:
         if "error" in o:
             out += [f"ERROR: {o['error']}", ""]
         else:
-            out.append(f"CPU = server processes' CPU per request (call-next: per call-next + finish pair, ratio "
+            out.append(f"CPU = server processes' CPU per request, net of their idle rate (call-next: per call-next + finish pair, ratio "
                        f"against two floor requests); goal ≤ {o['goal_cpu_ratio']:g}× the floor "
                        f"(GET of a constant on the same server)")
             rows = []
@@ -137,17 +137,20 @@ def table(res: dict) -> str:
             out += _table(["config", "clients", "endpoint", "ok", "req/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms",
                            "× floor", "goal", "errors"], rows)
             out.append("")
-            rows = [[n, c["tickets_issued"], c["duplicate_numbers"], c["tickets_called"], c["duplicate_calls"]]
-                    for n, c in o["configs"].items()]
-            out += _table(["config", "tickets issued", "duplicate numbers", "tickets called", "called twice"], rows)
+            rows = [[n, c["tickets_issued"], c["duplicate_numbers"], c["tickets_called"], c["duplicate_calls"],
+                     c["idle_cpu_ms_per_s"]] for n, c in o["configs"].items()]
+            out += _table(["config", "tickets issued", "duplicate numbers", "tickets called", "called twice",
+                           "server idle CPU ms/s"], rows)
             if "postgresql" in o:
                 out.append(f"PostgreSQL: {o['postgresql']}")
             out.append("")
             out.append("### 4. Call to board (call-next → `call` event on an SSE client)")
             rows = [[n, c["call_to_board"]["n"], c["call_to_board"]["p50_ms"], c["call_to_board"]["p95_ms"],
-                     _goal(c["call_to_board"]["p95_ms"], c["call_to_board"]["goal_p95_ms"]), c["call_to_board"]["missed"]]
+                     _goal(c["call_to_board"]["p95_ms"], c["call_to_board"]["goal_p95_ms"]), c["call_to_board"]["missed"],
+                     c["call_to_board"]["call_next_p50_ms"]]
                     for n, c in o["configs"].items()]
-            out += _table(["config", "calls", "p50 ms", "p95 ms", "goal p95 ≤ 100 ms", "missed"], rows)
+            out += _table(["config", "calls", "p50 ms", "p95 ms", "goal p95 ≤ 100 ms", "missed",
+                           "call-next answered p50 ms"], rows)
             out.append("")
 
     sc = res.get("scan")
