@@ -65,12 +65,15 @@ class OfficeClient:
         return self._request("GET", "/api/queue")
 
     def issue_ticket(self, service: str, priority: str | None = None,
-                     idempotency_key: str | None = None) -> dict[str, Any]:
+                     idempotency_key: str | None = None, volunteer_code: str | None = None) -> dict[str, Any]:
         """Issue a ticket. Pass one key per citizen action (the same key if the app retries
-        later); a fresh one is made when omitted. Retries inside use the same key."""
+        later); a fresh one is made when omitted. Retries inside use the same key.
+        `volunteer_code` attributes the ticket to the volunteer helping (assisted mode)."""
         key = idempotency_key or uuid.uuid4().hex
-        return self._request("POST", "/api/tickets",
-                             {"service": service, "priority": priority, "idempotency_key": key})
+        body = {"service": service, "priority": priority, "idempotency_key": key}
+        if volunteer_code:
+            body["volunteer_code"] = volunteer_code
+        return self._request("POST", "/api/tickets", body)
 
     def ticket(self, ticket_id: int) -> dict[str, Any]:
         return self._request("GET", f"/api/tickets/{int(ticket_id)}")
