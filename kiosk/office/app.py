@@ -12,6 +12,9 @@ from fastapi import FastAPI
 
 from kiosk import __version__
 from kiosk.office.api import admin, auth, counters, errors, events, kiosks, public, tickets
+from kiosk.office.api import dossiers as dossiers_api
+from kiosk.office.api import procedures as procedures_api
+from kiosk.office.dossiers import seed_catalogue_once
 from kiosk.office.runtime import Office, utcnow
 from kiosk.office.settings import OfficeSettings
 
@@ -35,6 +38,7 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
     the app's lifespan (one per worker process)."""
     office = Office(settings, clock)
     office.prepare()
+    seed_catalogue_once(office)  # the bundled catalogue on first start; admins edit it afterwards
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -50,6 +54,8 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
     app.state.office = office
     errors.install(app)
     for module in (public, auth, tickets, counters, kiosks, admin, events):
+        app.include_router(module.router)
+    for module in (dossiers_api, procedures_api):
         app.include_router(module.router)
     from kiosk.office.web import router as web_router
     app.include_router(web_router)

@@ -1,0 +1,87 @@
+"""Dossiers: submitted by kiosks, looked up by code or by the citizen's own ID card, moved along
+by staff. Kiosk and public views hold no personal data (a masked id number at most)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from kiosk.office import dossiers
+from kiosk.office.api.deps import (KioskCaller, Staff, _kiosk_or_none, _staff_or_none, office, staff,
+                                   staff_or_kiosk)
+from kiosk.office.errors import Invalid
+from kiosk.office.runtime import Office
+
+router = APIRouter(prefix="/api", tags=["dossiers"])
+
+
+class DossierIn(BaseModel):
+    idempotency_key: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:\-]+$",
+                                 description="one per dossier; a retry sends the same key")
+    procedure_code: str = Field(min_length=1, max_length=40)
+    applicant: dict[str, Any] = Field(description="id_number, full_name, date_of_birth, sex, address, phone?")
+    fields: dict[str, Any] = Field(default_factory=dict, description="the procedure's own form fields")
+    local_ref: str | None = Field(None, max_length=80, description="the kiosk's receipt reference")
+    kiosk_id: str | None = Field(None, max_length=40)
+    volunteer_code: str | None = Field(None, max_length=40)
+
+
+class StatusIn(BaseModel):
+    status: str = Field(description=" | ".join(dossiers.STATUSES))
+    note: str | None = Field(None, max_length=1000)
+
+
+@router.post("/dossiers", status_code=201, responses={200: {"description": "the key was seen: same dossier"}})
+def submit(body: DossierIn, caller: Staff | KioskCaller = Depends(staff_or_kiosk), o: Office = Depends(office)):
+    kiosk_id = caller.id if isinstance(caller, KioskCaller) else body.kiosk_id
+    view, created = dossiers.submit_once(o, body.model_dump(), kiosk_id, caller.actor)
+    return JSONResponse(view, status_code=201 if created else 200)
+
+
+@router.get("/dossiers")
+def list_dossiers(id_number: str | None = Query(None, description="kiosks: the citizen's scanned card"),
+                  status: str | None = Query(None), day: dt.date | None = Query(None),
+                  limit: int = Query(200, ge=1, le=2000),
+                  caller: Staff | KioskCaller = Depends(staff_or_kiosk), o: Office = Depends(office)):
+    if id_number is not None and not dossiers.ID_NUMBER.match(id_number):
+        raise Invalid("bad_id_number", "id_number must be the 12 digits of the ID card", "id_number")
+    if status is not None and status not in dossiers.STATUSES:
+        raise Invalid("unknown_status", f"status must be one of {', '.join(dossiers.STATUSES)}", "status")
+    with o.db.read() as s:
+        if isinstance(caller, KioskCaller):
+            if id_number is None:
+                raise Invalid("id_number_required", "a kiosk lists only the dossiers of a scanned ID card",
+                              "id_number")
+            found = dossiers.for_citizen(s, id_number)
+            view = dossiers.kiosk_view
+        else:
+            found = dossiers.listing(s, status=status, day=day, id_number=id_number, limit=limit)
+            view = dossiers.staff_view
+        names = dossiers.names(s, (d.procedure_code for d in found))
+        return {"dossiers": [view(d, names[d.procedure_code]) for d in found]}
+
+
+@router.get("/dossiers/{code}")
+def one_dossier(code: str, request: Request, o: Office = Depends(office)):
+    """Staff see everything; a kiosk sees the status screen with a masked id; anyone else (the
+    receipt's tracking) the status and history only."""
+    if _staff_or_none(request, o) is not None:
+        view = dossiers.staff_view
+    elif _kiosk_or_none(request, o) is not None:
+        view = dossiers.kiosk_view
+    else:
+        view = dossiers.public_view
+    with o.db.read() as s:
+        d = dossiers.by_code(s, code)
+        return view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
+
+
+@router.post("/dossiers/{code}/status")
+def change_status(code: str, body: StatusIn, user: Staff = Depends(staff), o: Office = Depends(office)):
+    with o.db.write() as s:
+        d = dossiers.change_status(s, o.ctx(user.actor), code, body.status, body.note)
+        return dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
