@@ -26,6 +26,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from devices.keyboard_wedge import needs_serial_mode
 from kiosk import cccd, i18n, scan, sdnotify
 from kiosk.app_dossier import DossierFlow
+from kiosk.app_help import HelpFlow
 from kiosk.app_ticket import TicketFlow
 from kiosk.config import Settings
 from kiosk.jobs import Jobs
@@ -50,7 +51,7 @@ SCREENS: dict[str, tuple[str, str]] = {
 # Intents from the home screen -> first screen of the flow.
 FLOWS: dict[str, str] = {"take_number": "service", "submit_dossier": "procedures", "lookup": "lookup"}
 SHARED_KV = ("screens/widgets.kv", "screens/idle_dialog.kv", "screens/card_dialog.kv",
-             "screens/priority_dialog.kv", "screens/search_dialog.kv")
+             "screens/priority_dialog.kv", "screens/search_dialog.kv", "screens/pin_dialog.kv")
 
 
 KEY_ESCAPE, KEY_F1, KEY_F4 = 27, 282, 285
@@ -63,10 +64,11 @@ def _post(fn: Callable[[], None]) -> None:
     Clock.schedule_once(lambda _dt: fn(), 0)
 
 
-class KioskApp(TicketFlow, DossierFlow, App):
+class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
     lang = StringProperty(i18n.DEFAULT)
     ward_name = StringProperty("")
     notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
+    volunteer_band = StringProperty("")  # "Tình nguyện viên: NAME đang hỗ trợ" in assisted mode
 
     # no Kivy settings panel on F1: nothing on a kiosk may open it
     use_kivy_settings = False
@@ -98,7 +100,8 @@ class KioskApp(TicketFlow, DossierFlow, App):
         self._home_event = None
         self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
         # what a scanned receipt, ticket or volunteer badge does; flows register themselves
-        self.scan_handlers: dict[str, Callable[[Any], None]] = {"dossier": self.scanned_receipt}
+        self.scan_handlers: dict[str, Callable[[Any], None]] = {
+            "dossier": self.scanned_receipt, "volunteer": self.scanned_volunteer_badge}
 
     # ---- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -160,6 +163,8 @@ class KioskApp(TicketFlow, DossierFlow, App):
                 self.scanner.stop()
             except Exception:  # a dying device must not block shutdown
                 log.exception("scanner stop failed")
+        if self.sender is not None:
+            self.sender.stop(timeout=2.0)
         self.jobs.shutdown()
         self.session.wipe()
 
@@ -232,10 +237,6 @@ class KioskApp(TicketFlow, DossierFlow, App):
                  "lookup": self._enter_lookup}
         enter[flow]()
 
-    def request_help(self) -> None:
-        self.activity()
-        self.show_notice(self.t("notice.help_offline"))
-
     # ---- idle: ask, then wipe --------------------------------------------------------
     def _on_touch(self, *_args: Any) -> bool:
         self.activity()
@@ -306,6 +307,8 @@ class KioskApp(TicketFlow, DossierFlow, App):
             self._idle_event.cancel()
             self._idle_event = None
         self.session.wipe()
+        self.volunteer_band = ""  # the next citizen never inherits assisted mode
+        self._close_pin()
         for screen in self.root.screens:
             screen.reset()
         self.notice = ""
@@ -385,9 +388,4 @@ class KioskApp(TicketFlow, DossierFlow, App):
         if dialog is not None:
             dialog.dismiss(animation=False)
             self._card_dialog = None
-        self._priority_dialog = None
-        self._home_event = None
-        self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
-        # what a scanned receipt, ticket or volunteer badge does; flows register themselves
-        self.scan_handlers: dict[str, Callable[[Any], None]] = {"dossier": self.scanned_receipt}
 

@@ -222,8 +222,7 @@ class DossierFlow:
                 first = next(iter(sub.errors.values()))
                 self.show_notice(first.message_en if self.lang == "en" else first.message_vi)
             return
-        volunteer = getattr(self.session.volunteer, "code", None)
-        payload = sub.payload(kiosk_id=self.settings.kiosk.id, volunteer_code=volunteer)
+        payload = sub.payload(kiosk_id=self.settings.kiosk.id, volunteer_code=self.volunteer_code())
         self.session.data["dossier_entry"] = None  # taken: a double tap stops here
         screen = self.screen("dossier_result")
         screen.title = self.t("dossier.sending")
@@ -241,6 +240,10 @@ class DossierFlow:
             self.sender.kick()
             entry = self.sender.wait_for(entry.id, SEND_WAIT_SECONDS) or entry
         return entry
+
+    def outbox_changed(self, entry: Any) -> None:
+        """Sender thread: an entry was delivered or refused (logged by reference only)."""
+        log.info("outbox entry %s is now %s", entry.local_ref, entry.state)
 
     def _dossier_store_failed(self, exc: BaseException) -> None:
         log.error("dossier could not be stored: %s", exc)

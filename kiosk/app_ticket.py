@@ -90,7 +90,7 @@ class TicketFlow:
         screen.busy = True
         priority = self.session.data.get("priority")
         key = queue_flow.idempotency_key(self.session.data, service, priority)
-        self.jobs.submit(self.client.issue_ticket, service, priority, key,
+        self.jobs.submit(self.client.issue_ticket, service, priority, key, self.volunteer_code(),
                          on_done=self._ticket_issued, on_error=self._ticket_failed)
 
     def _ticket_failed(self, exc: BaseException) -> None:
@@ -104,8 +104,9 @@ class TicketFlow:
         screen.number = ticket["number"]
         screen.service_name = ticket.get(f"service_name_{self.lang}") or ticket.get("service_name_vi", "")
         screen.counters = ", ".join(str(c) for c in ticket.get("counters") or [])
-        screen.ahead = self.t("ticket.ahead", ahead=ticket.get("ahead", 0),
-                              minutes=ticket.get("estimated_wait_minutes", 0))
+        ahead = ticket.get("ahead", 0)
+        screen.ahead = (self.t("ticket.ahead", ahead=ahead, minutes=ticket.get("estimated_wait_minutes", 0))
+                        if ahead else self.t("ticket.next_up"))
         priority = ticket.get("priority")
         screen.priority_text = (self.t("service.priority_chosen", category=self.t(f"priority.{priority}"))
                                 if priority else "")

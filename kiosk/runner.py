@@ -63,6 +63,16 @@ def open_devices(settings: Settings, app: Any) -> tuple[Any, Any]:
     return printer, scanner
 
 
+def open_outbox(settings: Settings, app: Any) -> tuple[Any, Any]:
+    """The durable outbox and the thread that delivers it; what was left from a previous run
+    (a crash, a power cut) is sent as soon as the office answers."""
+    from kiosk.outbox import Outbox, Sender
+
+    outbox = Outbox.for_settings(settings)
+    sender = Sender(outbox, app.client.submit_dossier, on_change=app.outbox_changed).start()
+    return outbox, sender
+
+
 def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False) -> int:
     if demo:
         settings = demo_settings(settings)
@@ -74,6 +84,7 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
         base_url = office.url if office is not None else settings.office.url
         app = KioskApp(settings, client=make_client(settings, base_url), public_base_url=base_url)
         app.printer, app.scanner = open_devices(settings, app)
+        app.outbox, app.sender = open_outbox(settings, app)
         if demo:
             _print_demo_help(settings, app, base_url)
         app.run()
@@ -88,12 +99,12 @@ def _print_demo_help(settings: Settings, app: Any, base_url: str) -> None:
     print("motcua-kiosk demo", file=out)
     print(f"  office service:  {base_url}  (staff console {base_url}/counter, lobby board {base_url}/board)", file=out)
     print("  staff logins:    admin / admin-demo, canbo1 / canbo1-demo, canbo2 / canbo2-demo", file=out)
-    preview = getattr(app.printer, "preview_dir", None)
+    preview = getattr(app.printer, "folder", None) if getattr(app.printer, "kind", "") == "preview" else None
     if preview:
         print(f"  print previews:  {preview}  (PNG + raw ESC/POS bytes per job)", file=out)
     path = getattr(app.scanner, "path", None)
     if path:
         print(f"  scanner (pty):   {path}", file=out)
-        sample = "001190012345||Nguyễn Văn An|01011950|Nam|Phường Bến Thành, TP. Hồ Chí Minh|15082021"
+        sample = "001050012345||Nguyễn Văn An|01011950|Nam|Phường Bến Thành, TP. Hồ Chí Minh|15082021"
         print(f"  scan a card:     printf '{sample}\\r' > {path}", file=out)
     out.flush()
