@@ -14,6 +14,7 @@ import random
 import time
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -95,12 +96,35 @@ class OfficeClient:
     def public_ticket(self, token: str) -> dict[str, Any]:
         return self._request("GET", f"/api/public/tickets/{token}")
 
+    # ---- dossiers (issue 9)
+    def submit_dossier(self, request: dict[str, Any]) -> dict[str, Any]:
+        """POST /api/dossiers with the outbox's request body; retries inside send the same
+        idempotency key (one is added when missing), so the office stores the dossier once.
+        A form the office refuses raises OfficeError(422) whose `field` is the body path,
+        e.g. "applicant.id_number" or "fields.child_full_name"."""
+        body = dict(request)
+        body.setdefault("idempotency_key", uuid.uuid4().hex)
+        return self._request("POST", "/api/dossiers", body)
+
+    def dossier(self, code: str) -> dict[str, Any]:
+        """Status, history and appointment of one dossier (the kiosk view: no personal data)."""
+        return self._request("GET", f"/api/dossiers/{quote(code, safe='')}")
+
+    def dossiers_for(self, id_number: str) -> list[dict[str, Any]]:
+        """The dossiers of the citizen whose card was just scanned, newest first."""
+        # as params, not in the path: the path is logged, the id number must not be
+        return self._request("GET", "/api/dossiers", params={"id_number": id_number})["dossiers"]
+
+    def procedures(self) -> dict[str, Any]:
+        """The whole catalogue (kiosk.catalogue.catalogue_from_dict reads it)."""
+        return self._request("GET", "/api/procedures")
+
     def close(self) -> None:
         self.session.close()
 
     # ---- plumbing
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None, *,
-                 retry: bool = True) -> Any:
+                 retry: bool = True, params: dict[str, str] | None = None) -> Any:
         attempts = 1 + (self.retries if retry else 0)
         last, retry_after = "", None
         for attempt in range(attempts):
@@ -108,7 +132,8 @@ class OfficeClient:
                 time.sleep(self._delay(attempt, retry_after))
                 retry_after = None
             try:
-                r = self.session.request(method, self.base_url + path, json=body, timeout=self.timeout)
+                r = self.session.request(method, self.base_url + path, json=body, params=params,
+                                         timeout=self.timeout)
             except _RETRYABLE as exc:
                 last = f"{type(exc).__name__}"
                 log.warning("office %s %s failed (%s), attempt %d/%d", method, path, last, attempt + 1, attempts)

@@ -31,11 +31,9 @@ def main(settings, args) -> int:
 
     command = getattr(args, "office_command", None)
     if command == "purge":
-        # Placeholder: tickets hold no personal data; dossiers (issue 9) will add retention here.
-        print("purge: nothing to purge yet (tickets hold no personal data; dossiers are not stored yet)")
-        return 0
+        return purge(settings, args)
     if command != "add-user":
-        print("usage: kiosk office {add-user USERNAME [--role staff|admin] [--full-name NAME] | purge}",
+        print("usage: kiosk office {add-user USERNAME [--role staff|admin] [--full-name NAME] | purge [--database URL] [--days N]}",
               file=sys.stderr)
         return 2
     password = _read_password()
@@ -59,4 +57,28 @@ def main(settings, args) -> int:
     finally:
         office.db.dispose()
     print(f"created {args.role} user {args.username}")
+    return 0
+
+
+def purge(settings, args) -> int:
+    """Delete the personal data of dossiers returned/rejected more than the retention period ago."""
+    from kiosk.office import dossiers
+    from kiosk.office.runtime import Office
+
+    try:
+        office_settings = OfficeSettings.from_settings(settings, database_url=getattr(args, "database", None) or None)
+        days = getattr(args, "days", None) or office_settings.dossier_retention_days
+        if days < 1:
+            print("purge: --days must be at least 1", file=sys.stderr)
+            return 2
+        office = Office(office_settings)
+        office.prepare()
+    except (ArgumentError, OperationalError) as exc:
+        print(f"cannot open the database: {exc}", file=sys.stderr)
+        return 2
+    try:
+        codes = office.run("cli", dossiers.purge, days)
+    finally:
+        office.db.dispose()
+    print(f"purge: removed the personal data of {len(codes)} dossier(s) closed more than {days} days ago")
     return 0

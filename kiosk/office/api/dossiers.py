@@ -4,12 +4,15 @@ by staff. Kiosk and public views hold no personal data (a masked id number at mo
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from kiosk.cccd import mask_id
 from kiosk.office import dossiers
 from kiosk.office.api.deps import (KioskCaller, Staff, _kiosk_or_none, _staff_or_none, office, staff,
                                    staff_or_kiosk)
@@ -17,6 +20,23 @@ from kiosk.office.errors import Invalid
 from kiosk.office.runtime import Office
 
 router = APIRouter(prefix="/api", tags=["dossiers"])
+_ID_IN_QUERY = re.compile(r"(id_number=)([^&\s]*)")
+
+
+class MaskIdNumbers(logging.Filter):
+    """Access logs print the query string; GET /api/dossiers?id_number=… must not log the number."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any("id_number=" in str(a) for a in record.args):
+            record.args = tuple(_ID_IN_QUERY.sub(lambda m: m[1] + mask_id(m[2]), a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
+def mask_access_log() -> None:
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, MaskIdNumbers) for f in logger.filters):
+        logger.addFilter(MaskIdNumbers())
 
 
 class DossierIn(BaseModel):
