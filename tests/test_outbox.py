@@ -1,8 +1,10 @@
 """The kiosk's outbox: nothing lost, nothing doubled, nothing personal left behind.
 
-The receiving side is a real HTTP server on 127.0.0.1 that keeps dossiers by idempotency key the
-way the office service's POST /api/dossiers does (201 new, 200 seen, 422 naming the field).
-The kill tests run a real kiosk-like process (tests/helpers/outbox_worker.py) and SIGKILL it.
+The kill and outage tests run against the real office service (kiosk.office.embedded, SQLite)
+and a real kiosk-like process (tests/helpers/outbox_worker.py) that is SIGKILLed at the worst
+moments. Faults the office cannot be asked to make (503s, echoing personal data) come from
+FakeOffice, a small HTTP server on 127.0.0.1 that keeps dossiers by idempotency key the way
+POST /api/dossiers does (201 new, 200 seen, 422 naming the field).
 """
 
 from __future__ import annotations
@@ -264,30 +266,6 @@ def test_new_entry_is_sent_at_once_when_kicked(outbox, office):
     assert not sender.alive
 
 
-def test_office_unreachable_then_back_everything_delivered_once(outbox):
-    office = FakeOffice().start()
-    port = office.port
-    office.stop()  # nothing listens on the port: connection refused
-    entries = [outbox.put("dossier", dossier_payload(f"Người {i}")) for i in range(3)]
-    sender = Sender(outbox, http_send(f"http://127.0.0.1:{port}", timeout=2), backoff=(0.02, 0.05, 0.1)).start()
-    try:
-        sender.kick()
-        wait_until(lambda: outbox.get(entries[0].id).attempts >= 3, what="three failed attempts")
-        # While the office is away the entries wait, in order, payload intact; only the first is tried.
-        assert [e.state for e in outbox.pending()] == [PENDING] * 3
-        assert outbox.get(entries[1].id).attempts == 0
-        assert sender.failures >= 3
-        assert outbox.get(entries[0].id).last_error == "OfficeUnavailable"
-
-        office = FakeOffice(port).start()  # the office is back on the same address
-        wait_until(lambda: not outbox.pending(), what="delivery after the office came back")
-    finally:
-        sender.stop()
-        office.stop()
-    assert len(office.by_key) == 3 and set(office.dossiers_per_key().values()) == {1}
-    assert sender.failures == 0
-
-
 def test_5xx_is_retried_with_the_same_key_and_stored_once(outbox, office):
     office.fail_with = 503
     entry = outbox.put("dossier", dossier_payload())
@@ -467,70 +445,7 @@ def test_purge_forgets_old_finished_entries_but_never_pending_ones(outbox):
     assert [e.id for e in outbox.pending()] == [waiting.id]
 
 
-# --- kill the kiosk process: nothing lost, nothing doubled ---------------------------------------
-
-@pytest.fixture
-def kill_setup(tmp_path, office):
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    payload = tmp_path / "payload.json"
-    payload.write_text(json.dumps(dossier_payload(), ensure_ascii=False), encoding="utf-8")
-    return tmp_path / "outbox.db", markers, payload
-
-
-def kill(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
-    assert proc.returncode == -signal.SIGKILL
-
-
-def test_killed_after_storing_before_sending_the_dossier_is_sent_after_restart(kill_setup, office):
-    db, markers, payload = kill_setup
-    proc = run_worker("put", db, office.url, markers, payload, pause="after_put")
-    try:
-        wait_until(lambda: (markers / "stored").exists(), what="the entry to be stored")
-    finally:
-        kill(proc)
-    local_ref = (markers / "stored").read_text()
-    assert office.bodies == []  # nothing was sent before the kill
-    with Outbox(db) as ob:  # the entry survived the kill
-        assert [e.local_ref for e in ob.pending()] == [local_ref]
-        key = ob.pending()[0].idempotency_key
-
-    finish(run_worker("drain", db, office.url, markers))  # the kiosk restarts
-    assert office.dossiers_per_key() == {key: 1}
-    with Outbox(db) as ob:
-        assert ob.pending() == [] and ob.resolve(local_ref) == "BT-20261130-0001"
-
-
-def test_killed_after_sending_before_marking_the_retry_does_not_double(kill_setup, office):
-    db, markers, payload = kill_setup
-    proc = run_worker("put", db, office.url, markers, payload, pause="after_send")
-    try:
-        wait_until(lambda: (markers / "sent").exists(), what="the office to answer")
-    finally:
-        kill(proc)
-    assert len(office.by_key) == 1  # the office has it ...
-    with Outbox(db) as ob:  # ... but the kiosk died before recording that
-        (pending,) = ob.pending()
-        assert pending.payload["applicant"]["full_name"] == NAME
-
-    finish(run_worker("drain", db, office.url, markers))
-    assert len(office.bodies) == 2  # sent twice, with the same key ...
-    assert {b["idempotency_key"] for b in office.bodies} == {pending.idempotency_key}
-    assert office.dossiers_per_key() == {pending.idempotency_key: 1}  # ... stored once
-    with Outbox(db) as ob:
-        assert ob.pending() == [] and ob.resolve(pending.local_ref) == "BT-20261130-0001"
-    assert NAME.encode() not in disk_bytes(db)
-
-
-def test_an_unkilled_run_delivers_and_exits(kill_setup, office):
-    db, markers, payload = kill_setup
-    finish(run_worker("put", db, office.url, markers, payload))
-    assert (markers / "done").exists() and len(office.by_key) == 1
-
-
-# --- the real office service (runs once kiosk/office has POST /api/dossiers) -----------------------
+# --- kill the kiosk process: nothing lost, nothing doubled (against the real office service) -------
 
 def valid_payload() -> dict:
     """A dossier the real office accepts: signature authentication (2.000884), a valid form."""
@@ -542,48 +457,132 @@ def valid_payload() -> dict:
     }
 
 
-@pytest.fixture
-def real_office(tmp_path):
+def start_office(state_dir: Path, port: int = 0):
+    """The office service (uvicorn thread, SQLite in state_dir) with this test kiosk's key."""
     from kiosk.office.embedded import start_embedded
 
-    settings = Settings.model_validate({"kiosk": {"id": "KS1", "api_key": API_KEY,
-                                                  "state_dir": str(tmp_path / "office-state")}})
-    office = start_embedded(settings)
-    try:
-        if not any(getattr(r, "path", None) == "/api/dossiers" and "POST" in getattr(r, "methods", ())
-                   for r in office.app.routes):
-            pytest.skip("the office service has no POST /api/dossiers yet")
-        yield office
-    finally:
-        office.stop()
+    settings = Settings.model_validate({"kiosk": {"id": "KS1", "api_key": API_KEY, "state_dir": str(state_dir)}})
+    return start_embedded(settings, port=port)
 
 
-def test_real_office_killed_after_sending_stores_the_dossier_once(tmp_path, real_office):
+@pytest.fixture(scope="module")
+def real_office(tmp_path_factory):
+    office = start_office(tmp_path_factory.mktemp("office"))
+    yield office
+    office.stop()
+
+
+def dossiers_with_key(office, key: str) -> int:
+    """How many dossiers the office's database holds for this idempotency key."""
+    from sqlalchemy import func, select
+
+    from kiosk.office.models_dossier import Dossier
+
+    with office.office.db.read() as s:
+        return s.scalar(select(func.count()).select_from(Dossier).where(Dossier.idempotency_key == key))
+
+
+def office_get(office, code: str) -> dict:
     import requests
 
+    r = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10, headers={"Authorization": f"Bearer {API_KEY}"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.fixture
+def kill_setup(tmp_path):
     markers = tmp_path / "markers"
     markers.mkdir()
-    payload_file = tmp_path / "payload.json"
-    payload_file.write_text(json.dumps(valid_payload(), ensure_ascii=False), encoding="utf-8")
-    db = tmp_path / "outbox.db"
-    proc = run_worker("put", db, real_office.url, markers, payload_file, pause="after_send")
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps(valid_payload(), ensure_ascii=False), encoding="utf-8")
+    return tmp_path / "outbox.db", markers, payload
+
+
+def kill(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_killed_after_storing_before_sending_the_dossier_is_sent_after_restart(kill_setup, real_office):
+    db, markers, payload = kill_setup
+    proc = run_worker("put", db, real_office.url, markers, payload, pause="after_put")
+    try:
+        wait_until(lambda: (markers / "stored").exists(), what="the entry to be stored")
+    finally:
+        kill(proc)
+    local_ref = (markers / "stored").read_text()
+    with Outbox(db) as ob:  # the entry survived the kill ...
+        (pending,) = ob.pending()
+    assert pending.local_ref == local_ref and pending.payload["applicant"]["full_name"] == NAME
+    assert dossiers_with_key(real_office, pending.idempotency_key) == 0  # ... and was never sent
+
+    finish(run_worker("drain", db, real_office.url, markers))  # the kiosk restarts
+    assert dossiers_with_key(real_office, pending.idempotency_key) == 1
+    with Outbox(db) as ob:
+        assert ob.pending() == []
+        code = ob.resolve(local_ref)
+    seen = office_get(real_office, code)
+    assert seen["code"] == code and seen["status"] == "received"
+
+
+def test_killed_after_sending_before_marking_the_retry_does_not_double(kill_setup, real_office):
+    import requests
+
+    db, markers, payload = kill_setup
+    proc = run_worker("put", db, real_office.url, markers, payload, pause="after_send")
     try:
         wait_until(lambda: (markers / "sent").exists(), what="the office to answer")
     finally:
         kill(proc)
     first = json.loads((markers / "sent").read_text())
-    with Outbox(db) as ob:
+    with Outbox(db) as ob:  # the office has it, but the kiosk died before recording that
         (pending,) = ob.pending()
+    assert dossiers_with_key(real_office, pending.idempotency_key) == 1
 
     finish(run_worker("drain", db, real_office.url, markers))  # restart: the same key goes again
+    assert dossiers_with_key(real_office, pending.idempotency_key) == 1  # stored once
     with Outbox(db) as ob:
         assert ob.pending() == [] and ob.resolve(pending.local_ref) == first["code"]
-    # Once more by hand: the office answers 200 with the same dossier, so it holds exactly one.
+    assert NAME.encode() not in disk_bytes(db)
+    # Once more by hand: 200 with the same dossier.
     again = requests.post(f"{real_office.url}/api/dossiers", json=pending.request(), timeout=10,
                           headers={"Authorization": f"Bearer {API_KEY}"})
     assert again.status_code == 200 and again.json()["code"] == first["code"]
-    looked_up = requests.get(f"{real_office.url}/api/dossiers/{first['code']}", timeout=10)
-    assert looked_up.status_code == 200
+    assert dossiers_with_key(real_office, pending.idempotency_key) == 1
+
+
+def test_an_unkilled_run_delivers_and_exits(kill_setup, real_office):
+    db, markers, payload = kill_setup
+    finish(run_worker("put", db, real_office.url, markers, payload))
+    assert (markers / "done").exists()
+    with Outbox(db) as ob:
+        entry = ob.by_ref((markers / "stored").read_text())
+    assert entry.state == SENT and dossiers_with_key(real_office, entry.idempotency_key) == 1
+
+
+def test_real_office_unreachable_then_back_everything_delivered_once(tmp_path):
+    state = tmp_path / "office-state"
+    office = start_office(state)
+    port = int(office.url.rsplit(":", 1)[1])
+    office.stop()  # the office goes away: connection refused
+    with Outbox(tmp_path / "outbox.db", kiosk_id="KS1") as outbox:
+        entries = [outbox.put("dossier", valid_payload()) for _ in range(3)]
+        sender = Sender(outbox, http_send(f"http://127.0.0.1:{port}", timeout=2), backoff=(0.05, 0.1, 0.2)).start()
+        try:
+            wait_until(lambda: outbox.get(entries[0].id).attempts >= 2, what="failed attempts")
+            assert len(outbox.pending()) == 3
+            office = start_office(state, port=port)  # back, same address, same database
+            wait_until(lambda: not outbox.pending(), timeout=60, what="delivery after the office came back")
+        finally:
+            sender.stop()
+        try:
+            assert [dossiers_with_key(office, e.idempotency_key) for e in entries] == [1, 1, 1]
+            codes = [outbox.resolve(e.local_ref) for e in entries]
+            assert len(set(codes)) == 3 and all(office_get(office, c)["code"] == c for c in codes)
+        finally:
+            office.stop()
 
 
 def test_real_office_refusal_is_kept_and_not_retried(tmp_path, real_office):
@@ -599,3 +598,17 @@ def test_real_office_refusal_is_kept_and_not_retried(tmp_path, real_office):
         assert done.state == REJECTED and done.reject_status == 422
         assert done.reject_field and "signing_method" in done.reject_field
         assert done.payload is None
+        assert dossiers_with_key(real_office, entry.idempotency_key) == 0
+
+
+def test_real_office_wrong_key_holds_the_dossier(tmp_path, real_office):
+    with Outbox(tmp_path / "outbox.db", kiosk_id="KS1") as outbox:
+        entry = outbox.put("dossier", valid_payload())
+        sender = Sender(outbox, http_send(real_office.url, api_key="not-this-kiosk"), backoff=(0.05,)).start()
+        try:
+            wait_until(lambda: outbox.get(entry.id).attempts >= 2, what="retries with a wrong key")
+        finally:
+            sender.stop()
+        held = outbox.get(entry.id)
+        assert held.state == PENDING and held.payload["applicant"]["full_name"] == NAME
+        assert held.last_error == "OfficeError: 401"
