@@ -103,6 +103,19 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         self.scan_handlers: dict[str, Callable[[Any], None]] = {
             "dossier": self.scanned_receipt, "volunteer": self.scanned_volunteer_badge}
 
+    def submit_for_session(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+                           on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run fn on a worker for the current citizen. If the session ends before it answers,
+        the answer is dropped: the next citizen never sees the previous one's ticket or dossier."""
+        session_id = self.session.id
+
+        def mine(callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+            if callback is None:
+                return None
+            return lambda value: callback(value) if self.session.id == session_id else None
+
+        self.jobs.submit(fn, *args, on_done=mine(on_done), on_error=mine(on_error))
+
     # ---- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
         self._register_font()
@@ -139,8 +152,8 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
         Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_activity)
         self._install_signal_handlers()
+        self._bind_keyboard_scanner()
         if self.scanner is not None:
-            self._bind_keyboard_scanner()
             self.scanner.start()
         Clock.schedule_once(self._after_first_frame, 0)
         interval = sdnotify.watchdog_interval()
@@ -323,16 +336,23 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
     def _bind_keyboard_scanner(self) -> None:
         """A keyboard-mode (HID) scanner types into the window: feed it what arrives while no
         text field has the focus, and let the wedge tell a scanner burst from a person."""
-        if not hasattr(self.scanner, "feed_text"):
-            return
 
         def focused() -> bool:
             from kivy.uix.textinput import TextInput
 
             return any(isinstance(w, TextInput) and w.focus for c in Window.children for w in c.walk())
 
-        Window.bind(on_textinput=lambda _w, text: None if focused() else self.scanner.feed_text(text))
-        Window.bind(on_key_down=lambda _w, key, *_a: None if focused() else self.scanner.feed_key(key))
+        def on_text(_window: Any, text: str) -> None:
+            feed = getattr(self.scanner, "feed_text", None)
+            if feed is not None and not focused():
+                feed(text)
+
+        def on_key(_window: Any, key: int, *_args: Any) -> None:
+            feed = getattr(self.scanner, "feed_key", None)
+            if feed is not None and not focused():
+                feed(key)
+
+        Window.bind(on_textinput=on_text, on_key_down=on_key)
 
     def scanner_state(self, state: str, detail: str = "") -> None:
         """Called by the scanner's reader thread when it connects, drops or reconnects."""
@@ -344,7 +364,11 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         self.activity()
         result = scan.classify(text)
         log.info("scan: %r", result)  # ScanResult's repr holds at most a masked id
-        if result.kind == "id_card":
+        if result.kind == "id_card" and "text_lost_diacritics" in result.citizen.warnings:
+            # a keyboard-mode scanner dropped the Vietnamese letters: the name would be wrong
+            # on every form, so the card is not used; staff must switch the scanner's mode
+            self.show_notice(self.t("notice.scanner_serial_mode"))
+        elif result.kind == "id_card":
             self.session.set_citizen(result.citizen)
             self._show_card(result.citizen)
             if self.root.current == "service":

@@ -228,7 +228,7 @@ class DossierFlow:
         screen.title = self.t("dossier.sending")
         screen.code = screen.detail = screen.print_note = ""
         self.go("dossier_result")
-        self.jobs.submit(self._store_and_send, payload, on_done=self._dossier_outcome,
+        self.submit_for_session(self._store_and_send, payload, on_done=self._dossier_outcome,
                          on_error=self._dossier_store_failed)
 
     def _store_and_send(self, payload: dict) -> Any:
@@ -270,22 +270,21 @@ class DossierFlow:
             screen.title = self.t("dossier.saved_title")
             screen.code = entry.local_ref
             screen.detail = self.t("dossier.saved_text", ref=entry.local_ref)
-        self.session.data["dossier_result"] = {
-            "code": entry.code, "local_ref": entry.local_ref, "state": entry.state,
-            **(entry.response or {}),
-        }
-        self._print_receipt(sub)
+        self.session.data["dossier_result"] = {"code": entry.code, "local_ref": entry.local_ref,
+                                               "state": entry.state}
+        self._print_receipt(sub, entry)
         self._schedule_home(RESULT_SCREEN_SECONDS)
 
-    def _print_receipt(self, sub: Submission | None) -> None:
-        from kiosk.receipt import receipt_blocks
+    def _print_receipt(self, sub: Submission | None, entry: Any) -> None:
+        from kiosk.receipt import dossier_for_receipt, receipt_blocks
 
         result = self.session.data.get("dossier_result")
         if sub is None or result is None:
             return
         screen = self.screen("dossier_result")
         screen.print_note = self.t("dossier.receipt_printing")
-        dossier = {**result, "applicant": sub.document().get("applicant", {})}
+        dossier = dossier_for_receipt(entry, sub.document().get("applicant", {}),
+                                      fee_vnd=sub.procedure.estimate_fee(sub.document()))
         try:
             blocks = receipt_blocks(dossier, sub.procedure.raw, self.settings.ward, self.lang,
                                     tracking_url_base=self.public_base_url)
@@ -297,7 +296,7 @@ class DossierFlow:
         def printed(outcome: tuple[bool, str]) -> None:
             screen.print_note = self.t("dossier.receipt_printed") if outcome[0] else self.t("dossier.receipt_failed")
 
-        self.jobs.submit(self._print_blocks, blocks, f"receipt-{result.get('code') or result['local_ref']}",
+        self.submit_for_session(self._print_blocks, blocks, f"receipt-{result.get('code') or result['local_ref']}",
                          on_done=printed, on_error=lambda exc: printed((False, str(exc))))
 
     def _print_blocks(self, blocks: list, job: str) -> tuple[bool, str]:
@@ -350,11 +349,11 @@ class DossierFlow:
         if local is not None and local.state == "pending":
             self._show_lookup([{"code": local.local_ref, "status": "pending"}])
             return
-        self.jobs.submit(self.client.dossier, resolved or code, on_done=lambda d: self._show_lookup([d]),
+        self.submit_for_session(self.client.dossier, resolved or code, on_done=lambda d: self._show_lookup([d]),
                          on_error=self._lookup_failed)
 
     def lookup_citizen(self, citizen: Any) -> None:
-        self.jobs.submit(self.client.dossiers_for, citizen.id_number, on_done=self._show_lookup,
+        self.submit_for_session(self.client.dossiers_for, citizen.id_number, on_done=self._show_lookup,
                          on_error=self._lookup_failed)
 
     def _lookup_failed(self, exc: BaseException) -> None:

@@ -66,9 +66,23 @@ def open_devices(settings: Settings, app: Any) -> tuple[Any, Any]:
 def open_outbox(settings: Settings, app: Any) -> tuple[Any, Any]:
     """The durable outbox and the thread that delivers it; what was left from a previous run
     (a crash, a power cut) is sent as soon as the office answers."""
+    import sqlite3
+    import time
+    from datetime import datetime, timedelta, timezone
+
     from kiosk.outbox import Outbox, Sender
 
-    outbox = Outbox.for_settings(settings)
+    try:
+        outbox = Outbox.for_settings(settings)
+    except sqlite3.DatabaseError as exc:
+        # never delete it: it may still hold dossiers that were not sent; keep it for the IT person
+        path = settings.kiosk.state_path() / "outbox.db"
+        aside = path.with_name(f"outbox.db.corrupt-{int(time.time())}")
+        path.rename(aside)
+        log.error("outbox %s is unreadable (%s); moved to %s and started a new one", path, exc, aside)
+        outbox = Outbox.for_settings(settings)
+    # finished entries hold no personal data, only codes; keep them a year for look-ups by reference
+    outbox.purge(datetime.now(timezone.utc) - timedelta(days=365))
     sender = Sender(outbox, app.client.submit_dossier, on_change=app.outbox_changed).start()
     return outbox, sender
 

@@ -120,6 +120,10 @@ def start_app(settings: config.Settings, **kwargs: Any) -> Any:
 
     from kiosk.app import KioskApp
 
+    from kiosk.client import OfficeClient
+
+    kwargs.setdefault("client", OfficeClient(settings.office.url, settings.kiosk.api_key, settings.kiosk.id,
+                                             timeout=1.0, retries=0))
     app = KioskApp(settings, **kwargs)
     app._run_prepare()
     runTouchApp(embedded=True)
