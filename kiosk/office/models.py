@@ -181,3 +181,4 @@ class SettingRow(Base):
 
 # registered on Base.metadata; imported last because they build on Base
 from kiosk.office import models_dossier  # noqa: E402,F401
+from kiosk.office import models_volunteer  # noqa: E402,F401
