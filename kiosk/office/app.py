@@ -15,7 +15,6 @@ from kiosk.office.api import admin, auth, counters, errors, events, kiosks, publ
 from kiosk.office.api import dossiers as dossiers_api
 from kiosk.office.api import procedures as procedures_api
 from kiosk.office.api import volunteers as volunteers_api
-from kiosk.office.api import volunteers as volunteers_api
 from kiosk.office.dossiers import seed_catalogue_once
 from kiosk.office.runtime import Office, utcnow
 from kiosk.office.settings import OfficeSettings
@@ -59,7 +58,6 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
         app.include_router(module.router)
     for module in (dossiers_api, procedures_api):
         app.include_router(module.router)
-    app.include_router(volunteers_api.router)  # volunteers, help requests (issue 8)
     app.include_router(volunteers_api.router)  # volunteers, help requests (issue 8)
     dossiers_api.mask_access_log()
     from kiosk.office.web import router as web_router
