@@ -276,10 +276,13 @@ def help_timeout(s: Session) -> dt.timedelta:
     return dt.timedelta(minutes=float(runtime_settings(s)["help_request_timeout_minutes"]))
 
 
-def help_view(h: HelpRequest, now: dt.datetime, timeout: dt.timedelta, kiosk_name: str | None = None) -> dict[str, Any]:
-    """No personal data: which kiosk and screen, the state, and the first name of who is coming."""
+def help_view(h: HelpRequest, now: dt.datetime, timeout: dt.timedelta, kiosk_name: str | None = None,
+              viewer: tuple[str, int] | None = None) -> dict[str, Any]:
+    """No personal data: which kiosk and screen, the state, and the first name of who is coming.
+    viewer ("volunteer"|"user", id) adds `mine`: the viewer took it."""
     overdue_at = h.created_at + timeout
-    return {"id": h.id, "kiosk_id": h.kiosk_id, "kiosk_name": kiosk_name or h.kiosk_id, "screen": h.screen,
+    taker = ("volunteer", h.taken_by_volunteer_id) if h.taken_by_volunteer_id else ("user", h.taken_by_user_id)
+    return {"mine": viewer is not None and h.status != OPEN and taker == viewer,"id": h.id, "kiosk_id": h.kiosk_id, "kiosk_name": kiosk_name or h.kiosk_id, "screen": h.screen,
             "status": h.status, "created_at": h.created_at.isoformat(),
             "taken_at": h.taken_at.isoformat() if h.taken_at else None, "taker": h.taker_name,
             "closed_at": h.closed_at.isoformat() if h.closed_at else None, "closed_reason": h.closed_reason,

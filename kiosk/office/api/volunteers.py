@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import html
 import io
+import math
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -178,8 +181,14 @@ class HelpBody(BaseModel):
                         description="the kiosk screen's name, e.g. form")
 
 
-def _help_out(o: Office, s, h) -> dict:
-    return vol.help_view(h, o.clock(), vol.help_timeout(s), vol.kiosk_names(s).get(h.kiosk_id))
+def _viewer(caller) -> tuple[str, int] | None:
+    if isinstance(caller, VolunteerCaller):
+        return ("volunteer", caller.id)
+    return ("user", caller.id) if isinstance(caller, Staff) else None
+
+
+def _help_out(o: Office, s, h, caller=None) -> dict:
+    return vol.help_view(h, o.clock(), vol.help_timeout(s), vol.kiosk_names(s).get(h.kiosk_id), _viewer(caller))
 
 
 @router.post("/api/help-requests", status_code=201,
@@ -199,7 +208,7 @@ def list_help(status: str | None = Query(None, description="open, taken, closed 
     with o.db.read() as s:
         ctx = o.ctx(caller.actor)
         timeout, names = vol.help_timeout(s), vol.kiosk_names(s)
-        items = [vol.help_view(h, ctx.now, timeout, names.get(h.kiosk_id))
+        items = [vol.help_view(h, ctx.now, timeout, names.get(h.kiosk_id), _viewer(caller))
                  for h in vol.list_help(s, day or ctx.today, wanted)]
         return {"day": (day or ctx.today).isoformat(), "server_time": ctx.now.isoformat(),
                 "timeout_minutes": timeout.total_seconds() / 60, "help_requests": items}
@@ -211,7 +220,7 @@ def get_help(help_id: int, caller=Depends(anyone), o: Office = Depends(office)):
         h = vol.help_by_id(s, help_id)
         if isinstance(caller, KioskCaller) and h.kiosk_id != caller.id:
             raise NotFound("help_request_not_found", f"no help request with id {help_id}")
-        return _help_out(o, s, h)
+        return _help_out(o, s, h, caller)
 
 
 @router.post("/api/help-requests/{help_id}/take")
@@ -219,7 +228,7 @@ def take_help(help_id: int, caller=Depends(helper), o: Office = Depends(office))
     with o.db.write() as s:
         who = {"volunteer_id": caller.id} if isinstance(caller, VolunteerCaller) else {"user_id": caller.id}
         h = vol.take_help(s, o.ctx(caller.actor), help_id, **who)
-        return _help_out(o, s, h)
+        return _help_out(o, s, h, caller)
 
 
 @router.post("/api/help-requests/{help_id}/close")
@@ -227,7 +236,7 @@ def close_help(help_id: int, caller=Depends(anyone), o: Office = Depends(office)
     with o.db.write() as s:
         own = caller.id if isinstance(caller, KioskCaller) else None
         h = vol.close_help(s, o.ctx(caller.actor), help_id, kiosk_id=own)
-        return _help_out(o, s, h)
+        return _help_out(o, s, h, caller)
 
 
 # ---- admin: volunteers
@@ -396,3 +405,26 @@ def badge_page(volunteer_id: int, request: Request, format: Literal["card", "a4"
         text = text.replace("{{" + key + "}}", html.escape(unicodedata.normalize("NFC", value)))
     text = text.replace("{{qr}}", qr_svg(vol.badge_payload(code)))
     return HTMLResponse(text, headers=PAGE_HEADERS)
+
+
+# ---- the /volunteer page's sound
+
+@functools.lru_cache(maxsize=1)
+def help_chime_wav() -> bytes:
+    """Three short rising notes (C5 E5 G5): "someone needs help", unlike the board's ding-dong."""
+    from kiosk.office.speech import SAMPLE_RATE, wav_bytes
+
+    frames = bytearray()
+    for freq in (523.25, 659.25, 783.99):
+        n = int(SAMPLE_RATE * 0.22)
+        for i in range(n):
+            t = i / SAMPLE_RATE
+            envelope = min(1.0, i / (0.005 * SAMPLE_RATE)) * math.exp(-9 * t)
+            s = math.sin(2 * math.pi * freq * t) + 0.25 * math.sin(4 * math.pi * freq * t)
+            frames += struct.pack("<h", int(0.5 * 32767 * envelope * s / 1.25))
+    return wav_bytes(bytes(frames))
+
+
+@router.get("/volunteer/chime.wav", include_in_schema=False)
+def volunteer_chime() -> Response:
+    return Response(help_chime_wav(), media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})

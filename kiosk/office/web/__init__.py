@@ -79,6 +79,12 @@ def board_page(request: Request) -> HTMLResponse:
     return _page(request, "board.html")
 
 
+@router.get("/volunteer")
+def volunteer_page(request: Request) -> HTMLResponse:
+    """A volunteer's phone: open help requests live (issue 8; API in kiosk.office.api.volunteers)."""
+    return _page(request, "volunteer.html")
+
+
 @router.get("/t/{public_token}")
 def ticket_page(request: Request, public_token: str) -> HTMLResponse:
     found = lookup.public_ticket_exists(request, public_token)

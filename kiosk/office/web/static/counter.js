@@ -12,6 +12,8 @@ const S = {
   waiting: [],
   noShows: [],
   kiosks: [],
+  help: [], // help requests from kiosks (open or taken), issue 8
+  helpOffset: 0, // server clock minus this browser's, in ms
   busy: false,
   events: null,
 };
@@ -105,7 +107,7 @@ function chooseCounter(id) {
   show('console');
   renderHeader();
   if (!S.events) {
-    S.events = connectEvents({ call: onEvent, queue: onEvent, kiosk: onEvent }, refresh, liveStatus);
+    S.events = connectEvents({ call: onEvent, queue: onEvent, kiosk: onEvent, help: onEvent }, refresh, liveStatus);
   }
   refresh();
 }
@@ -136,16 +138,19 @@ function refresh() {
 
 async function load() {
   try {
-    const [counters, waiting, noShows, kiosks] = await Promise.all([
+    const [counters, waiting, noShows, kiosks, help] = await Promise.all([
       call('GET', '/api/counters'),
       call('GET', '/api/tickets?status=waiting'),
       call('GET', '/api/tickets?status=no_show'),
       call('GET', '/api/kiosks').catch((e) => { if (e.status === 401) throw e; return []; }),
+      call('GET', '/api/help-requests').catch((e) => { if (e.status === 401) throw e; return null; }),
     ]);
     S.counters = listOf(counters, 'counters');
     S.waiting = listOf(waiting, 'tickets');
     S.noShows = listOf(noShows, 'tickets');
     S.kiosks = listOf(kiosks, 'kiosks');
+    S.help = listOf(help, 'help_requests');
+    if (help && !isNaN(Date.parse(help.server_time))) S.helpOffset = Date.parse(help.server_time) - Date.now();
     const c = myCounter();
     S.current = c && c.current ? c.current : null;
     if (!c) { showChoices(); return; } // the counter was deactivated meanwhile
@@ -174,6 +179,7 @@ function render() {
   renderWaiting();
   renderNoShows();
   renderKiosks();
+  renderHelp();
 }
 
 function renderCurrent() {
@@ -284,6 +290,47 @@ function renderKiosks() {
       h('span', { class: 'since' + (quiet === null || quiet >= 5 ? ' stale' : '') },
         k.last_seen ? t('printer.seen', { time: fmtTime(k.last_seen) }) : t('printer.never')));
   }));
+}
+
+/* Help requests from kiosks: open ones first; overdue ones (nobody took them in time) stand out. */
+function helpOverdue(x) {
+  return x.status === 'open' && (x.overdue || Date.now() + S.helpOffset >= Date.parse(x.overdue_at));
+}
+
+function renderHelp() {
+  const list = $('help-requests');
+  $('help-total').textContent = S.help.length ? '(' + S.help.length + ')' : '';
+  clearTimeout(renderHelp.timer);
+  if (!S.help.length) { list.replaceChildren(h('li', { class: 'empty-note' }, t('help.none'))); return; }
+  const items = [...S.help].sort((a, b) => (a.status === 'open' ? 0 : 1) - (b.status === 'open' ? 0 : 1));
+  list.replaceChildren(...items.map((x) => {
+    const overdue = helpOverdue(x);
+    const screenKey = 'help.screen.' + x.screen;
+    const screen = t(screenKey) !== screenKey ? t(screenKey) : x.screen;
+    const waited = Math.max(0, Math.floor((Date.now() + S.helpOffset - Date.parse(x.created_at)) / 60000));
+    return h('li', { class: 'help-row ' + x.status + (overdue ? ' overdue' : ''), dataset: { helpId: x.id, status: x.status } },
+      h('span', { class: 'where' }, h('span', { class: 'kiosk-name' }, x.kiosk_name || x.kiosk_id),
+        h('span', { class: 'screen' }, t('help.on_screen', { screen }))),
+      overdue ? h('span', { class: 'badge overdue' }, t('help.overdue')) : null,
+      h('span', { class: 'since' }, x.status === 'taken' ? t('help.taken_by', { name: x.taker || '?' }) : t('help.waiting', { m: waited })),
+      x.status === 'open'
+        ? h('button', { type: 'button', class: 'btn small', dataset: { action: 'take' }, onclick: () => helpAct('take', x) }, t('help.take'))
+        : h('button', { type: 'button', class: 'btn small', dataset: { action: 'close' }, onclick: () => helpAct('close', x) }, t('help.close')));
+  }));
+  // re-draw when the next open request turns overdue, without waiting for an event
+  const next = S.help.filter((x) => x.status === 'open' && !helpOverdue(x))
+    .map((x) => Date.parse(x.overdue_at) - (Date.now() + S.helpOffset)).filter((ms) => ms >= 0);
+  if (next.length) renderHelp.timer = setTimeout(renderHelp, Math.min(...next) + 250);
+}
+
+async function helpAct(name, x) {
+  setText('action-error', '');
+  try {
+    await call('POST', `/api/help-requests/${x.id}/${name}`);
+  } catch (err) {
+    if (Staff.me) setText('action-error', errorText(err));
+  }
+  await refresh();
 }
 
 /* ---------- actions ---------- */
@@ -401,6 +448,6 @@ document.addEventListener('langchange', () => {
 });
 
 /* the waited-minutes labels age without any event */
-setInterval(() => { if (document.body.dataset.view === 'console') renderWaiting(); }, 30000);
+setInterval(() => { if (document.body.dataset.view === 'console') { renderWaiting(); renderHelp(); } }, 30000);
 
 Staff.resume(start);
