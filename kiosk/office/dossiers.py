@@ -153,14 +153,15 @@ def check_form(proc: Procedure, applicant: Any, fields: Any, today: dt.date) -> 
     if not isinstance(fields, dict):
         raise Invalid("invalid", "fields must be an object", "fields")
     schema = proc.form_schema
-    known = set(schema.get("properties", {})) - {"applicant"}
-    errors = [forms.FieldError(name, "Biểu mẫu này không có mục này.", "This form has no such field.")
+    known = set(schema.get("properties", {})) - {"applicant"}  # "applicant" would shadow the applicant
+    errors = [forms.FieldError(f"fields.{name}", "Biểu mẫu này không có mục này.", "This form has no such field.")
               for name in fields if name not in known]
     if not errors:
-        errors = forms.validate(schema, forms.submission_document(applicant, fields), today=today)
+        errors = [forms.FieldError(api_field(e.field), e.message_vi, e.message_en)
+                  for e in forms.validate(schema, forms.submission_document(applicant, fields), today=today)]
     if errors:
-        listed = [{"field": api_field(e.field), "message": e.message_vi, "message_en": e.message_en,
-                   "type": "form"} for e in errors]
+        listed = [{"field": e.field, "message": e.message_vi, "message_en": e.message_en, "type": "form"}
+                  for e in errors]
         first = listed[0]
         raise Invalid("invalid_form", first["message"], first["field"], detail_en=first["message_en"],
                       errors=listed)
@@ -311,7 +312,7 @@ def purge(s: Session, ctx: ops.Ctx, retention_days: int) -> list[str]:
 # ---- views ----------------------------------------------------------------------------------------
 
 def iso(t: dt.datetime | None) -> str | None:
-    return t.isoformat() if t else None
+    return t.astimezone(dt.timezone.utc).isoformat() if t else None
 
 
 def _names(s: Session, code: str) -> tuple[str, str]:
