@@ -119,6 +119,28 @@ class OfficeClient:
         """The whole catalogue (kiosk.catalogue.catalogue_from_dict reads it)."""
         return self._request("GET", "/api/procedures")
 
+    # ---- volunteers and help requests (issue 8)
+    def volunteer_login(self, code: str | None = None, pin: str | None = None) -> dict[str, Any]:
+        """Start assisted mode with a badge code (from a scanned MCVOL:<code>) or a PIN:
+        {"code", "name", "first_name"}. OfficeError 404 volunteer_not_found (code), 401 bad_pin,
+        429 too_many_attempts (too many wrong PINs at this kiosk; detail says when to retry)."""
+        body = {"code": code} if code is not None else {"pin": pin}
+        # not retried: a lost answer would count a wrong PIN, or a citizen helped, twice
+        return self._request("POST", "/api/volunteers/session", body, retry=False)
+
+    def help_request(self, screen: str) -> dict[str, Any]:
+        """Ask for a volunteer at this kiosk ("Cần hỗ trợ"); no personal data is sent. The office
+        returns this kiosk's request if one is still open or taken, so retries never ask twice."""
+        return self._request("POST", "/api/help-requests", {"screen": screen})
+
+    def help_request_status(self, help_id: int) -> dict[str, Any]:
+        """{"id", "status": "open|taken|closed", "taker": first name or None, ...}."""
+        return self._request("GET", f"/api/help-requests/{int(help_id)}")
+
+    def cancel_help_request(self, help_id: int) -> dict[str, Any]:
+        """The citizen no longer needs help (or the session ended); closing twice is harmless."""
+        return self._request("POST", f"/api/help-requests/{int(help_id)}/close")
+
     def close(self) -> None:
         self.session.close()
 
