@@ -139,6 +139,7 @@ def machine() -> dict:
 
     return {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "code": code_version(),
         "cpu_model": cpu,
         "cores": os.cpu_count(),
         "memory_mb": _mem_total_mb(),
@@ -147,6 +148,21 @@ def machine() -> dict:
         "versions": {m: version(m) for m in ("kivy", "sqlalchemy", "fastapi", "uvicorn", "starlette",
                                               "psycopg", "python-escpos", "pyserial")},
     }
+
+
+def code_version() -> str:
+    """The commit measured: $BENCH_COMMIT (a snapshot made with git archive), else git's HEAD,
+    marked "+changes" when the working tree differs from it."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"] + " (snapshot)"
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (head + (" +changes" if dirty else "")) or "unknown"
 
 
 def _mem_total_mb() -> int | None:

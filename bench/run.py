@@ -76,7 +76,7 @@ def _table(head: list[str], rows: list[list]) -> list[str]:
 def table(res: dict) -> str:
     m = res["machine"]
     v = m["versions"]
-    out = [f"motcua-kiosk benchmarks{' (quick)' if res['quick'] else ''}, {m['date']}",
+    out = [f"motcua-kiosk benchmarks{' (quick)' if res['quick'] else ''}, {m['date']}, code {m['code']}",
            f"{m['cpu_model']}, {m['cores']} cores, {m['memory_mb']} MB; Python {m['python']}, Kivy {v['kivy']}, "
            f"SQLAlchemy {v['sqlalchemy']}, FastAPI {v['fastapi']}, uvicorn {v['uvicorn']}; "
            f"load average {res['load_avg_1min']['before']} before, {res['load_avg_1min'].get('after')} after", ""]
