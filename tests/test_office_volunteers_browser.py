@@ -175,3 +175,45 @@ def test_counter_console_shows_help_requests_and_flags_overdue_ones(pages, offic
     taken = console.wait_for_selector(f"#help-requests li[data-help-id='{h['id']}'][data-status='taken']")
     assert "An đang đến" in taken.text_content() and "overdue" not in taken.get_attribute("class")
     assert requests.get(f"{office.url}/api/help-requests/{h['id']}", headers=KIOSK).json()["taker"] == "An"
+
+
+def test_admin_adds_a_volunteer_prints_the_badge_and_sees_the_figures(pages, office, admin_api):
+    page = pages()
+    page.goto(office.url + "/admin")
+    page.fill("#username", "admin")
+    page.fill("#password", "admin-demo")
+    page.click("#login-submit")
+    page.click("[data-tab='volunteers']")
+    new = page.locator("#volunteers-body tr.new")
+    new.locator("input").nth(0).fill("Hoàng Thị Thu")
+    new.locator("input").nth(1).fill("12")  # too short
+    new.locator("button").click()
+    assert page.wait_for_selector("#volunteers-error:not([hidden])").text_content() == "Mã PIN gồm 4 đến 6 chữ số."
+    new.locator("input").nth(1).fill("")  # let the office make one up
+    new.locator("button").click()
+    notice = page.wait_for_selector("#vol-pin-notice:not([hidden])").text_content()
+    pin = notice.split(": ")[1].split(" ")[0]
+    assert notice.startswith("Mã PIN của Hoàng Thị Thu: ") and pin.isdigit() and len(pin) == 6
+    vols = admin_api.get(office.url + "/api/admin/volunteers").json()["volunteers"]
+    v = next(x for x in vols if x["name"] == "Hoàng Thị Thu")
+    row = page.wait_for_selector(f"#volunteers-body tr[data-volunteer='{v['code']}']")
+    assert v["code_display"] in row.text_content()
+
+    with page.expect_popup() as popup:
+        page.click(f"#volunteers-body tr[data-volunteer='{v['code']}'] [data-action='badge']")
+    badge = popup.value
+    badge.wait_for_selector("#badge svg.qr")
+    assert badge.text_content("#badge-name") == "Hoàng Thị Thu"
+
+    # the PIN shown once works at a kiosk, and the session counts as a citizen helped
+    r = requests.post(office.url + "/api/volunteers/session", headers=KIOSK, json={"pin": pin})
+    assert r.status_code == 200 and r.json()["code"] == v["code"]
+    page.click("#stats-show")
+    stats_row = page.wait_for_selector(f"#stats-body tr[data-volunteer='{v['code']}']")
+    assert [c.text_content() for c in stats_row.query_selector_all("td")][1:3] == ["Hoàng Thị Thu", "1"]
+    assert "volunteer-stats.csv?from=" in page.get_attribute("#stats-csv", "href")
+
+    page.click(f"#volunteers-body tr[data-volunteer='{v['code']}'] [data-action='active']")  # deactivate
+    page.wait_for_selector(f"#volunteers-body tr[data-volunteer='{v['code']}'].inactive")
+    r = requests.post(office.url + "/api/volunteers/session", headers=KIOSK, json={"code": v["code"]})
+    assert r.status_code == 404
