@@ -3,6 +3,9 @@ the field, idempotency, codes, appointment dates, statuses and history, what kio
 catalogue API and its admin edits, and the purge."""
 
 import copy
+import shutil
+import sqlite3
+from contextlib import closing
 import unicodedata
 import datetime as dt
 import warnings
@@ -20,7 +23,7 @@ from kiosk.office import dossiers
 from kiosk.office.app import create_app
 from kiosk.office.models import AuditEntry
 from kiosk.office.models_dossier import Dossier
-from kiosk.office.settings import OfficeSettings
+from kiosk.office.settings import OfficeSettings, sqlite_url
 from kiosk.office.testing import Clock, demo_sqlite
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
@@ -40,18 +43,38 @@ def local(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=VN)
 
 
+START = local(2026, 3, 2, 9, 0)  # a Monday morning
+TOKENS: dict[str, str] = {}  # staff sessions made once in the template (argon2 logins are slow)
+
+
 @pytest.fixture
 def clock():
-    return Clock(local(2026, 3, 2, 9, 0))  # a Monday morning
+    return Clock(START)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A demo office database with the catalogue seeded and staff logged in, built once."""
+    base = tmp_path_factory.mktemp("dossier-template")
+    url = demo_sqlite(tmp_path_factory.getbasetemp(), base / "office.db")
+    app = create_app(OfficeSettings(database_url=url, demo=True), clock=Clock(START))
+    with TestClient(app) as c:
+        for user in ("canbo1", "admin"):
+            TOKENS[user] = real_login(c, user)
+    app.state.office.db.dispose()
+    with closing(sqlite3.connect(base / "office.db")) as db:  # fold the WAL in before copying
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return base / "office.db"
 
 
 @pytest.fixture
-def make_client(tmp_path, tmp_path_factory, clock):
+def make_client(tmp_path, template, clock):
     clients = []
 
     def make(**settings):
-        url = demo_sqlite(tmp_path_factory.getbasetemp(), tmp_path / f"office{len(clients)}.db")
-        app = create_app(OfficeSettings(database_url=url, demo=True, **settings), clock=clock)
+        path = tmp_path / f"office{len(clients)}.db"
+        shutil.copyfile(template, path)
+        app = create_app(OfficeSettings(database_url=sqlite_url(path), migrate=False, **settings), clock=clock)
         c = TestClient(app)
         c.__enter__()
         clients.append(c)
@@ -67,11 +90,16 @@ def client(make_client):
     return make_client()
 
 
-def login(client, user="canbo1"):
+def real_login(client, user="canbo1") -> str:
     r = client.post("/api/auth/login", json={"username": user, "password": f"{user}-demo"})
     assert r.status_code == 200, r.text
     client.cookies.clear()  # each request says who it is by its header
-    return {"Authorization": f"Bearer {r.json()['token']}"}
+    return r.json()["token"]
+
+
+def login(client, user="canbo1"):
+    """Headers of a session made at START (12 hours long); tests that jump further use real_login."""
+    return {"Authorization": f"Bearer {TOKENS[user]}"}
 
 
 def body(key="k1", procedure="1.001193", fields=None, applicant=None, **extra):
@@ -322,7 +350,7 @@ def test_staff_filter_by_status_and_day(client, clock):
     first = submit(client, "a").json()["code"]
     clock.now = local(2026, 3, 3, 9, 0)
     second = submit(client, "b").json()["code"]
-    staff = login(client)
+    staff = {"Authorization": f"Bearer {real_login(client)}"}  # the next day
     move(client, staff, second, "processing")
 
     def codes(**params):
@@ -414,7 +442,7 @@ def test_purge_removes_personal_data_of_long_closed_dossiers_only(client, clock,
     """`kiosk office purge` runs on the real clock: the dossiers are made 400 and 10 days ago."""
     real_now = dt.datetime.now(dt.timezone.utc)
     clock.now = real_now - dt.timedelta(days=400)
-    staff = login(client)
+    staff = {"Authorization": f"Bearer {real_login(client)}"}
     old_returned = new_code(client, "a")
     old_rejected = new_code(client, "b")
     old_open = new_code(client, "c")
@@ -423,7 +451,7 @@ def test_purge_removes_personal_data_of_long_closed_dossiers_only(client, clock,
     move(client, staff, old_rejected, "rejected", "Thiếu giấy tờ của Nguyễn Thị Hòa.")
     move(client, staff, old_open, "processing")
     clock.now = real_now - dt.timedelta(days=10)
-    staff = login(client)
+    staff = {"Authorization": f"Bearer {real_login(client)}"}
     recent = new_code(client, "d")
     for status in ("processing", "ready", "returned"):
         move(client, staff, recent, status)
