@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -56,6 +57,9 @@ SHARED_KV = ("screens/widgets.kv", "screens/idle_dialog.kv", "screens/card_dialo
 
 KEY_ESCAPE, KEY_F1, KEY_F4 = 27, 282, 285
 NOTICE_SECONDS = 12
+# After a screen change, touches are ignored this long: the second half of a double tap must not
+# press whatever button the new screen has in the same place (e.g. "Xong" under "Gửi hồ sơ").
+TAP_GUARD_SECONDS = 0.4
 STOP_GRACE_SECONDS = 4.5  # SIGTERM must end us within 5 s even if a clean stop stalls
 
 
@@ -96,6 +100,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         self._idle_dialog = None
         self.first_frame_drawn = threading.Event()
         self._card_dialog = None
+        self._screen_changed_at = 0.0
         self._priority_dialog = None
         self._home_event = None
         self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
@@ -237,6 +242,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
     def go(self, name: str) -> None:
         if self.root.current != name:
             self.notice = ""  # a notice belongs to the screen it was shown on
+            self._screen_changed_at = time.monotonic()
         self.root.current = name
         self.activity()
 
@@ -251,9 +257,12 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         enter[flow]()
 
     # ---- idle: ask, then wipe --------------------------------------------------------
+    def tap_guard_active(self) -> bool:
+        return time.monotonic() - self._screen_changed_at < TAP_GUARD_SECONDS
+
     def _on_touch(self, *_args: Any) -> bool:
         self.activity()
-        return False  # observe only; the touch goes on to the widgets
+        return self.tap_guard_active()  # True swallows the touch; otherwise it goes on to the widgets
 
     def _on_key_activity(self, *_args: Any) -> bool:
         self.activity()

@@ -160,7 +160,8 @@ class DossierFlow:
 
     def form_input(self, text: str) -> None:
         sub = self._submission()
-        if sub is not None and sub.current is not None:
+        # the keyboard echoes the page's own value when a page is shown: not a change
+        if sub is not None and sub.current is not None and sub.answers.get(sub.current.path, "") != text:
             self.activity()
             sub.answer(sub.current.path, text)
             self.screen("form").value = text

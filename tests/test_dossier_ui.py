@@ -97,8 +97,8 @@ def test_from_card_to_printed_receipt(kiosk, office):
     assert kiosk.app.root.current == "review"
     review = kiosk.all_text()
     assert "Trần Thị Bích" in review and "Bằng tốt nghiệp" in review and "0901234567" in review
-    kiosk.tap("submit_dossier_now")
-    kiosk.tap("submit_dossier_now")  # double tap
+    kiosk.double_tap("submit_dossier_now")  # the second tap must not press "Xong" on the next screen
+    assert kiosk.app.root.current == "dossier_result"
     kiosk.wait_until(lambda: kiosk.app.screen("dossier_result").code, timeout=20)
     code = kiosk.app.screen("dossier_result").code
     assert re.fullmatch(r"[A-Z0-9.\-]+-\d{8}-\d{4}", code), code

@@ -82,6 +82,8 @@ class Driver:
 
         w = self.find(name_or_widget) if isinstance(name_or_widget, str) else name_or_widget
         self.frames(1)  # let layouts settle so the widget is where it is drawn
+        while self.app.tap_guard_active():  # a person does not tap a screen in its first 0.4 s
+            self.frames(1)
         parent = w.parent
         while parent is not None and not isinstance(parent, ScrollView):
             parent = None if parent.parent is parent else parent.parent  # the Window is its own parent
@@ -93,6 +95,23 @@ class Driver:
         touch.touch_down()
         self.frames(1)
         touch.touch_up()
+        self.frames(2)
+
+    def double_tap(self, name: str) -> None:
+        """Two quick taps on the same spot, a few frames (about 50 ms) apart, as an impatient
+        finger does: the second lands on whatever the first tap's result put there."""
+        from kivy.tests.common import UnitTestTouch
+
+        w = self.find(name)
+        while self.app.tap_guard_active():
+            self.frames(1)
+        x, y = w.to_window(*w.center)
+        for _ in range(2):
+            touch = UnitTestTouch(x, y)
+            touch.touch_down()
+            self.frames(1)
+            touch.touch_up()
+            self.frames(2)
         self.frames(2)
 
     def texts(self) -> list[str]:
