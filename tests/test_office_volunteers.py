@@ -54,14 +54,16 @@ def any_client(request, tmp_path, tmp_path_factory, clock):
 
 
 def staff(client, user="admin"):
-    """Bearer header of a staff login (argon2 is slow: one login per user and test)."""
+    """Bearer header of a staff session, opened in the database (staff login itself is tested in
+    test_office_api; skipping its argon2 keeps this file quick)."""
+    from kiosk.office import auth
+
     cache = client.__dict__.setdefault("_staff_headers", {})
-    if user in cache:
-        return cache[user]
-    r = client.post("/api/auth/login", json={"username": user, "password": f"{user}-demo"})
-    assert r.status_code == 200, r.text
-    client.cookies.clear()  # each test call says who it is
-    cache[user] = {"Authorization": f"Bearer {r.json()['token']}"}
+    if user not in cache:
+        o = client.app.state.office
+        with o.db.write() as s:
+            token, _, _ = auth.record_login(s, user, "test", o.clock(), True, hours=12)
+        cache[user] = {"Authorization": f"Bearer {token}"}
     return cache[user]
 
 
