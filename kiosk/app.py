@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import signal
 import threading
 import time
 from pathlib import Path
@@ -60,7 +59,6 @@ NOTICE_SECONDS = 12
 # After a screen change, touches are ignored this long: the second half of a double tap must not
 # press whatever button the new screen has in the same place (e.g. "Xong" under "Gửi hồ sơ").
 TAP_GUARD_SECONDS = 0.4
-STOP_GRACE_SECONDS = 4.5  # SIGTERM must end us within 5 s even if a clean stop stalls
 
 
 def _post(fn: Callable[[], None]) -> None:
@@ -156,7 +154,6 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         Window.clearcolor = (1, 1, 1, 1)
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
         Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_activity)
-        self._install_signal_handlers()
         self._bind_keyboard_scanner()
         if self.scanner is not None:
             self.scanner.start()
@@ -186,20 +183,9 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         self.jobs.shutdown()
         self.session.wipe()
 
-    def _install_signal_handlers(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def on_signal(signum: int, _frame: Any) -> None:
-            log.info("signal %s: stopping", signal.Signals(signum).name)
-            # Last resort if a clean stop stalls: systemd's stop timeout must never be reached.
-            timer = threading.Timer(STOP_GRACE_SECONDS, lambda: os._exit(0))
-            timer.daemon = True
-            timer.start()
-            Clock.schedule_once(lambda _dt: self.stop(), 0)
-
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, on_signal)
+    def request_stop(self) -> None:
+        """From a signal handler: stop at the next frame (App.stop must run on the UI thread)."""
+        Clock.schedule_once(lambda _dt: self.stop(), 0)
 
     # ---- lockdown --------------------------------------------------------------------
     def _on_keyboard(self, _window: Any, key: int, _scancode: int, _codepoint: str, modifiers: list) -> bool:
@@ -208,7 +194,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         return False
 
     def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
-        return True  # window close / Alt+F4 ignored; signals are handled in on_signal
+        return True  # window close / Alt+F4 ignored; signals are handled by kiosk.stopping
 
     # ---- language and notices -------------------------------------------------------
     def t(self, key: str, lang: str | None = None, **values: Any) -> str:

@@ -9,7 +9,7 @@ import logging
 import sys
 from typing import Any
 
-from kiosk import kivy_setup
+from kiosk import kivy_setup, stopping
 from kiosk.config import Settings
 
 log = logging.getLogger(__name__)
@@ -91,12 +91,22 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
     if demo:
         settings = demo_settings(settings)
     kivy_setup.apply(kivy_setup.kivy_options(settings, windowed=windowed or demo and settings.display.fullscreen == "auto"))
+    running: dict[str, Any] = {}
+
+    def request_stop() -> None:
+        if "app" in running:
+            running["app"].request_stop()
+        else:  # still starting up: unwind from here, stopping the office on the way out
+            raise SystemExit(0)
+
+    stopping.install(request_stop)  # before the window exists, so SDL leaves SIGTERM to us
     from kiosk.app import KioskApp  # imports Kivy's window: after the config above
 
     office = start_office(settings, demo=demo)
     try:
         base_url = office.url if office is not None else settings.office.url
         app = KioskApp(settings, client=make_client(settings, base_url), public_base_url=base_url)
+        running["app"] = app
         app.printer, app.scanner = open_devices(settings, app)
         app.outbox, app.sender = open_outbox(settings, app)
         if demo:

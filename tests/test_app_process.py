@@ -107,3 +107,19 @@ def test_pty_scanner_path_is_printed_in_demo(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
     assert proc.returncode == 0, proc.stderr.read()[-3000:]
+
+
+def test_sigterm_while_starting_up_still_stops_it(tmp_path):
+    """systemd may stop the kiosk before its window exists (a restart loop, a quick reboot)."""
+    proc, sock = start_kiosk(tmp_path)
+    try:
+        time.sleep(0.8)  # importing and opening the window takes longer than this
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        sock.close()
+    _, err = proc.communicate()
+    assert rc == 0, err[-3000:]
+    assert "Traceback" not in err
