@@ -74,6 +74,11 @@ def admin_page(request: Request) -> HTMLResponse:
     return _page(request, "admin.html")
 
 
+@router.get("/dossiers")
+def dossiers_page(request: Request) -> HTMLResponse:
+    return _page(request, "dossiers.html")
+
+
 @router.get("/board")
 def board_page(request: Request) -> HTMLResponse:
     return _page(request, "board.html")
