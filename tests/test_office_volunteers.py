@@ -103,8 +103,15 @@ def test_new_volunteer_gets_a_random_code_a_badge_payload_and_a_pin_shown_once(c
     assert a["badge"] == "MCVOL:" + a["code"]
     assert re.fullmatch(r"[0-9]{6}", a["pin"])
     listed = client.get("/api/admin/volunteers", headers=staff(client)).json()["volunteers"]
-    assert {v["code"] for v in listed} == {a["code"], b["code"]}
+    assert {v["code"] for v in listed} == {a["code"], b["code"], "DEM0TNV00001"}  # + the demo volunteer
     assert all("pin" not in v and "pin_hash" not in v for v in listed)
+
+
+def test_the_demo_office_has_a_volunteer_with_a_known_badge_and_pin(client):
+    by_pin = client.post("/api/volunteers/session", json={"pin": "1234"}, headers=KIOSK).json()
+    by_badge = client.post("/api/volunteers/session", json={"code": classify("MCVOL:DEM0TNV00001").code},
+                           headers=KIOSK).json()
+    assert by_pin == by_badge == {"code": "DEM0TNV00001", "name": "Nguyễn Thị Lan", "first_name": "Lan"}
 
 
 def test_badge_payload_is_recognised_as_a_volunteer_not_an_id_card(client):

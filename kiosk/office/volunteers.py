@@ -219,6 +219,20 @@ def update_volunteer(s: Session, ctx: Ctx, volunteer_id: int, changes: dict[str,
     return v
 
 
+# `kiosk demo` / `serve --demo`: one volunteer with a known badge code and PIN
+DEMO_VOLUNTEER = ("DEM0TNV00001", "Nguyễn Thị Lan", "1234")
+
+
+def seed_demo_volunteer(s: Session, ctx: Ctx) -> bool:
+    """Add the demo volunteer if missing; True when added."""
+    code, name, pin = DEMO_VOLUNTEER
+    if s.scalar(select(Volunteer.id).where(Volunteer.code == code)) is not None:
+        return False
+    s.add(Volunteer(code=code, name=name, pin_hash=hash_pin(pin), active=True, created_at=ctx.now))
+    s.flush()
+    return True
+
+
 # ---- logging in: at a kiosk (assisted mode) and on the /volunteer page
 
 PIN_LIMIT_NAME = "volunteer-pin"  # the "username" of PIN attempts in login_attempts
