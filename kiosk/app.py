@@ -28,6 +28,7 @@ from kiosk import cccd, i18n, scan, sdnotify
 from kiosk.app_dossier import DossierFlow
 from kiosk.app_help import HelpFlow
 from kiosk.app_ticket import TicketFlow
+from kiosk.app_upkeep import Upkeep
 from kiosk.config import Settings
 from kiosk.jobs import Jobs
 from kiosk.paths import FONTS, ROOT
@@ -66,7 +67,7 @@ def _post(fn: Callable[[], None]) -> None:
     Clock.schedule_once(lambda _dt: fn(), 0)
 
 
-class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
+class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
     lang = StringProperty(i18n.DEFAULT)
     ward_name = StringProperty("")
     notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
@@ -158,6 +159,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, App):
         if self.scanner is not None:
             self.scanner.start()
         Clock.schedule_once(self._after_first_frame, 0)
+        self.start_upkeep()
         interval = sdnotify.watchdog_interval()
         if interval:
             # Pinged from the UI thread's clock: a frozen UI stops the pings and systemd restarts us.
