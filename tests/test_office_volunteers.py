@@ -460,3 +460,21 @@ def test_a_name_cannot_become_a_spreadsheet_formula(client):
     client.post("/api/volunteers/session", json={"code": v["code"]}, headers=KIOSK)
     text = client.get("/api/admin/volunteer-stats.csv", headers=staff(client)).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_simultaneous_taps_on_one_kiosk_open_one_request(any_client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kiosk.office import volunteers as vol
+
+    o = any_client.app.state.office
+
+    def tap(_):
+        with o.db.write() as s:
+            h, created = vol.ask_help(s, o.ctx("kiosk:kiosk-1"), "kiosk-1", "form")
+            return h.id, created
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(tap, range(12)))
+    assert len({hid for hid, _ in answers}) == 1
+    assert sum(created for _, created in answers) == 1
