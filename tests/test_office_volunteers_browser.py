@@ -92,14 +92,21 @@ def volunteer_phone(pages, office, v):
     return phone
 
 
-def test_kiosk_help_request_reaches_the_volunteer_phone_live_and_is_taken(pages, office, admin_api):
+def test_kiosk_help_request_reaches_the_volunteer_phone_live_and_is_taken(pages, office, admin_api, record_property):
     v = add_volunteer(office, admin_api, "Nguyễn Thị Lan")
     phone = volunteer_phone(pages, office, v)
     assert phone.text_content("#hello") == "Xin chào, Lan!"
     assert phone.text_content("#help-list") == "Chưa có ai cần hỗ trợ. Trang sẽ báo ngay khi có người bấm “Cần hỗ trợ”."
+    # note when the request appears, to measure the push (reported, not asserted)
+    phone.evaluate("""() => new MutationObserver(() => { window.__shownAt = window.__shownAt || Date.now(); })
+        .observe(document.getElementById('help-list'), {childList: true})""")
 
+    asked_at = phone.evaluate("Date.now()")
     h = ask_help(office, "form")
     row = phone.wait_for_selector(f"#help-list li[data-help-id='{h['id']}']")
+    latency = phone.evaluate("window.__shownAt") - asked_at
+    record_property("help_request_to_phone_ms", latency)
+    print(f"\nkiosk help request -> volunteer phone: {latency} ms (SQLite, 100 ms event poll)")
     assert "Kiosk sảnh" in row.text_content() and "ở màn hình: Điền tờ khai" in row.text_content()
     phone.wait_for_selector("body[data-chimes='1']")  # the chime played once for the new request
     assert phone.evaluate("window.__sameDocument") is True  # pushed, not reloaded
