@@ -34,7 +34,7 @@ class HelpFlow:
 
     # ---- assisted mode -------------------------------------------------------------------
     def scanned_volunteer_badge(self, result: Any) -> None:
-        self.jobs.submit(self.client.volunteer_login, result.code, on_done=self._volunteer_started,
+        self.submit_for_session(self.client.volunteer_login, result.code, on_done=self._volunteer_started,
                          on_error=self._volunteer_failed)
 
     def open_volunteer_pin(self) -> None:
@@ -47,7 +47,7 @@ class HelpFlow:
     def volunteer_pin_entered(self, pin: str) -> None:
         self._close_pin()
         if pin.strip():
-            self.jobs.submit(self.client.volunteer_login, None, pin.strip(), on_done=self._volunteer_started,
+            self.submit_for_session(self.client.volunteer_login, None, pin.strip(), on_done=self._volunteer_started,
                              on_error=self._volunteer_failed)
 
     def _close_pin(self) -> None:
@@ -102,7 +102,7 @@ class HelpFlow:
     def _help_status(self, answer: dict) -> None:
         status = answer.get("status")
         if status == "taken":
-            name = answer.get("taken_by") or answer.get("taker_name") or ""
+            name = answer.get("taker") or ""
             self.show_notice(self.t("notice.help_coming", name=name), seconds=120)
         if status in ("taken", "closed", "cancelled"):
             self._stop_help_poll()

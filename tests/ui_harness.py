@@ -115,7 +115,10 @@ class Driver:
         self.frames(2)
 
     def texts(self) -> list[str]:
-        return [w.text for w in self.widgets() if isinstance(getattr(w, "text", None), str) and w.text]
+        """What a person can read: the text of every label and button on the window."""
+        from kivy.uix.label import Label
+
+        return [w.text for w in self.widgets() if isinstance(w, Label) and w.text]
 
     def all_text(self) -> str:
         return "\n".join(self.texts())
