@@ -491,3 +491,52 @@ def test_purge_keeps_what_closed_within_the_retention_period(client, clock):
     assert office.run("cli", dossiers.purge, 31) == []
     clock.advance(days=1, seconds=1)
     assert office.run("cli", dossiers.purge, 31) == [code]
+
+
+# ---- schema ---------------------------------------------------------------------------------------
+
+MY_TABLES = {"dossiers", "dossier_history", "dossier_counters", "procedures", "catalogue_meta"}
+
+
+def _table_of(diff) -> str | None:
+    for item in (diff if isinstance(diff, list) else [diff]):
+        for part in item:
+            name = getattr(part, "name", None)
+            table = getattr(part, "table", None)
+            if name in MY_TABLES:
+                return name
+            if getattr(table, "name", None) in MY_TABLES:
+                return table.name
+            if isinstance(part, str) and part in MY_TABLES:
+                return part
+    return None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+def test_migration_0002_builds_the_tables_the_models_describe(backend, tmp_path, request):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+    from sqlalchemy import inspect as sa_inspect
+
+    from kiosk.office.migrate import upgrade
+    from kiosk.office.models import Base
+    from kiosk.office.testing import pg_schema
+
+    def check(url):
+        upgrade(url)
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+                tables = set(sa_inspect(conn).get_table_names())
+        finally:
+            engine.dispose()
+        assert MY_TABLES <= tables
+        assert [d for d in diffs if _table_of(d)] == []
+
+    if backend == "sqlite":
+        check(sqlite_url(tmp_path / "m.db"))
+    else:
+        with pg_schema(request.getfixturevalue("pg_url")) as url:
+            check(url)
