@@ -7,10 +7,13 @@ import shutil
 import sqlite3
 from contextlib import closing
 import unicodedata
+import uuid
 import datetime as dt
 import warnings
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 with warnings.catch_warnings():
@@ -540,3 +543,25 @@ def test_migration_0002_builds_the_tables_the_models_describe(backend, tmp_path,
     else:
         with pg_schema(request.getfixturevalue("pg_url")) as url:
             check(url)
+
+
+# ---- any input gets an answer, never a crash ---------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3),
+    max_leaves=8)
+names = st.sampled_from(["full_name", "id_number", "date_of_birth", "sex", "address", "phone", "child_sex",
+                         "child_full_name", "child_date_of_birth", "relationship", "x"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(applicant=st.dictionaries(names, json_values, max_size=6), fields=st.dictionaries(names, json_values, max_size=6))
+def test_any_applicant_and_fields_get_201_or_a_422_naming_a_field(client, applicant, fields):
+    b = body(applicant=applicant, fields=fields)
+    b["idempotency_key"] = "fuzz-" + uuid.uuid4().hex
+    r = client.post("/api/dossiers", headers=KIOSK, json=b)
+    assert r.status_code in (201, 422), r.text
+    if r.status_code == 422:
+        got = r.json()
+        assert got["field"] and got["field"].split(".")[0] in ("applicant", "fields") and got["detail"]
