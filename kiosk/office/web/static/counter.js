@@ -312,7 +312,7 @@ function renderHelp() {
       h('span', { class: 'where' }, h('span', { class: 'kiosk-name' }, x.kiosk_name || x.kiosk_id),
         h('span', { class: 'screen' }, t('help.on_screen', { screen }))),
       overdue ? h('span', { class: 'badge overdue' }, t('help.overdue')) : null,
-      h('span', { class: 'since' }, x.status === 'taken' ? t('help.taken_by', { name: x.taker || '?' }) : t('help.waiting', { m: waited })),
+      h('span', { class: 'since' }, x.status === 'taken' ? t('help.taken_by', { name: x.taker || '?' }) : (waited ? t('help.waiting', { m: waited }) : t('help.just_now'))),
       x.status === 'open'
         ? h('button', { type: 'button', class: 'btn small', dataset: { action: 'take' }, onclick: () => helpAct('take', x) }, t('help.take'))
         : h('button', { type: 'button', class: 'btn small', dataset: { action: 'close' }, onclick: () => helpAct('close', x) }, t('help.close')));

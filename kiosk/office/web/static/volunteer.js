@@ -191,7 +191,7 @@ function row(x, button) {
   const cls = 'help-row ' + x.status + (overdue ? ' overdue' : '') + (V.fresh.has(x.id) ? ' new' : '');
   const since = x.status === 'taken'
     ? t('help.taken_at', { time: fmtTime(x.taken_at) })
-    : t('help.waiting', { m: minutesWaiting(x) });
+    : (minutesWaiting(x) ? t('help.waiting', { m: minutesWaiting(x) }) : t('help.just_now'));
   return h('li', { class: cls, dataset: { helpId: x.id, status: x.status, overdue: String(overdue) } },
     h('span', { class: 'where' }, h('span', { class: 'kiosk-name' }, x.kiosk_name || x.kiosk_id),
       h('span', { class: 'screen' }, t('help.on_screen', { screen: screenName(x.screen) }))),
