@@ -56,6 +56,12 @@ class OfficeSettings(BaseModel):
             "ward_name": settings.ward.name,
             "office_code": settings.ward.office_code,
         }
+        # dossier calendar and retention, once the kiosk config's [office] section has them
+        for ours, theirs in (("dossier_retention_days", "retention_days"), ("extra_holidays", "extra_holidays"),
+                             ("extra_workdays", "extra_workdays")):
+            value = getattr(settings.office, theirs, None)
+            if value is not None:
+                base[ours] = value
         base.update(overrides)
         return cls(**base)
 
