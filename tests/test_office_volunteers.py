@@ -478,3 +478,39 @@ def test_simultaneous_taps_on_one_kiosk_open_one_request(any_client):
         answers = list(pool.map(tap, range(12)))
     assert len({hid for hid, _ in answers}) == 1
     assert sum(created for _, created in answers) == 1
+
+
+@pytest.mark.slow
+def test_volunteer_phones_on_both_workers_hear_of_a_help_request(pg_url):
+    """`kiosk serve --workers 2` on PostgreSQL: a request made on one worker reaches the event
+    streams of both, and the volunteer logged in on one worker can take it through the other."""
+    import requests
+
+    from kiosk.office.testing import SSEReader, running_server
+
+    with pg_schema(pg_url) as url, running_server(url, workers=2) as base:
+        phones: list[SSEReader] = []
+        while len({p.worker for p in phones}) < 2 and len(phones) < 40:  # the kernel spreads connections
+            phones.append(SSEReader(f"{base}/api/events?kinds=help"))
+        try:
+            assert len({p.worker for p in phones}) == 2
+            r = requests.post(f"{base}/api/help-requests", json={"screen": "form"}, timeout=30,
+                              headers={"Authorization": "Bearer demo-kiosk-key"})
+            assert r.status_code == 201, r.text
+            for p in phones:
+                assert p.next("help")["data"] == {"action": "open", "id": r.json()["id"], "kiosk_id": "kiosk-1",
+                                                  "screen": "form", "status": "open", "at": r.json()["created_at"]}
+            admin = requests.post(f"{base}/api/auth/login", json={"username": "admin", "password": "admin-demo"},
+                                  timeout=30).json()["token"]
+            v = requests.post(f"{base}/api/admin/volunteers", json={"name": "Vũ Thị Hằng"}, timeout=30,
+                              headers={"Authorization": f"Bearer {admin}"}).json()
+            login = requests.post(f"{base}/api/volunteers/login", json={"code": v["code"], "pin": v["pin"]}, timeout=30)
+            assert login.status_code == 200, login.text
+            me = {"Authorization": f"Bearer {login.cookies['motcua_volunteer']}"}
+            taken = [requests.post(f"{base}/api/help-requests/{r.json()['id']}/take", headers=me, timeout=30)
+                     for _ in range(3)]  # connections land on either worker
+            assert [t.status_code for t in taken] == [200, 409, 409]
+            assert all(p.next("help")["data"]["status"] == "taken" for p in phones)
+        finally:
+            for p in phones:
+                p.close()
