@@ -314,6 +314,16 @@ def test_the_kiosk_cancels_its_own_request_and_cannot_see_another_kiosks(client)
                  409, "status", "bad_status")
 
 
+def test_a_request_left_open_overnight_is_closed_when_the_kiosk_asks_again(client, clock):
+    old = client.post("/api/help-requests", json={"screen": "form"}, headers=KIOSK).json()
+    clock.advance(days=1)
+    assert client.get("/api/help-requests", headers=staff(client)).json()["help_requests"] == []  # today's only
+    new = client.post("/api/help-requests", json={"screen": "home"}, headers=KIOSK)
+    assert new.status_code == 201 and new.json()["id"] != old["id"]
+    stale = client.get(f"/api/help-requests/{old['id']}", headers=KIOSK).json()
+    assert (stale["status"], stale["closed_reason"]) == ("closed", "day_closed")
+
+
 def test_staff_can_take_a_request_and_the_kiosk_sees_their_given_name(client):
     h = client.post("/api/help-requests", json={"screen": "form"}, headers=KIOSK).json()
     taken = client.post(f"/api/help-requests/{h['id']}/take", headers=staff(client, "canbo2")).json()

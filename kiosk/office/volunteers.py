@@ -323,6 +323,9 @@ def ask_help(s: Session, ctx: Ctx, kiosk_id: str, screen: str) -> tuple[HelpRequ
     if not SCREEN_RE.match(screen or ""):
         raise Invalid("bad_screen", "screen must be a short lowercase name such as 'form'", "screen")
     s.get(Kiosk, kiosk_id, with_for_update=True)  # one request at a time per kiosk, even on PostgreSQL
+    for stale in s.scalars(select(HelpRequest).where(HelpRequest.kiosk_id == kiosk_id, HelpRequest.day < ctx.today,
+                                                     HelpRequest.status.in_((OPEN, TAKEN)))):
+        stale.status, stale.closed_at, stale.closed_reason = CLOSED, ctx.now, "day_closed"  # left over from another day
     existing = s.scalar(select(HelpRequest).where(HelpRequest.kiosk_id == kiosk_id,
                                                   HelpRequest.status.in_((OPEN, TAKEN)),
                                                   HelpRequest.day == ctx.today)
