@@ -565,3 +565,13 @@ def test_any_applicant_and_fields_get_201_or_a_422_naming_a_field(client, applic
     if r.status_code == 422:
         got = r.json()
         assert got["field"] and got["field"].split(".")[0] in ("applicant", "fields") and got["detail"]
+
+
+def test_the_dossier_console_is_served_and_linked_from_the_index_and_the_counter_page(client):
+    page = client.get("/dossiers")
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'src="/web/dossiers.js"' in page.text and "<script>" not in page.text
+    for path in ("/", "/counter"):
+        assert 'href="/dossiers"' in client.get(path).text
+    assert client.get("/web/dossiers.js").status_code == 200
+    assert 'src="/web/admin_procedures.js"' in client.get("/admin").text
