@@ -51,12 +51,21 @@ class DossierFlow:
         chosen = self._catalogue().by_field(field_code) if field_code else list(self._catalogue())
         screen.procedures = [(p.code, p.name(self.lang)) for p in chosen]
 
-    def open_procedure_search(self) -> None:
+    def open_procedure_search(self, purpose: str = "dossier") -> None:
+        """Search procedures by name: for a dossier (opens the procedure) or for a queue number
+        (takes a number in the procedure's field)."""
         from screens.search_dialog import SearchDialog
 
         self.activity()
+        self._search_purpose = purpose
         self._search_dialog = SearchDialog()
         self._search_dialog.open(animation=False)
+
+    def search_chosen(self, code: str) -> None:
+        if getattr(self, "_search_purpose", "dossier") == "ticket":
+            self.take_ticket_for_procedure(code)
+        else:
+            self.open_procedure(code)
 
     def search_procedures(self, text: str) -> None:
         self.activity()

@@ -90,8 +90,18 @@ class TicketFlow:
         screen.busy = True
         priority = self.session.data.get("priority")
         key = queue_flow.idempotency_key(self.session.data, service, priority)
-        self.jobs.submit(self.client.issue_ticket, service, priority, key, self.volunteer_code(),
+        self.submit_for_session(self.client.issue_ticket, service, priority, key, self.volunteer_code(),
                          on_done=self._ticket_issued, on_error=self._ticket_failed)
+
+    def take_ticket_for_procedure(self, code: str) -> None:
+        """A procedure found by name leads to its field's queue."""
+        self.close_procedure_search()
+        procedure = self._catalogue().by_code(code)
+        service = queue_flow.service_for_field(self.services, procedure.field_code) if procedure else None
+        if service is None:
+            self.show_notice(self.t("notice.office_offline"))
+            return
+        self.take_ticket(service["code"])
 
     def _ticket_failed(self, exc: BaseException) -> None:
         self.screen("service").busy = False
@@ -121,7 +131,7 @@ class TicketFlow:
         screen.print_state = "printing"
         screen.can_reprint = False
         blocks = ticket_blocks(ticket, self.settings.ward, self.lang, public_url_base=self.public_base_url)
-        self.jobs.submit(self._print_and_report, blocks, ticket, on_done=self._ticket_printed,
+        self.submit_for_session(self._print_and_report, blocks, ticket, on_done=self._ticket_printed,
                          on_error=lambda exc: self._ticket_printed((False, str(exc))))
 
     def _print_and_report(self, blocks: list, ticket: dict) -> tuple[bool, str]:

@@ -23,5 +23,5 @@ class SearchDialog(ModalView):
         box.clear_widgets()
         for code, name in self.matches[:3]:
             b = BigButton(text=name, kid=f"match_{code}", height=76, font_size=26)
-            b.bind(on_release=lambda _b, c=code: App.get_running_app().open_procedure(c))
+            b.bind(on_release=lambda _b, c=code: App.get_running_app().search_chosen(c))
             box.add_widget(b)

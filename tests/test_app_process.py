@@ -123,3 +123,23 @@ def test_sigterm_while_starting_up_still_stops_it(tmp_path):
     _, err = proc.communicate()
     assert rc == 0, err[-3000:]
     assert "Traceback" not in err
+
+
+def test_watchdog_pings_come_from_the_ui_clock(tmp_path):
+    """With WatchdogSec set, systemd expects WATCHDOG=1 at least every half interval."""
+    proc, sock = start_kiosk(tmp_path, extra_env={"WATCHDOG_USEC": "1000000"})
+    try:
+        wait_ready(proc, sock)
+        pings = 0
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline and pings < 3:
+            if "WATCHDOG=1" in sock.recv(4096).decode():
+                pings += 1
+        assert pings >= 3
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        sock.close()

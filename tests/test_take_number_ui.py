@@ -138,3 +138,16 @@ def test_office_unreachable_says_so_and_stays(kiosk, office):
     kiosk.wait_until(lambda: kiosk.app.notice, timeout=15)
     assert "không kết nối được" in kiosk.all_text()
     assert kiosk.app.root.current == "service" and not kiosk.app.screen("service").busy
+
+
+def test_search_a_procedure_by_name_leads_to_its_field(kiosk):
+    kiosk.tap("take_number")
+    kiosk.wait_until(lambda: kiosk.has("service_ho-tich"))
+    kiosk.tap("search_for_ticket")
+    for key in "khai sinh":
+        kiosk.tap("key-space" if key == " " else f"key-{key}")
+    kiosk.wait_until(lambda: kiosk.has("match_1.001193"))
+    assert "Đăng ký khai sinh" in kiosk.all_text()
+    kiosk.tap("match_1.001193")
+    kiosk.wait_until(lambda: kiosk.app.root.current == "ticket")
+    assert kiosk.app.session.data["ticket"]["service"] == "ho-tich"  # birth registration is Hộ tịch
