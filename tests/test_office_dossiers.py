@@ -3,6 +3,7 @@ the field, idempotency, codes, appointment dates, statuses and history, what kio
 catalogue API and its admin edits, and the purge."""
 
 import copy
+import json
 import shutil
 import sqlite3
 from contextlib import closing
@@ -548,7 +549,7 @@ def test_migration_0002_builds_the_tables_the_models_describe(backend, tmp_path,
 # ---- any input gets an answer, never a crash ---------------------------------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3),
     max_leaves=8)
 names = st.sampled_from(["full_name", "id_number", "date_of_birth", "sex", "address", "phone", "child_sex",
@@ -575,3 +576,14 @@ def test_the_dossier_console_is_served_and_linked_from_the_index_and_the_counter
         assert 'href="/dossiers"' in client.get(path).text
     assert client.get("/web/dossiers.js").status_code == 200
     assert 'src="/web/admin_procedures.js"' in client.get("/admin").text
+
+
+@pytest.mark.parametrize("raw", ['{"number_of_documents": Infinity}', '{"number_of_documents": NaN}',
+                                 '{"document_name": 1e400}'])
+def test_non_json_numbers_are_refused_not_crashed_on(client, raw):
+    text = ('{"idempotency_key": "inf", "procedure_code": "2.000884", "applicant": %s, "fields": %s}'
+            % (json.dumps(APPLICANT, ensure_ascii=False), raw))
+    r = client.post("/api/dossiers", headers={**KIOSK, "Content-Type": "application/json"},
+                    content=text.encode())
+    assert r.status_code == 422, r.text
+    assert r.json()["field"].startswith("fields.")
