@@ -116,3 +116,27 @@ def test_workers_seeding_the_catalogue_at_once_store_it_once(db_url):
     with office.db.read() as s:
         assert len(dossiers.catalogue_dict(s)["procedures"]) == 11
     office.db.dispose()
+
+
+def test_two_uvicorn_workers_over_http_store_each_key_once(db_url):
+    """`kiosk serve --workers 2`: both workers seed the catalogue at start (one wins), and kiosks
+    retrying the same keys against both workers at once get one dossier per key."""
+    import requests
+
+    from kiosk.office.testing import running_server
+
+    keys = [f"http-{i}" for i in range(10)] * 3
+    with running_server(db_url, workers=2) as url:
+        assert len(requests.get(url + "/api/procedures", timeout=10).json()["procedures"]) == 11
+
+        def one(key):
+            r = requests.post(url + "/api/dossiers", json=request_body(key), timeout=30,
+                              headers={"Authorization": "Bearer demo-kiosk-key"})
+            assert r.status_code in (200, 201), r.text
+            return key, r.json()["code"], r.status_code == 201
+
+        with ThreadPoolExecutor(6) as pool:
+            results = list(pool.map(one, keys))
+    office = Office(OfficeSettings(database_url=db_url, migrate=False))
+    check_codes(office, results)
+    office.db.dispose()
