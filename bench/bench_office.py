@@ -39,14 +39,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(database: str, workers: int, log: Path, nodelay_fix: bool = False):
+def server(database: str, workers: int, log: Path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "office_server.py"), "--database", database,
-                                 "--port", str(port), "--workers", str(workers)]
-                                + (["--nodelay-fix"] if nodelay_fix else []),
+                                 "--port", str(port), "--workers", str(workers)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             seen: set[int] = set()
@@ -196,11 +195,10 @@ def _call_to_board(port: int, token: str, counter_id: int, samples: int) -> dict
 
 
 def bench_config(name: str, database: str, workers: int, levels: list[int], seconds: float,
-                 board_samples: int, tmp: Path, nodelay_fix: bool = False) -> dict:
+                 board_samples: int, tmp: Path) -> dict:
     max_req = 20_000
-    out: dict = {"database": name.split("-")[0], "workers": workers, "phase_s": seconds, "levels": {},
-                 "nodelay_fix": nodelay_fix}
-    with server(database, workers, tmp / f"server-{name}.log", nodelay_fix) as (proc, port):
+    out: dict = {"database": name.split("-")[0], "workers": workers, "phase_s": seconds, "levels": {}}
+    with server(database, workers, tmp / f"server-{name}.log") as (proc, port):
         pids = tree(proc.pid)
         out["server_processes"] = len(pids)
         token, counter_ids = _setup(port, max(levels) + 1)
@@ -255,10 +253,6 @@ def run(quick: bool, pg_url: str | None = None, workers: int = 4) -> dict:
         for w in sqlite_workers:
             name = f"sqlite-{w}w"
             res["configs"][name] = bench_config(name, sqlite_url(tmp / f"{name}.db"), w, levels, seconds, board, tmp)
-        if not quick:  # what the uvicorn --workers TCP_NODELAY bug costs (see office_server.nodelay_fix)
-            name = f"sqlite-{several}w-nodelay"
-            res["configs"][name] = bench_config(name, sqlite_url(tmp / f"{name}.db"), several, levels, seconds,
-                                                board, tmp, nodelay_fix=True)
         if pg_url:
             from kiosk.office.testing import pg_schema
 
