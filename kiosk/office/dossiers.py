@@ -324,26 +324,26 @@ def names(s: Session, codes) -> dict[str, tuple[str, str]]:
     return {c: _names(s, c) for c in set(codes)}
 
 
-def receipt_view(d: Dossier, names: tuple[str, str]) -> dict[str, Any]:
+def receipt_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
     """The answer to POST /api/dossiers (what a receipt needs; no personal data)."""
     return {"code": d.code, "status": d.status, "received_at": iso(d.received_at),
             "appointment_date": d.appointment_date.isoformat(), "procedure_code": d.procedure_code,
-            "procedure_name_vi": names[0], "procedure_name_en": names[1], "local_ref": d.local_ref}
+            "procedure_name_vi": proc_names[0], "procedure_name_en": proc_names[1], "local_ref": d.local_ref}
 
 
-def public_view(d: Dossier, names: tuple[str, str]) -> dict[str, Any]:
+def public_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
     """Status look-up without any personal data: no staff names, no applicant, no id number."""
-    return {**receipt_view(d, names), "note": d.note, "updated_at": iso(d.updated_at),
+    return {**receipt_view(d, proc_names), "note": d.note, "updated_at": iso(d.updated_at),
             "history": [{"status": h.status, "at": iso(h.at), "note": h.note} for h in d.history]}
 
 
-def kiosk_view(d: Dossier, names: tuple[str, str]) -> dict[str, Any]:
+def kiosk_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
     """The kiosk's status screen: the public view plus the masked id number."""
-    return {**public_view(d, names), "masked_id": d.masked_id}
+    return {**public_view(d, proc_names), "masked_id": d.masked_id}
 
 
-def staff_view(d: Dossier, names: tuple[str, str]) -> dict[str, Any]:
-    return {**receipt_view(d, names), "id": d.id, "note": d.note, "masked_id": d.masked_id,
+def staff_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
+    return {**receipt_view(d, proc_names), "id": d.id, "note": d.note, "masked_id": d.masked_id,
             "applicant": d.applicant, "fields": d.fields, "day": d.day.isoformat(),
             "updated_at": iso(d.updated_at), "kiosk_id": d.kiosk_id, "volunteer_code": d.volunteer_code,
             "purged_at": iso(d.purged_at), "next_statuses": list(TRANSITIONS[d.status]),
