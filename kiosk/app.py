@@ -318,6 +318,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             self._idle_event = None
         self.session.wipe()
         self.volunteer_band = ""  # the next citizen never inherits assisted mode
+        self.cancel_help_request()
         self._close_pin()
         for screen in self.root.screens:
             screen.reset()

@@ -104,8 +104,15 @@ class HelpFlow:
         if status == "taken":
             name = answer.get("taker") or ""
             self.show_notice(self.t("notice.help_coming", name=name), seconds=120)
-        if status in ("taken", "closed", "cancelled"):
+        if status in ("taken", "closed"):
             self._stop_help_poll()
+
+    def cancel_help_request(self) -> None:
+        """The citizen left before anyone took their request: nobody should walk to an empty kiosk."""
+        if self._help_request_id is not None:
+            self.jobs.submit(self.client.cancel_help_request, self._help_request_id,
+                             on_error=lambda exc: log.info("help request not cancelled: %s", exc))
+        self._stop_help_poll()
 
     def _stop_help_poll(self) -> None:
         if self._help_event is not None:

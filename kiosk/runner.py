@@ -132,6 +132,7 @@ def _print_demo_help(settings: Settings, app: Any, base_url: str) -> None:
     print("motcua-kiosk demo", file=out)
     print(f"  office service:  {base_url}  (staff console {base_url}/counter, lobby board {base_url}/board)", file=out)
     print("  staff logins:    admin / admin-demo, canbo1 / canbo1-demo, canbo2 / canbo2-demo", file=out)
+    print("  volunteer:       badge MCVOL:DEM0TNV00001 (scan it like a card), PIN 1234", file=out)
     preview = getattr(app.printer, "folder", None) if getattr(app.printer, "kind", "") == "preview" else None
     if preview:
         print(f"  print previews:  {preview}  (PNG + raw ESC/POS bytes per job)", file=out)

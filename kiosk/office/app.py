@@ -18,7 +18,6 @@ from kiosk.office.api import volunteers as volunteers_api
 from kiosk.office.dossiers import seed_catalogue_once
 from kiosk.office.runtime import Office, utcnow
 from kiosk.office.settings import OfficeSettings
-from kiosk.office.volunteers import seed_demo_volunteer
 
 
 def _end_streams_on_signal(office: Office) -> None:
@@ -41,8 +40,6 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
     office = Office(settings, clock)
     office.prepare()
     seed_catalogue_once(office)  # the bundled catalogue on first start; admins edit it afterwards
-    if settings.demo:  # a volunteer to try assisted mode with (issue 8)
-        office.run("system", seed_demo_volunteer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kiosk.office import admin, auth
 from kiosk.office.models import Counter, Service, User
 from kiosk.office.ops import Ctx
+from kiosk.office.volunteers import DEMO_VOLUNTEER, seed_demo_volunteer
 
 DEMO_SERVICES = [
     ("ho-tich", "A", "Hộ tịch", "Civil status"),
@@ -44,6 +45,7 @@ def seed_demo(s: Session, ctx: Ctx) -> bool:
             admin.create_counter(s, ctx, number, f"Quầy {number}", codes)
             added = True
     auth.register_kiosk(s, *DEMO_KIOSK, name="Kiosk sảnh")
+    added |= seed_demo_volunteer(s, ctx)  # to try assisted mode with (issue 8)
     for username, password, role, full_name in DEMO_USERS:
         if s.scalar(select(User).where(User.username == username)) is None:
             admin.create_user(s, ctx, username, password, role, full_name,
@@ -56,6 +58,7 @@ def demo_credentials_text(base_url: str) -> str:
     lines = [f"Demo office service at {base_url}",
              f"  kiosk id {DEMO_KIOSK[0]}, API key {DEMO_KIOSK[1]}"]
     lines += [f"  user {u} / password {p} ({r})" for u, p, r, _ in DEMO_USERS]
+    lines += [f"  volunteer {DEMO_VOLUNTEER[1]}: badge MCVOL:{DEMO_VOLUNTEER[0]}, PIN {DEMO_VOLUNTEER[2]}"]
     lines += ["  counters: 1 (A, B), 2 (C, D), 3 (all)",
               "  services: " + ", ".join(f"{p} {vi}" for _, p, vi, _ in DEMO_SERVICES)]
     return "\n".join(lines)
