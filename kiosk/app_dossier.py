@@ -211,9 +211,13 @@ class DossierFlow:
         screen.step, screen.steps = sub.step()
         screen.title = sub.procedure.name(self.lang)
         rows = []
+        id_warnings = "; ".join(sub.id_warnings(self.lang))
         for path, label, value in sub.review_rows(self.lang):
             err = sub.errors.get(path)
-            rows.append((path, label, value, (err.message_en if en else err.message_vi) if err else ""))
+            note = (err.message_en if en else err.message_vi) if err else ""
+            if path == "applicant.id_number" and id_warnings and not note:
+                note = self.t("card.warning", warning=id_warnings)
+            rows.append((path, label, value, note))
         screen.rows = rows
         self.go("review")
 

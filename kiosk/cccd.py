@@ -275,6 +275,21 @@ def _split(text: str) -> tuple[str, str | None, str, str, str, str, str | None, 
     return f[0], None, f[1], f[2], f[3], f[4], f[5], f[6:]  # 6-field form
 
 
+def id_number_warnings(id_number: str, dob: date, sex: str) -> list[str]:
+    """Cross-check a 12-digit number (PPP G YY NNNNNN) against the birth year, sex and province
+    code. Warnings, not rejections: numbers are sometimes re-issued. Used for scanned cards and
+    for numbers a volunteer types by hand."""
+    warnings = []
+    g, yy = int(id_number[3]), int(id_number[4:6])
+    if _CENTURY[g] + yy != dob.year:
+        warnings.append("id_birth_year_mismatch")
+    if ("Nữ" if g % 2 else "Nam") != sex:
+        warnings.append("id_sex_mismatch")
+    if id_number[:3] not in provinces():
+        warnings.append("unknown_province")
+    return warnings
+
+
 def parse(text: str, *, today: date | None = None) -> CitizenId:
     """Parse the text of an ID-card QR; raise InvalidIdQR with a citizen-readable reason."""
     if not isinstance(text, str):
@@ -306,13 +321,7 @@ def parse(text: str, *, today: date | None = None) -> CitizenId:
     if issue_date and issue_date < dob:
         raise InvalidIdQR("bad_date")
 
-    g, yy = int(id_number[3]), int(id_number[4:6])
-    if _CENTURY[g] + yy != dob.year:
-        warnings.append("id_birth_year_mismatch")
-    if ("Nữ" if g % 2 else "Nam") != sex:
-        warnings.append("id_sex_mismatch")
-    if id_number[:3] not in provinces():
-        warnings.append("unknown_province")
+    warnings += id_number_warnings(id_number, dob, sex)
     if lost or _LOST.search(name) or _LOST.search(address):
         warnings.append("text_lost_diacritics")
 

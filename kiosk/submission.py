@@ -136,6 +136,20 @@ class Submission:
             "volunteer_code": volunteer_code,
         }
 
+    def id_warnings(self, lang: str) -> list[str]:
+        """A typed (not scanned) applicant ID number checked like a scanned card's: does it
+        match the birth year, sex and a province code? Shown on the review page; not blocking."""
+        from kiosk import cccd
+
+        number = self.answers.get("applicant.id_number", "")
+        dob = forms.parse_date(self.answers.get("applicant.date_of_birth", ""))
+        sex = self.answers.get("applicant.sex", "")
+        if self.citizen is not None and number == self.citizen.id_number:
+            return []  # the card's own number: parse already checked it
+        if not (len(number) == 12 and number.isdigit() and dob and sex in ("Nam", "Nữ")):
+            return []
+        return [cccd.warning_text(w, lang) for w in cccd.id_number_warnings(number, dob, sex)]
+
     def review_rows(self, lang: str) -> list[tuple[str, str, str]]:
         """(path, label, value as shown) for every answered or required field."""
         rows = []

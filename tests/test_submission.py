@@ -94,3 +94,16 @@ def test_review_rows_in_english_translate_choices(catalogue):
     sub = Submission(first_with_applicant(catalogue), citizen=card())
     rows = {p: v for p, _, v in sub.review_rows("en")}
     assert rows["applicant.sex"] == "Female"
+
+
+def test_a_typed_id_number_is_checked_like_a_scanned_one(catalogue):
+    sub = Submission(first_with_applicant(catalogue))  # no card: a volunteer types the number
+    sub.answer("applicant.date_of_birth", "05/03/1990")
+    sub.answer("applicant.sex", "Nữ")
+    sub.answer("applicant.id_number", "079190000001")  # 1 = woman born in the 1900s, 90 = 1990
+    assert sub.id_warnings("vi") == []
+    sub.answer("applicant.id_number", "079085000001")  # a man born in 1985
+    warnings = sub.id_warnings("en")
+    assert len(warnings) == 2 and all(w for w in warnings)
+    sub.answer("applicant.id_number", "999190000001")  # no such province code
+    assert len(sub.id_warnings("vi")) == 1
