@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     add_user.add_argument("--database", help="SQLAlchemy URL")
     purge = office_sub.add_parser("purge", help="delete personal data older than the retention period")
     purge.add_argument("--database", help="SQLAlchemy URL")
+    purge.add_argument("--days", type=int, help="retention in days (default: [office] retention_days)")
 
     doctor = sub.add_parser("doctor", help="check config, display, printer, scanner and office service")
     doctor.add_argument("--test-print", action="store_true", help="also print a test ticket")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -95,6 +96,11 @@ class Office(_Section):
     url: str = "embedded"  # "embedded" runs the office service inside the kiosk process
     database: str = ""  # for embedded: SQLAlchemy URL; empty = SQLite in the state folder
     timeout: float = Field(5.0, gt=0, le=60)
+    # personal data of closed dossiers is purged after this many days (`kiosk office purge`)
+    retention_days: int = Field(365, ge=30, le=3650)
+    # local announcements on top of the national calendar, for appointment dates
+    extra_holidays: list[date] = []
+    extra_workdays: list[date] = []
 
     @field_validator("url")
     @classmethod
