@@ -1,5 +1,5 @@
 """Browser pages of the office service: staff console (/counter, /admin), lobby board (/board),
-public ticket page (/t/{token}). Their JSON comes from kiosk.office's /api routes.
+public ticket page (/t/{token}), public dossier page (/d/{code}). Their JSON comes from kiosk.office's /api routes.
 
 Plain HTML + small vanilla JS + CSS from ./static, no build step and no CDN: the office often
 has no internet. Texts for both languages are in ./i18n/{vi,en}.json.
@@ -96,6 +96,14 @@ def ticket_page(request: Request, public_token: str) -> HTMLResponse:
     if found is False:
         return _page(request, "notfound.html", status=404)
     return _page(request, "ticket.html", token=public_token)
+
+
+@router.get("/d/{code}")
+def dossier_page(request: Request, code: str) -> HTMLResponse:
+    """The receipt's QR: a dossier's status on the citizen's phone (public view, nothing personal)."""
+    if lookup.public_dossier_exists(request, code) is False:
+        return _page(request, "dossier_notfound.html", status=404)
+    return _page(request, "dossier.html", code=code)
 
 
 # --- sound for the board ---------------------------------------------------------------------

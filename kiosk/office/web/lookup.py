@@ -17,3 +17,16 @@ def public_ticket_exists(request: Request, public_token: str) -> bool | None:
         return False
     with office.db.read() as s:
         return s.scalar(select(Ticket.id).where(Ticket.public_token == public_token)) is not None
+
+
+def public_dossier_exists(request: Request, code: str) -> bool | None:
+    """Like public_ticket_exists, for the receipt's dossier code (/d/{code})."""
+    from kiosk.office.models_dossier import Dossier
+
+    office = getattr(request.app.state, "office", None)
+    if office is None:
+        return None
+    if not 1 <= len(code) <= 40:  # the code column's width
+        return False
+    with office.db.read() as s:
+        return s.scalar(select(Dossier.id).where(Dossier.code == code)) is not None
