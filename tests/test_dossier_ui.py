@@ -7,23 +7,13 @@ from pathlib import Path
 import pytest
 
 from kiosk.client import OfficeClient
-from kiosk.office.embedded import start_embedded
 from kiosk.outbox import Outbox, Sender
 from kiosk.scan import classify
-from ui_harness import ui_settings
 
 pytestmark = pytest.mark.ui
 
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("office")
-    office = start_embedded(ui_settings(tmp), database_url=f"sqlite:///{tmp}/office.db", demo=True)
-    yield office
-    office.stop()
 
 
 @pytest.fixture

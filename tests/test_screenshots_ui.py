@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from kiosk.paths import ASSETS
-from test_take_number_ui import kiosk, office  # noqa: F401  (fixtures: a real office and printer)
+from test_take_number_ui import kiosk  # noqa: F401  (fixture: the app with a real office and printer)
 
 pytestmark = pytest.mark.ui
 

@@ -6,21 +6,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.client import OfficeClient
-from kiosk.office.embedded import start_embedded
-from ui_harness import ui_settings
 
 pytestmark = pytest.mark.ui
 
 ELDER = "001150012345||Nguyễn Văn An|01011950|Nam|Phường Bến Thành, TP. Hồ Chí Minh|15082021"
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("office")
-    settings = ui_settings(tmp)
-    office = start_embedded(settings, database_url=f"sqlite:///{tmp}/office.db", demo=True)
-    yield office
-    office.stop()
 
 
 @pytest.fixture

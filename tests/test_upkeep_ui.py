@@ -7,18 +7,8 @@ import pytest
 import requests
 
 from kiosk.client import OfficeClient
-from kiosk.office.embedded import start_embedded
-from ui_harness import ui_settings
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("office")
-    office = start_embedded(ui_settings(tmp), database_url=f"sqlite:///{tmp}/office.db", demo=True)
-    yield office
-    office.stop()
 
 
 def staff_view(office):

@@ -152,6 +152,17 @@ def start_app(settings: config.Settings, **kwargs: Any) -> Any:
     return app
 
 
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real office service (embedded: uvicorn in a thread, SQLite) with the demo data."""
+    from kiosk.office.embedded import start_embedded
+
+    tmp = tmp_path_factory.mktemp("office")
+    office = start_embedded(ui_settings(tmp), database_url=f"sqlite:///{tmp}/office.db", demo=True)
+    yield office
+    office.stop()
+
+
 @pytest.fixture(scope="session")
 def kiosk_session_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     state = tmp_path_factory.mktemp("kiosk-state")
