@@ -110,7 +110,9 @@ def test_pty_scanner_path_is_printed_in_demo(tmp_path):
 
 
 def test_sigterm_while_starting_up_still_stops_it(tmp_path):
-    """systemd may stop the kiosk before its window exists (a restart loop, a quick reboot)."""
+    """systemd may stop the kiosk before its window exists (a restart loop, a quick reboot).
+    Before our handler is installed the default action ends it (-SIGTERM, which systemd counts
+    as a clean stop); after, it exits 0. What must never happen is SDL swallowing the signal."""
     proc, sock = start_kiosk(tmp_path)
     try:
         time.sleep(0.8)  # importing and opening the window takes longer than this
@@ -121,7 +123,7 @@ def test_sigterm_while_starting_up_still_stops_it(tmp_path):
             proc.kill()
         sock.close()
     _, err = proc.communicate()
-    assert rc == 0, err[-3000:]
+    assert rc in (0, -signal.SIGTERM), err[-3000:]
     assert "Traceback" not in err
 
 
