@@ -230,3 +230,30 @@ def test_more_documents_shows_the_note_and_a_staff_browser_still_gets_the_public
     assert page.is_visible("#dnote")
     assert answers and all("applicant" not in res.json() for res in answers)
     assert "Võ Thị Sáu" not in page.text_content("body")
+
+
+def test_a_running_office_serves_pages_and_texts_as_they_are_on_disk(client, tmp_path, monkeypatch):
+    """Pages are cached, but not past an update: HTML cached before counter.js gained its help list
+    met the new script and broke the console ("Cannot set properties of null")."""
+    import os
+    import shutil
+
+    import kiosk.office.web as web
+
+    static, i18n = tmp_path / "static", tmp_path / "i18n"
+    shutil.copytree(web.STATIC, static)
+    shutil.copytree(web.I18N_DIR, i18n)
+    monkeypatch.setattr(web, "STATIC", static)
+    monkeypatch.setattr(web, "I18N_DIR", i18n)
+    assert "Không tìm thấy hồ sơ này" in client.get("/d/nope").text
+    assert "Tra cứu hồ sơ" in client.get("/web/i18n.js").text
+
+    def rewrite(path, old, new):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a later update
+
+    rewrite(static / "dossier_notfound.html", "Không tìm thấy hồ sơ này", "Hồ sơ không có")
+    rewrite(i18n / "vi.json", "Tra cứu hồ sơ", "Theo dõi hồ sơ")
+    assert "Hồ sơ không có" in client.get("/d/nope").text
+    assert "Theo dõi hồ sơ" in client.get("/web/i18n.js").text

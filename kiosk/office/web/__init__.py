@@ -46,9 +46,16 @@ def _ward(request: Request) -> tuple[str, str]:
     return name, "Bộ phận Tiếp nhận và trả kết quả"
 
 
-@lru_cache(maxsize=16)
 def _template(name: str) -> str:
-    return (STATIC / name).read_text(encoding="utf-8")
+    # keyed on the file's mtime: after an update on disk a running office must not serve an old
+    # page to new JS (the console once met a counter.js whose elements its cached HTML lacked)
+    path = STATIC / name
+    return _read_text(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _read_text(path: Path, mtime_ns: int) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def _page(request: Request, name: str, status: int = 200, **fields: str) -> HTMLResponse:
@@ -145,9 +152,14 @@ def board_chime() -> Response:
 
 # --- static files and translations ------------------------------------------------------------
 
-@lru_cache(maxsize=1)
 def _i18n_js() -> str:
-    texts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(I18N_DIR.glob("*.json"))}
+    # rebuilt when a translation file changes, for the same reason as _template
+    return _i18n_js_of(tuple((p, p.stat().st_mtime_ns) for p in sorted(I18N_DIR.glob("*.json"))))
+
+
+@lru_cache(maxsize=2)
+def _i18n_js_of(files: tuple) -> str:
+    texts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p, _ in files}
     body = json.dumps(texts, ensure_ascii=False, indent=None, sort_keys=True)
     return "window.I18N = " + unicodedata.normalize("NFC", body) + ";\n"
 
