@@ -42,16 +42,16 @@ def ticket_view(s: Session, t: Ticket, settings, *, ahead: int | None = None) ->
     if ahead is None:
         ahead = ops.ahead_of(s, t)
     svc = t.service
-    counters = [c.number for c in ops.open_counters(s, svc.id)]
+    serving = ops.open_counters(s, svc.id)
     return {
         "id": t.id, "number": t.label, "service": svc.code, "service_name_vi": svc.name_vi,
         "service_name_en": svc.name_en, "status": t.status, "priority": t.priority,
         "ahead": ahead,
         "estimated_wait_minutes": ops.estimate(s, svc.id, ahead, settings.estimate_sample,
-                                               settings.default_minutes_per_person)
+                                               settings.default_minutes_per_person, serving)
         if t.status == rules.WAITING else 0,
         "public_token": t.public_token, "day": t.day.isoformat(), "kiosk_id": t.kiosk_id,
-        "volunteer_code": t.volunteer_code, "counters": counters,
+        "volunteer_code": t.volunteer_code, "counters": [c.number for c in serving],
         "counter": t.counter.number if t.counter else None, "counter_id": t.counter_id,
         "target_counter_id": t.target_counter_id,
         "printed": t.printed, "print_error": t.print_error, "reprint_count": t.reprint_count,
