@@ -129,9 +129,15 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
         for kv in SHARED_KV:
             Builder.load_file(str(ROOT / kv))
         sm = ScreenManager(transition=NoTransition())
-        for name, (module, cls) in SCREENS.items():
-            sm.add_widget(self._load_screen(module, cls)(name=name))
-        return sm
+        sm.add_widget(self._load_screen(*SCREENS["home"])(name="home"))
+        return sm  # the other screens are built the first time they are needed: a faster start
+
+    def screen(self, name: str) -> Any:
+        """The screen called NAME, built (with its .kv) on first use."""
+        if not self.root.has_screen(name):
+            module, cls = SCREENS[name]
+            self.root.add_widget(self._load_screen(module, cls)(name=name))
+        return self.root.get_screen(name)
 
     @staticmethod
     def _load_screen(module: str, cls: str) -> type:
@@ -223,11 +229,8 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
         self._notice_event = Clock.schedule_once(lambda _dt: setattr(self, "notice", ""), seconds)
 
     # ---- navigation ------------------------------------------------------------------
-    @property
-    def screens(self) -> ScreenManager:
-        return self.root
-
     def go(self, name: str) -> None:
+        self.screen(name)
         if self.root.current != name:
             self.notice = ""  # a notice belongs to the screen it was shown on
             self._screen_changed_at = time.monotonic()

@@ -8,11 +8,11 @@ so a dossier is never lost when the office service is unreachable or the kiosk r
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk import forms
-from kiosk.catalogue import Catalogue, load_catalogue
-from kiosk.submission import DEFAULT_RETENTION_DAYS, Submission
+if TYPE_CHECKING:  # the catalogue and forms pull in jsonschema: imported on first use, not at start
+    from kiosk.catalogue import Catalogue
+    from kiosk.submission import Submission
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +25,14 @@ def _money(amount: int) -> str:
 
 
 class DossierFlow:
-    catalogue: Catalogue | None = None
+    catalogue: "Catalogue | None" = None
     outbox: Any = None
     sender: Any = None
 
     # ---- the procedure list ------------------------------------------------------------
-    def _catalogue(self) -> Catalogue:
+    def _catalogue(self) -> "Catalogue":
         if self.catalogue is None:
-            self.catalogue = load_catalogue()
+            self._load_saved_catalogue()
         return self.catalogue
 
     def _enter_procedures(self) -> None:
@@ -121,10 +121,13 @@ class DossierFlow:
         proc = self._catalogue().by_code(self.session.data.get("procedure", ""))
         if proc is None:
             return
+        from kiosk.submission import Submission
+
         self.session.data["submission"] = Submission(proc, citizen=self.session.citizen)
         screen = self.screen("consent")
         screen.agreed = False  # explicit consent: never pre-ticked, not even on a second visit
-        screen.text = self.t("dossier.consent_text", procedure=proc.name(self.lang), days=DEFAULT_RETENTION_DAYS)
+        screen.text = self.t("dossier.consent_text", procedure=proc.name(self.lang),
+                             days=self.settings.office.retention_days)
         self.go("consent")
 
     def set_consent(self, agreed: bool) -> None:
@@ -144,7 +147,7 @@ class DossierFlow:
         self._show_page()
 
     # ---- form pages --------------------------------------------------------------------
-    def _submission(self) -> Submission | None:
+    def _submission(self) -> "Submission | None":
         return self.session.data.get("submission")
 
     def _show_page(self) -> None:
@@ -279,7 +282,9 @@ class DossierFlow:
             screen.title = self.t("dossier.sent_title")
             screen.code = entry.code or ""
             appointment = answer.get("appointment_date")
-            screen.detail = self.t("dossier.appointment", date=forms.format_date(appointment)) if appointment else ""
+            from kiosk.forms import format_date
+
+            screen.detail = self.t("dossier.appointment", date=format_date(appointment)) if appointment else ""
         else:
             screen.title = self.t("dossier.saved_title")
             screen.code = entry.local_ref
@@ -289,7 +294,7 @@ class DossierFlow:
         self._print_receipt(sub, entry)
         self._schedule_home(RESULT_SCREEN_SECONDS)
 
-    def _print_receipt(self, sub: Submission | None, entry: Any) -> None:
+    def _print_receipt(self, sub: "Submission | None", entry: Any) -> None:
         from kiosk.receipt import dossier_for_receipt, receipt_blocks
 
         result = self.session.data.get("dossier_result")
@@ -387,7 +392,9 @@ class DossierFlow:
             lines = [f"[b]{d.get('code', '')}[/b]  {d.get('procedure_name_' + self.lang) or d.get('procedure_name_vi', '')}",
                      self.t("lookup.status", status=self.t(f"status.{status}"))]
             if d.get("appointment_date"):
-                lines.append(self.t("lookup.appointment", date=forms.format_date(d["appointment_date"])))
+                from kiosk.forms import format_date
+
+                lines.append(self.t("lookup.appointment", date=format_date(d["appointment_date"])))
             if d.get("note"):
                 lines.append(d["note"])
             lines.append(self.t(f"next.{status}"))

@@ -22,9 +22,6 @@ REPRINT_WINDOW_SECONDS = 120
 
 
 class TicketFlow:
-    def screen(self, name: str) -> Any:
-        return self.root.get_screen(name)
-
     def _enter_take_number(self) -> None:
         screen = self.screen("service")
         screen.services = self.services

@@ -13,7 +13,6 @@ from typing import Any
 from kivy.clock import Clock
 
 from kiosk import __version__
-from kiosk.catalogue import CatalogueError, catalogue_from_dict, load_catalogue
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,6 @@ CATALOGUE_REFRESH_SECONDS = 15 * 60
 
 class Upkeep:
     def start_upkeep(self) -> None:
-        self._load_saved_catalogue()
         Clock.schedule_once(lambda _dt: self.heartbeat(), 2)
         Clock.schedule_once(lambda _dt: self.refresh_catalogue(), 3)
         Clock.schedule_interval(lambda _dt: self.heartbeat(), HEARTBEAT_SECONDS)
@@ -48,6 +46,8 @@ class Upkeep:
 
     def _load_saved_catalogue(self) -> None:
         """Start from the last copy the office sent, else the bundled catalogue."""
+        from kiosk.catalogue import CatalogueError, catalogue_from_dict, load_catalogue
+
         path = self._catalogue_copy()
         try:
             self.catalogue = catalogue_from_dict(json.loads(path.read_text(encoding="utf-8")))
@@ -63,6 +63,8 @@ class Upkeep:
 
     def _fetch_catalogue(self) -> Any:
         """Worker thread: fetch, check, and keep a copy on disk (written atomically)."""
+        from kiosk.catalogue import catalogue_from_dict
+
         data = self.client.procedures()
         catalogue = catalogue_from_dict(data)
         path = self._catalogue_copy()

@@ -14,10 +14,6 @@ from typing import Any
 from kiosk import forms
 from kiosk.catalogue import Procedure
 
-# The consent text names what is used, why, and for how long (Law 91/2025/QH15, Decree 356/2025):
-# explicit, nothing pre-ticked. The retention period comes from the office's configuration.
-DEFAULT_RETENTION_DAYS = 365
-
 
 @dataclass
 class Submission:
