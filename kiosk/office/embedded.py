@@ -38,6 +38,8 @@ def start_embedded(settings, *, database_url: str | None = None, demo: bool = Tr
     from kiosk.office.app import create_app
 
     overrides.setdefault("kiosk_keys", {settings.kiosk.id: settings.kiosk.api_key})
+    # one process: its own commits wake the event listener, so polling is only a safety net
+    overrides.setdefault("event_poll_seconds", 2.0)
     office_settings = OfficeSettings.from_settings(settings, database_url=database_url, demo=demo, **overrides)
     app = create_app(office_settings, clock=clock)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # proto set: asyncio then sets TCP_NODELAY

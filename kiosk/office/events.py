@@ -3,6 +3,8 @@
 A change writes its event row in the same transaction (so an event exists iff the change was
 committed). Each worker runs ONE listener thread that reads new rows (woken by PostgreSQL
 LISTEN/NOTIFY, or polling every ~100 ms on SQLite) and fans them out to that worker's SSE clients.
+A commit in the same process also wakes the listener at once, so a single-process office (the
+kiosk's embedded one) can poll rarely and still deliver at once.
 On PostgreSQL event inserts take a transaction advisory lock, so event ids become visible in
 order and a reader that remembers the last id never skips one.
 """
@@ -14,9 +16,10 @@ import datetime as dt
 import logging
 import threading
 import time
+import weakref
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.office.models import Event
@@ -26,7 +29,18 @@ CHANNEL = "motcua_events"
 _EVENT_LOCK_KEY = 7_450_002
 
 
+_hubs: "weakref.WeakSet[EventHub]" = weakref.WeakSet()  # this process's listeners
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_local_listeners(session: Session) -> None:
+    if session.info.pop("published_events", False):
+        for hub in list(_hubs):
+            hub.wake()
+
+
 def publish(s: Session, kind: str, data: dict[str, Any], now: dt.datetime) -> None:
+    s.info["published_events"] = True
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK_KEY})
         s.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
@@ -47,10 +61,15 @@ class EventHub:
         self._subs: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set by a commit in this process that published events
         self._thread: threading.Thread | None = None
         self._housekeeping = housekeeping
         self._housekeeping_every = housekeeping_every
         self.last_id = 0
+        _hubs.add(self)
+
+    def wake(self) -> None:
+        self._wake.set()
 
     # ---- subscribers (called from the event loop)
     def subscribe(self) -> asyncio.Queue:
@@ -78,6 +97,7 @@ class EventHub:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread:
             self._thread.join(timeout=5)
         self.close_streams()
@@ -116,7 +136,8 @@ class EventHub:
                 if listen is not None:
                     listen()
                 else:
-                    self._stop.wait(self.poll)
+                    self._wake.wait(self.poll)
+                    self._wake.clear()
             except Exception:  # keep listening whatever happens; the database may come back
                 log.exception("event listener error")
                 listen = None if self.db.is_sqlite else self._pg_listener()
