@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from typing import Any
 
 from kiosk import kivy_setup, stopping
@@ -27,13 +28,35 @@ def demo_settings(settings: Settings) -> Settings:
     )
 
 
-def start_office(settings: Settings, *, demo: bool) -> Any:
-    """The embedded office service, or None when the kiosk talks to a remote one."""
-    if settings.office.url != "embedded":
-        return None
-    from kiosk.office.embedded import start_embedded
+class OfficeStarter:
+    """Start the embedded office service in the background, so the kiosk's window does not wait
+    for FastAPI, SQLAlchemy and the migrations (seconds on a Pi). Its address is fixed up front;
+    until it answers, the kiosk shows the "cannot reach the ward's system" note and retries."""
 
-    return start_embedded(settings, database_url=settings.office.database or None, demo=demo)
+    def __init__(self, settings: Settings, *, demo: bool) -> None:
+        import socket
+
+        with socket.socket() as probe:  # a free loopback port, chosen now so the URL is known
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.office: Any = None
+        self._thread = threading.Thread(target=self._start, args=(settings, demo), name="office-start", daemon=True)
+        self._thread.start()
+
+    def _start(self, settings: Settings, demo: bool) -> None:
+        from kiosk.office.embedded import start_embedded
+
+        try:
+            self.office = start_embedded(settings, database_url=settings.office.database or None, demo=demo,
+                                         port=self.port)
+        except Exception:  # e.g. a database it cannot open: the kiosk still runs and says so
+            log.exception("the embedded office service did not start")
+
+    def stop(self) -> None:
+        self._thread.join(timeout=30)
+        if self.office is not None:
+            self.office.stop()
 
 
 def make_client(settings: Settings, base_url: str) -> Any:
@@ -103,7 +126,7 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
     stopping.install(request_stop)  # before the window exists, so SDL leaves SIGTERM to us
     from kiosk.app import KioskApp  # imports Kivy's window: after the config above
 
-    office = start_office(settings, demo=demo)
+    office = OfficeStarter(settings, demo=demo) if settings.office.url == "embedded" else None
     try:
         base_url = office.url if office is not None else settings.office.url
         app = KioskApp(settings, client=make_client(settings, base_url), public_base_url=base_url)
