@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
 
 from kivy.clock import Clock
 

@@ -2,7 +2,6 @@
 Vietnamese keyboard, a real office service, the durable outbox, a printed receipt."""
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -3,13 +3,12 @@ they replace the ones in assets/screenshots/ (the README shows the home screen).
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from kiosk.paths import ASSETS
-from test_take_number_ui import kiosk  # noqa: F401  (fixture: the app with a real office and printer)
+from test_take_number_ui import kiosk  # noqa: F401,F811  (fixture: the app with a real office and printer)
 
 pytestmark = pytest.mark.ui
 
