@@ -19,7 +19,7 @@ import shutil  # noqa: E402
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["ui_harness"]
+pytest_plugins = ["ui_harness", "browser_harness"]
 
 
 @pytest.fixture

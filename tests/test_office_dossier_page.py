@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from browser_harness import watch_errors
 from fastapi.testclient import TestClient
 
 from kiosk.office.app import create_app
@@ -120,21 +121,6 @@ def test_every_dossier_status_has_a_label_and_a_next_step_in_both_languages():
 # ---- real Chromium ------------------------------------------------------------------------------
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-WAIT = 10_000  # ms; generous for a loaded machine (speed goals are measured, not asserted)
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    from kiosk.config import Kiosk, Settings
-    from kiosk.office.embedded import start_embedded
-
-    tmp = tmp_path_factory.mktemp("office")
-    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
-                         demo=True)
-    yield emb
-    emb.stop()
 
 
 @pytest.fixture(scope="module")
@@ -145,21 +131,12 @@ def staff_api(office):
     return s
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def ctx(browser):
     """A phone-sized context; any uncaught JavaScript error on its pages fails the test."""
     c = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    c.set_default_timeout(WAIT)
     errors = []
-    c.on("page", lambda page: page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}")))
+    watch_errors(c, errors)
     yield c
     c.close()
     assert errors == []

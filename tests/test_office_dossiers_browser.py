@@ -2,50 +2,28 @@
 (Debian's, driven by Playwright) against the real office service on 127.0.0.1 (SQLite, demo data)."""
 
 import json
+import time
 import uuid
 
 import pytest
 import requests
+from browser_harness import watch_errors
 
 pytestmark = pytest.mark.browser
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
-WAIT = 10_000  # ms; generous for a loaded machine (speed goals are measured, not asserted)
 APPLICANT = {"id_number": "079186001234", "full_name": "Võ Thị Sáu", "date_of_birth": "1986-04-12",
              "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành"}
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    from kiosk.config import Kiosk, Settings
-    from kiosk.office.embedded import start_embedded
-
-    tmp = tmp_path_factory.mktemp("office")
-    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
-                         demo=True)
-    yield emb
-    emb.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
 def ctx(browser):
     """A fresh context (its own cookies); any uncaught JavaScript error fails the test."""
     c = browser.new_context(viewport={"width": 1366, "height": 768})
-    c.set_default_timeout(WAIT)
     errors = []
-    c.on("page", lambda page: page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}")))
+    watch_errors(c, errors)
     yield c
     c.close()
     assert errors == []
@@ -106,10 +84,16 @@ def test_an_admin_changes_a_fee_and_a_broken_documents_list_is_refused_plainly(c
     page.wait_for_selector("#view-admin:not([hidden])")
     page.click("[data-tab='procedures']")
     page.select_option("#proc-pick", "2.000884")
+    before = requests.get(office.url + "/api/procedures/2.000884", timeout=10).json()["fee_vnd"]
+    # the form loads the chosen procedure asynchronously: type only once it shows it
+    page.wait_for_function("(fee) => document.querySelector('#proc-fee-vnd').value === fee", arg=str(before))
     page.fill("#proc-fee-vnd", "15000")
     page.click("#proc-save")
     page.wait_for_selector("#banner:not([hidden])")
-    assert requests.get(office.url + "/api/procedures/2.000884", timeout=10).json()["fee_vnd"] == 15000
+    deadline = time.monotonic() + 10  # the banner may be an earlier one: wait for the save itself
+    while requests.get(office.url + "/api/procedures/2.000884", timeout=10).json()["fee_vnd"] != 15000:
+        assert time.monotonic() < deadline, "the new fee was not saved"
+        time.sleep(0.2)
 
     page.fill("#proc-documents", '[{"vi": "Giấy tờ"')  # cut off
     page.click("#proc-save")

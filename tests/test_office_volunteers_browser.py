@@ -3,28 +3,15 @@ a kiosk asks for help over the API, a volunteer's phone shows it live with a chi
 taps "Tôi đến ngay", and the kiosk hears who is coming. The counter console shows requests too."""
 
 import requests
+from browser_harness import TV_ARGS, watch_errors
 import pytest
 
 pytestmark = pytest.mark.browser
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+BROWSER_ARGS = TV_ARGS  # the phone page plays a chime
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
-WAIT = 10_000  # ms; generous for a loaded machine
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    from kiosk.config import Kiosk, Settings
-    from kiosk.office.embedded import start_embedded
-
-    tmp = tmp_path_factory.mktemp("office")
-    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
-                         demo=True)
-    yield emb
-    emb.stop()
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +19,6 @@ def admin_api(office):
     s = requests.Session()
     s.post(office.url + "/api/auth/login", json={"username": "admin", "password": "admin-demo"}).raise_for_status()
     return s
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -50,8 +29,7 @@ def pages(browser):
     def new_page(phone=False):
         size = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 768}
         c = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone)
-        c.set_default_timeout(WAIT)
-        c.on("page", lambda page: page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}")))
+        watch_errors(c, errors)
         contexts.append(c)
         return c.new_page()
 
