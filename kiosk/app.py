@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -96,7 +95,6 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
         self._countdown_event = None
         self._notice_event = None
         self._idle_dialog = None
-        self.first_frame_drawn = threading.Event()
         self._card_dialog = None
         self._screen_changed_at = 0.0
         self._priority_dialog = None
@@ -171,7 +169,6 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             Clock.schedule_interval(lambda _dt: sdnotify.watchdog_ping(), interval / 2)
 
     def _after_first_frame(self, _dt: float) -> None:
-        self.first_frame_drawn.set()
         sdnotify.ready()
 
     def on_stop(self) -> None:
@@ -385,8 +382,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
     def _show_card(self, citizen: Any) -> None:
         from screens.card_dialog import CardDialog
 
-        if getattr(self, "_card_dialog", None) is not None:
-            self._card_dialog.dismiss(animation=False)
+        self._dismiss_card()  # a second scan replaces the dialog
         warnings = [cccd.warning_text(w, self.lang) for w in citizen.warnings]
         self._card_dialog = CardDialog(
             name=citizen.display_name,
@@ -408,8 +404,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
         self.activity()
 
     def _dismiss_card(self) -> None:
-        dialog = getattr(self, "_card_dialog", None)
-        if dialog is not None:
-            dialog.dismiss(animation=False)
+        if self._card_dialog is not None:
+            self._card_dialog.dismiss(animation=False)
             self._card_dialog = None
 
