@@ -13,7 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk import kivy_setup, sdnotify  # noqa: E402
+from kiosk import kivy_setup  # noqa: E402
+
+from kiosk.system import sdnotify  # noqa: E402
 from kiosk.config import load  # noqa: E402
 
 

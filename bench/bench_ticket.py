@@ -25,7 +25,7 @@ def run(quick: bool) -> dict:
 
     from devices.printer import EscposPrinter
     from kiosk.config import Settings
-    from kiosk.ticket import ticket_blocks
+    from kiosk.slips.ticket import ticket_blocks
 
     ward = Settings().ward
     rounds = 15 if quick else 200

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk import kivy_setup, runner  # noqa: E402
 from kiosk.config import load  # noqa: E402
-from kiosk.session import CitizenSession  # noqa: E402
+from kiosk.domain.session import CitizenSession  # noqa: E402
 
 
 def main(config: str) -> int:

@@ -5,7 +5,7 @@ leaves 80 ms or more between keys. The kiosk feeds this detector the window's te
 field focused) and gets back whole frames. Plain Python: no Kivy here; the app passes timestamps.
 
 Keyboard mode cannot type Vietnamese letters on Linux, so an ID card read this way loses them;
-`needs_serial_mode` spots that so the UI can tell staff to switch the scanner to USB serial mode.
+the card rules (kiosk.domain.cccd.needs_serial_mode) spot that, not this module.
 
 Note on timestamps: Kivy delivers a frame's worth of queued key events together, so keys of one
 scan may share a timestamp. That is fine: only gaps larger than `max_gap_ms` split a burst.
@@ -13,10 +13,8 @@ scan may share a timestamp. That is fine: only gaps larger than `max_gap_ms` spl
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable
 
 ENTER_KEYS = {"enter", "return", "\r", "\n", 13, 271}  # 271: keypad Enter in Kivy's key codes
@@ -91,37 +89,3 @@ class KeyboardWedge:
             self.on_frame(text)
         elif self.on_human:
             self.on_human(text)
-
-
-_ID_FRAME = re.compile(r"\s*\ufeff?[0-9]{12}\|")
-_LOST = re.compile(r"[?\ufffd]")
-# What a US layout can type, plus the Vietnamese letters a scan must carry when it is complete.
-_VI_LETTERS = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-_ALLOWED = set(chr(c) for c in range(0x20, 0x7F)) | set(_VI_LETTERS) | set(_VI_LETTERS.upper())
-
-
-def needs_serial_mode(text: str) -> bool:
-    """True when TEXT is an ID-card QR that lost its Vietnamese letters on the way.
-
-    Signs: a '?' or U+FFFD; a sex field that is neither "Nam" nor "Nữ" ("Nu", "N?"); characters
-    a keyboard could not have meant (Alt-code debris); or name and address in plain ASCII, which
-    a real card practically never has (its address always carries Vietnamese letters).
-    """
-    if not _ID_FRAME.match(text):
-        return False
-    t = unicodedata.normalize("NFC", text).strip().lstrip("\ufeff")
-    if _LOST.search(t):
-        return True
-    fields = t.split("|")
-    if len(fields) >= 7 and re.fullmatch(r"[0-9]*", fields[1].strip()):
-        name, sex, address = fields[2], fields[4], fields[5]
-    elif len(fields) >= 6:
-        name, sex, address = fields[1], fields[3], fields[4]
-    else:
-        return False  # truncated: the parser's reason says "scan again"
-    if sex.strip() not in ("Nam", "Nữ", "NAM", "NỮ"):
-        return True
-    body = name + address
-    if any(ch not in _ALLOWED for ch in body):
-        return True
-    return body.isascii()

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl
 
 import serial
 
-from devices.keyboard_wedge import KeyboardWedge, needs_serial_mode
+from devices.keyboard_wedge import KeyboardWedge
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +304,7 @@ class HidScanner(Scanner):
 
     `feed_text(text, t)` / `feed_key(key, t)` with `t` from time.monotonic() (or omitted).
     A timer thread flushes bursts that end without Enter. Frames that lost their Vietnamese
-    letters are still delivered; `needs_serial_mode(frame)` tells the app to show the note.
+    letters are still delivered: the card rules tell the app to show the note.
     """
 
     kind = "hid"
@@ -325,8 +325,6 @@ class HidScanner(Scanner):
         self.wedge.feed_key(key, t)
 
     def _from_wedge(self, frame: str) -> None:
-        if needs_serial_mode(frame):
-            log.warning("scanner hid: an ID card lost its Vietnamese letters; set the scanner to USB serial mode")
         self._emit(frame)
 
     def start(self) -> None:

@@ -21,16 +21,18 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from devices.keyboard_wedge import needs_serial_mode
-from kiosk import cccd, i18n, scan, sdnotify
-from kiosk.app_dossier import DossierFlow
-from kiosk.app_help import HelpFlow
-from kiosk.app_ticket import TicketFlow
-from kiosk.app_upkeep import Upkeep
+from kiosk import i18n
+from kiosk.domain import cccd
+from kiosk.domain import scan
+from kiosk.system import sdnotify
+from kiosk.flows.dossier import DossierFlow
+from kiosk.flows.assist import HelpFlow
+from kiosk.flows.ticket import TicketFlow
+from kiosk.flows.upkeep import Upkeep
 from kiosk.config import Settings
-from kiosk.jobs import Jobs
+from kiosk.system.jobs import Jobs
 from kiosk.paths import FONTS, ROOT
-from kiosk.session import CitizenSession, IdleState
+from kiosk.domain.session import CitizenSession, IdleState
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +200,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
         return False
 
     def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
-        return True  # window close / Alt+F4 ignored; signals are handled by kiosk.stopping
+        return True  # window close / Alt+F4 ignored; signals are handled by kiosk.system.signals
 
     # ---- language and notices -------------------------------------------------------
     def t(self, key: str, lang: str | None = None, **values: Any) -> str:
@@ -373,7 +375,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             self.card_scanned_in_dossier(result.citizen)
         elif result.kind in ("volunteer", "dossier", "ticket") and result.kind in self.scan_handlers:
             self.scan_handlers[result.kind](result)
-        elif needs_serial_mode(text):
+        elif cccd.needs_serial_mode(text):
             self.show_notice(self.t("notice.scanner_serial_mode"))
         else:
             reason = result.reason(self.lang) or self.t("notice.not_available")

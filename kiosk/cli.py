@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return doctor_main(settings, test_print=args.test_print, scan_wait=args.scan_wait)
     if args.command == "print-sample":
-        from kiosk.print_sample import main as sample_main
+        from kiosk.slips.sample import main as sample_main
 
         return sample_main(settings, printer=args.printer, width=args.width)
     return 2

@@ -494,7 +494,7 @@ def check_printer(ctx: Context) -> Result:
 
 
 def _test_print(ctx: Context, printer: Any, before: Result) -> Result:
-    from kiosk.print_sample import sample_blocks
+    from kiosk.slips.sample import sample_blocks
 
     res = printer.print_blocks(sample_blocks(ctx.settings), "doctor-test")
     if not res.ok:
@@ -515,7 +515,7 @@ SERIAL_MODE_FIX = ("set the scanner to USB serial (CDC/COM) mode with the setup 
 
 def describe_scan(text: str) -> tuple[str, str, str]:
     """(status, what was read, fix) for one scanned frame: masked, never a full ID number or name."""
-    from kiosk.scan import classify
+    from kiosk.domain.scan import classify
 
     r = classify(text)
     if r.kind == "id_card":

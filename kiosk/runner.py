@@ -11,7 +11,9 @@ import sys
 import threading
 from typing import Any
 
-from kiosk import kivy_setup, stopping
+from kiosk import kivy_setup
+
+from kiosk.system import signals as stopping
 from kiosk.config import Settings
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ class OfficeStarter:
 
 
 def make_client(settings: Settings, base_url: str) -> Any:
-    from kiosk.client import OfficeClient
+    from kiosk.link.client import OfficeClient
 
     return OfficeClient(base_url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout)
 
@@ -94,7 +96,7 @@ def open_outbox(settings: Settings, app: Any) -> tuple[Any, Any]:
     import time
     from datetime import datetime, timedelta, timezone
 
-    from kiosk.outbox import Outbox, Sender
+    from kiosk.link.outbox import Outbox, Sender
 
     try:
         outbox = Outbox.for_settings(settings)

@@ -1,7 +1,7 @@
 """A Vietnamese on-screen keyboard (Kivy's VKeyboard has no Vietnamese layout, and a kiosk on
 KMS/DRM has no input method).
 
-Letters compose with Telex (or VNI) through kiosk.telex.Composer; a row of tone and letter-mark
+Letters compose with Telex (or VNI) through kiosk.domain.telex.Composer; a row of tone and letter-mark
 buttons acts on the last word for people who do not know Telex; a digits layout serves number
 fields (`input_type = "digits"`). It types into `target` (anything with a `.text`, e.g. a
 TextInput) and fires `on_text(text)` on every change and `on_ok(text)` on OK. Text is always NFC.
@@ -20,7 +20,7 @@ from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, Optio
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-from kiosk.telex import Composer
+from kiosk.domain.telex import Composer
 
 KEY_HEIGHT = 64  # px at 1024×600: a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm tall, ~100 px wide
 

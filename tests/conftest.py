@@ -1,7 +1,7 @@
 """Test harness: Kivy runs offscreen, with its own home folder and no log files.
 
 These variables must be set before the first `import kivy`, so they live at the top of the
-root conftest. UI fixtures are in tests/ui_harness.py.
+root conftest. UI fixtures are in tests/support/ui_harness.py.
 """
 
 import os

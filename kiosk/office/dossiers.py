@@ -22,14 +22,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk import forms
-from kiosk.catalogue import Catalogue, CatalogueError, Procedure, check_catalogue
-from kiosk.cccd import mask_id
+from kiosk.domain import forms
+from kiosk.domain.catalogue import Catalogue, CatalogueError, Procedure, check_catalogue
+from kiosk.domain.cccd import mask_id
 from kiosk.office import ops
 from kiosk.office.errors import Conflict, Invalid, NotFound
 from kiosk.office.events import publish
 from kiosk.office.models_dossier import CatalogueMeta, Dossier, DossierCounter, DossierHistory, ProcedureRow
-from kiosk.workdays import WorkCalendar
+from kiosk.domain.workdays import WorkCalendar
 
 RECEIVED, PROCESSING, MORE_DOCUMENTS = "received", "processing", "more_documents"
 READY, RETURNED, REJECTED = "ready", "returned", "rejected"
@@ -63,7 +63,7 @@ def calendar(settings) -> WorkCalendar:
 # ---- catalogue ------------------------------------------------------------------------------------
 
 def catalogue_dict(s: Session) -> dict[str, Any]:
-    """The catalogue as kiosk.catalogue's to_dict() shape: top-level keys plus "procedures"."""
+    """The catalogue as kiosk.domain.catalogue's to_dict() shape: top-level keys plus "procedures"."""
     meta = s.get(CatalogueMeta, 1)
     rows = s.scalars(select(ProcedureRow).order_by(ProcedureRow.position, ProcedureRow.code)).all()
     return {**(meta.data if meta else {}), "procedures": [r.data for r in rows]}
@@ -92,7 +92,7 @@ def seed_catalogue(s: Session, ctx: ops.Ctx, data: dict[str, Any]) -> bool:
 def seed_catalogue_once(office, data: dict[str, Any] | None = None) -> None:
     """Seed at start; several workers may race, the loser's insert conflicts and is dropped."""
     if data is None:
-        from kiosk.catalogue import load_catalogue
+        from kiosk.domain.catalogue import load_catalogue
         data = load_catalogue().to_dict()
     try:
         office.run("system", seed_catalogue, data)

@@ -23,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.contract import VOLUNTEER_BADGE_PREFIX as BADGE_PREFIX
 from kiosk.office import auth
 from kiosk.office.errors import Conflict, Invalid, NotFound
 from kiosk.office.events import publish
@@ -39,7 +40,6 @@ CODE_LENGTH = 12  # 60 random bits: unguessable, yet short enough to type
 _CODE_RE = re.compile(f"^[{_ALPHABET}]{{{CODE_LENGTH}}}$")
 _PIN_RE = re.compile(r"^[0-9]{4,6}$")
 SCREEN_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
-BADGE_PREFIX = "MCVOL:"  # kiosk.scan.VOLUNTEER_PREFIX
 
 OPEN, TAKEN, CLOSED = "open", "taken", "closed"
 HELP_STATUSES = (OPEN, TAKEN, CLOSED)

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from kiosk.cccd import mask_id
+from kiosk.domain.cccd import mask_id
+from kiosk.domain.contract import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN
 from kiosk.office import dossiers
 from kiosk.office.api.deps import (KioskCaller, Staff, _kiosk_or_none, _staff_or_none, office, staff,
                                    staff_or_kiosk)
@@ -40,7 +41,7 @@ def mask_access_log() -> None:
 
 
 class DossierIn(BaseModel):
-    idempotency_key: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:\-]+$",
+    idempotency_key: str = Field(min_length=1, max_length=IDEMPOTENCY_KEY_MAX, pattern=IDEMPOTENCY_KEY_PATTERN,
                                  description="one per dossier; a retry sends the same key")
     procedure_code: str = Field(min_length=1, max_length=40)
     applicant: dict[str, Any] = Field(description="id_number, full_name, date_of_birth, sex, address, phone?")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from kiosk.domain.contract import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN, Priority
 from kiosk.office import ops, views
 from kiosk.office import queue as rules
 from kiosk.office.api.deps import KioskCaller, Staff, kiosk, office, staff, staff_or_kiosk
@@ -18,13 +18,12 @@ from kiosk.office.models import Service, Ticket
 from kiosk.office.runtime import Office
 
 router = APIRouter(prefix="/api", tags=["tickets"])
-Priority = Literal["elderly", "disability", "pregnant", "merit", "child_carer"]
 
 
 class IssueBody(BaseModel):
     service: str = Field(min_length=1, max_length=30, description="service code from GET /api/services")
     priority: Priority | None = None
-    idempotency_key: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:\-]+$",
+    idempotency_key: str = Field(min_length=1, max_length=IDEMPOTENCY_KEY_MAX, pattern=IDEMPOTENCY_KEY_PATTERN,
                                  description="one per citizen action; a retry sends the same key")
     volunteer_code: str | None = Field(None, max_length=40)
 

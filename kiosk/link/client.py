@@ -1,0 +1,191 @@
+"""The kiosk's HTTP client to the office service.
+
+Blocking calls: the app runs them on worker threads. Connection errors and 5xx answers are
+retried with backoff; issuing a ticket retries with THE SAME idempotency key, so a lost answer
+never makes a second ticket. Failures surface as two exceptions the UI can word for citizens:
+`OfficeUnavailable` (cannot reach the office: try again / see staff) and `OfficeError` (the
+office refused: status, detail, field, code).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+log = logging.getLogger(__name__)
+
+
+class OfficeUnavailable(Exception):
+    """The office service could not be reached (network down, timeout, or it kept failing)."""
+
+
+class OfficeError(Exception):
+    """The office service answered with a 4xx: the request itself is wrong or not allowed."""
+
+    def __init__(self, status: int, detail: str, field: str | None = None, code: str | None = None):
+        super().__init__(f"{status} {code or ''} {detail}".strip())
+        self.status, self.detail, self.field, self.code = status, detail, field, code
+
+
+_RETRYABLE = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+class OfficeClient:
+    def __init__(self, base_url: str, api_key: str, kiosk_id: str, timeout: float = 5.0, *,
+                 retries: int = 3, backoff: float = 0.3):
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
+
+    @classmethod
+    def from_settings(cls, settings: Any, base_url: str | None = None) -> "OfficeClient":
+        """base_url: the embedded office's URL when settings.office.url is "embedded"."""
+        url = base_url or settings.office.url
+        if url == "embedded":
+            raise ValueError("start the embedded office first and pass its URL")
+        return cls(url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout)
+
+    # ---- public calls
+    def health(self) -> dict[str, Any]:
+        return self._request("GET", "/api/health")
+
+    def services(self) -> list[dict[str, Any]]:
+        return self._request("GET", "/api/services")["services"]
+
+    def queue(self) -> dict[str, Any]:
+        return self._request("GET", "/api/queue")
+
+    def issue_ticket(self, service: str, priority: str | None = None,
+                     idempotency_key: str | None = None, volunteer_code: str | None = None) -> dict[str, Any]:
+        """Issue a ticket. Pass one key per citizen action (the same key if the app retries
+        later); a fresh one is made when omitted. Retries inside use the same key.
+        `volunteer_code` attributes the ticket to the volunteer helping (assisted mode)."""
+        key = idempotency_key or uuid.uuid4().hex
+        body = {"service": service, "priority": priority, "idempotency_key": key}
+        if volunteer_code:
+            body["volunteer_code"] = volunteer_code
+        return self._request("POST", "/api/tickets", body)
+
+    def ticket(self, ticket_id: int) -> dict[str, Any]:
+        return self._request("GET", f"/api/tickets/{int(ticket_id)}")
+
+    def report_print(self, ticket_id: int, printed: bool, error: str | None = None) -> dict[str, Any]:
+        # setting the outcome twice is harmless, so it is retried
+        return self._request("POST", f"/api/tickets/{int(ticket_id)}/print-result",
+                             {"printed": bool(printed), "error": None if printed else (error or "")[:300]})
+
+    def reprint(self, ticket_id: int) -> dict[str, Any]:
+        # not retried: a lost answer could count the reprint twice; the caller may ask again
+        return self._request("POST", f"/api/tickets/{int(ticket_id)}/reprint", retry=False)
+
+    def heartbeat(self, printer: dict[str, Any] | None = None, scanner: dict[str, Any] | None = None,
+                  version: str | None = None) -> dict[str, Any]:
+        body = {k: v for k, v in (("printer", printer), ("scanner", scanner), ("version", version)) if v is not None}
+        return self._request("POST", f"/api/kiosks/{self.kiosk_id}/heartbeat", body, retry=False)
+
+    def public_ticket(self, token: str) -> dict[str, Any]:
+        return self._request("GET", f"/api/public/tickets/{token}")
+
+    # ---- dossiers (issue 9)
+    def submit_dossier(self, request: dict[str, Any]) -> dict[str, Any]:
+        """POST /api/dossiers with the outbox's request body; retries inside send the same
+        idempotency key (one is added when missing), so the office stores the dossier once.
+        A form the office refuses raises OfficeError(422) whose `field` is the body path,
+        e.g. "applicant.id_number" or "fields.child_full_name"."""
+        body = dict(request)
+        body.setdefault("idempotency_key", uuid.uuid4().hex)
+        return self._request("POST", "/api/dossiers", body)
+
+    def dossier(self, code: str) -> dict[str, Any]:
+        """Status, history and appointment of one dossier (the kiosk view: no personal data)."""
+        return self._request("GET", f"/api/dossiers/{quote(code, safe='')}")
+
+    def dossiers_for(self, id_number: str) -> list[dict[str, Any]]:
+        """The dossiers of the citizen whose card was just scanned, newest first."""
+        # as params, not in the path: the path is logged, the id number must not be
+        return self._request("GET", "/api/dossiers", params={"id_number": id_number})["dossiers"]
+
+    def procedures(self) -> dict[str, Any]:
+        """The whole catalogue (kiosk.domain.catalogue.catalogue_from_dict reads it)."""
+        return self._request("GET", "/api/procedures")
+
+    # ---- volunteers and help requests (issue 8)
+    def volunteer_login(self, code: str | None = None, pin: str | None = None) -> dict[str, Any]:
+        """Start assisted mode with a badge code (from a scanned MCVOL:<code>) or a PIN:
+        {"code", "name", "first_name"}. OfficeError 404 volunteer_not_found (code), 401 bad_pin,
+        429 too_many_attempts (too many wrong PINs at this kiosk; detail says when to retry)."""
+        body = {"code": code} if code is not None else {"pin": pin}
+        # not retried: a lost answer would count a wrong PIN, or a citizen helped, twice
+        return self._request("POST", "/api/volunteers/session", body, retry=False)
+
+    def help_request(self, screen: str) -> dict[str, Any]:
+        """Ask for a volunteer at this kiosk ("Cần hỗ trợ"); no personal data is sent. The office
+        returns this kiosk's request if one is still open or taken, so retries never ask twice."""
+        return self._request("POST", "/api/help-requests", {"screen": screen})
+
+    def help_request_status(self, help_id: int) -> dict[str, Any]:
+        """{"id", "status": "open|taken|closed", "taker": first name or None, ...}."""
+        return self._request("GET", f"/api/help-requests/{int(help_id)}")
+
+    def cancel_help_request(self, help_id: int) -> dict[str, Any]:
+        """The citizen no longer needs help (or the session ended); closing twice is harmless."""
+        return self._request("POST", f"/api/help-requests/{int(help_id)}/close")
+
+    def close(self) -> None:
+        self.session.close()
+
+    # ---- plumbing
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None, *,
+                 retry: bool = True, params: dict[str, str] | None = None) -> Any:
+        attempts = 1 + (self.retries if retry else 0)
+        last, retry_after = "", None
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(self._delay(attempt, retry_after))
+                retry_after = None
+            try:
+                r = self.session.request(method, self.base_url + path, json=body, params=params,
+                                         timeout=self.timeout)
+            except _RETRYABLE as exc:
+                last = f"{type(exc).__name__}"
+                log.warning("office %s %s failed (%s), attempt %d/%d", method, path, last, attempt + 1, attempts)
+                continue
+            if r.status_code >= 500:
+                last = f"HTTP {r.status_code}"
+                retry_after = r.headers.get("Retry-After")
+                log.warning("office %s %s answered %d, attempt %d/%d", method, path, r.status_code,
+                            attempt + 1, attempts)
+                continue
+            if r.status_code >= 400:
+                raise _error(r)
+            if r.status_code == 204 or not r.content:
+                return None
+            return r.json()
+        raise OfficeUnavailable(f"office service unreachable at {self.base_url} ({last})")
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        delay = self.backoff * 2 ** (attempt - 1) * (0.8 + 0.4 * random.random())
+        if retry_after and retry_after.isdigit():
+            delay = max(delay, min(float(retry_after), 5.0))
+        return delay
+
+
+def _error(r: requests.Response) -> OfficeError:
+    try:
+        body = r.json()
+    except ValueError:
+        body = {}
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return OfficeError(r.status_code, detail if isinstance(detail, str) else (r.reason or "error"),
+                       body.get("field") if isinstance(body, dict) else None,
+                       body.get("code") if isinstance(body, dict) else None)

@@ -1,0 +1,123 @@
+"""What a queue ticket says: ticket data + ward settings + language -> layout blocks.
+
+Plain Python (no Pillow, no printer). The printer in devices/printer renders the blocks.
+A ticket never carries the citizen's name or ID number: only the number, the field, the
+counter(s), the wait, the time, the priority category and a QR to the public ticket page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
+
+# The ticket's own words, in one place (vi first, en as the switch).
+WORDS: dict[str, dict[str, str]] = {
+    "vi": {
+        "your_number": "SỐ THỨ TỰ",
+        "counter": "Mời đến quầy: {counters}",
+        "ahead_none": "Không có ai chờ trước bạn",
+        "ahead": "Trước bạn còn {n} người",
+        "wait": "Dự kiến chờ khoảng {n} phút",
+        "wait_soon": "Sắp đến lượt của bạn",
+        "priority": "Ưu tiên: {category}\u00a0— xác nhận tại quầy",
+        "scan": "Quét mã để xem lượt gọi",
+        "issued": "{date}  {time}",
+        "advice": "Xin chú ý màn hình gọi số.",
+    },
+    "en": {
+        "your_number": "YOUR NUMBER",
+        "counter": "Please go to counter {counters}",
+        "ahead_none": "Nobody is waiting before you",
+        "ahead": "{n} people before you",
+        "wait": "Estimated wait: about {n} min",
+        "wait_soon": "Your turn is coming soon",
+        "priority": "Priority: {category}\u00a0— confirm at the counter",
+        "scan": "Scan to follow the queue",
+        "issued": "{date}  {time}",
+        "advice": "Please watch the number screen.",
+    },
+}
+
+# One name per kiosk.domain.contract.PRIORITY_CATEGORIES code (checked by a test).
+PRIORITY_NAMES: dict[str, dict[str, str]] = {
+    "elderly": {"vi": "Người cao tuổi", "en": "elderly"},
+    "disability": {"vi": "Người khuyết tật", "en": "disability"},
+    "pregnant": {"vi": "Phụ nữ mang thai", "en": "pregnancy"},
+    "merit": {"vi": "Người có công với cách mạng", "en": "meritorious service"},
+    "child_carer": {"vi": "Người đưa theo trẻ nhỏ", "en": "young child"},
+}
+
+
+def _nfc(s: Any) -> str:
+    return unicodedata.normalize("NFC", str(s)).strip()
+
+
+def _counter_names(counters: Any) -> list[str]:
+    """Counters may come as numbers, strings or {"number", "name"} objects: show their numbers."""
+    names = []
+    for c in counters or []:
+        if isinstance(c, dict):
+            c = c.get("number") or c.get("name") or c.get("id")
+        if c not in (None, ""):
+            names.append(_nfc(c))
+    return names
+
+
+def _issued_local(issued_at: Any, tz: str) -> datetime:
+    if isinstance(issued_at, datetime):
+        when = issued_at
+    else:
+        when = datetime.fromisoformat(str(issued_at).replace("Z", "+00:00"))
+    if when.tzinfo is None:  # the office service stores UTC
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(ZoneInfo(tz))
+
+
+def ticket_blocks(ticket: dict, ward: Any, lang: str = "vi", *, public_url_base: str) -> list[Block]:
+    """The printed ticket for `ticket` (the office API's ticket JSON) at `ward` (config.Ward)."""
+    lang = lang if lang in WORDS else "vi"
+    w = WORDS[lang]
+    blocks: list[Block] = [
+        Text(_nfc(ward.name), size=22, bold=True),
+        Text(_nfc(ward.department), size=20),
+        Rule(),
+        Text(w["your_number"], size=22, bold=True),
+        Spacer(4),
+        Text(_nfc(ticket["number"]), size=120, bold=True),
+        Spacer(6),
+    ]
+    service = ticket.get(f"service_name_{lang}") or ticket.get("service_name_vi") or ticket.get("service", "")
+    if service:
+        blocks.append(Text(_nfc(service), size=26, bold=True))
+    counters = _counter_names(ticket.get("counters"))
+    if counters:
+        blocks.append(Text(w["counter"].format(counters=", ".join(counters)), size=24))
+
+    ahead = ticket.get("ahead")
+    if ahead is not None:
+        blocks.append(Text(w["ahead_none"] if int(ahead) <= 0 else w["ahead"].format(n=int(ahead)), size=20))
+    wait = ticket.get("estimated_wait_minutes")
+    if wait is not None:
+        blocks.append(Text(w["wait_soon"] if int(wait) <= 0 else w["wait"].format(n=int(wait)), size=20))
+
+    priority = ticket.get("priority")
+    if priority:
+        names = PRIORITY_NAMES.get(priority, {})
+        category = names.get(lang) or _nfc(priority)
+        blocks += [Spacer(4), Text(w["priority"].format(category=category), size=20, bold=True)]
+
+    url = f"{public_url_base.rstrip('/')}/t/{ticket['public_token']}"
+    blocks += [Spacer(8), QR(url, size=5), Text(w["scan"], size=18)]
+
+    when = _issued_local(ticket["issued_at"], ward.timezone)
+    blocks += [
+        Text(w["issued"].format(time=when.strftime("%H:%M"), date=when.strftime("%d/%m/%Y")), size=20),
+        Spacer(10),
+        Text(w["advice"], size=20),
+        Cut(),
+    ]
+    return blocks

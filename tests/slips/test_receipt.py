@@ -1,0 +1,201 @@
+"""The dossier receipt (kiosk/slips/receipt.py): what it says, and what the printed paper gives back.
+
+The paper is read back from the real ESC/POS bytes (devices.printer.preview) and its QR decoded
+with zxing-cpp, then classified by kiosk.domain.scan as the kiosk's scanner would.
+"""
+
+import json
+import unicodedata
+from datetime import date
+
+import pytest
+import zxingcpp
+
+from devices.printer.blocks import QR, Cut, Text
+from devices.printer.preview import interpret
+from devices.printer.render import encode, paper_dots
+from kiosk.domain.catalogue import load_catalogue
+from kiosk.config import Settings
+from kiosk.link.outbox import Outbox
+from kiosk.paths import DATA
+from kiosk.slips.receipt import day_text, dossier_for_receipt, fee_text, receipt_blocks, tracking_qr
+from kiosk.domain.scan import classify
+
+WARD = Settings().ward
+BASE = "http://192.168.1.10:8080"
+ID_NUMBER = "079186001234"
+MASKED = "079******234"
+NAME = "Nguyễn Thị Hồng Nhung"
+PROCEDURES = {p["code"]: p for p in json.loads((DATA / "procedures.json").read_text(encoding="utf-8"))["procedures"]}
+COPY = PROCEDURES["2.000635"]  # copy of a birth certificate: 8.000 đồng, some papers in original
+SENT = {
+    "code": "BT-20261130-0007", "local_ref": "KS1-20261130-0003", "status": "received",
+    "received_at": "2026-11-30T02:38:00+00:00", "appointment_date": "2026-12-01",
+    "applicant": {"full_name": NAME, "id_number": ID_NUMBER},
+}
+SAVED = {**SENT, "code": None, "appointment_date": None, "status": None}
+
+
+def blocks(dossier=SENT, procedure=COPY, lang="vi", base=BASE):
+    return receipt_blocks(dossier, procedure, WARD, lang, tracking_url_base=base)
+
+
+def texts(bl):
+    return [b.text for b in bl if isinstance(b, Text)]
+
+
+def qrs(bl):
+    return [b.data for b in bl if isinstance(b, QR)]
+
+
+def paper(bl, width):
+    return interpret(encode(bl, paper_width=width), paper_dots(width), strict=True)
+
+
+def decoded(img):
+    return [r.text for r in zxingcpp.read_barcodes(img.convert("L"))]
+
+
+def test_vietnamese_receipt_has_what_the_official_form_has():
+    bl = blocks()
+    lines = texts(bl)
+    assert lines[0] == "UBND PHƯỜNG BẾN THÀNH" and "Bộ phận Tiếp nhận và trả kết quả" in lines
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in lines
+    assert "BT-20261130-0007" in lines
+    assert "Thủ tục: Cấp bản sao Giấy khai sinh, bản sao trích lục hộ tịch" in lines
+    assert f"Người nộp: {NAME}" in lines
+    assert f"Số định danh: {MASKED}" in lines
+    assert "Nhận lúc: 09:38, 30/11/2026" in lines  # 02:38 UTC in Hồ Chí Minh City
+    assert "Hẹn trả kết quả: Thứ Ba, 01/12/2026" in lines
+    originals = [d["vi"] for d in COPY["documents"] if d["original_required"]]
+    not_original = [d["vi"] for d in COPY["documents"] if not d["original_required"]]
+    assert originals and all(f"• {d}" in lines for d in originals)
+    assert not any(d in t for d in not_original for t in lines)
+    assert f"Nộp bản chính và nhận kết quả tại: {COPY['handover_vi']}" in lines
+    assert f"Lệ phí: {COPY['fee_text_vi']}" in lines
+    assert "• Tại ki-ốt: quét mã QR này" in lines
+    assert f"{BASE}/d/BT-20261130-0007" in lines
+    assert any("dichvucong.gov.vn" in t for t in lines)
+    assert qrs(bl) == [f"{BASE}/d/BT-20261130-0007"]
+    assert isinstance(bl[-1], Cut)
+    assert all(t == unicodedata.normalize("NFC", t) for t in lines)
+
+
+def test_english_receipt_when_asked():
+    lines = texts(blocks(lang="en"))
+    assert "DOSSIER RECEIPT AND APPOINTMENT" in lines
+    assert "Procedure: Certified copy of a birth certificate or civil-status extract" in lines
+    assert f"Applicant: {NAME}" in lines and f"ID number: {MASKED}" in lines
+    assert "Result due: Tuesday 1 December 2026" in lines
+    assert f"Fee: {COPY['fee_text_en']}" in lines
+    assert not any("Hẹn trả" in t or "Thủ tục" in t for t in lines)
+
+
+def test_saved_receipt_when_the_office_was_unreachable():
+    bl = blocks(SAVED)
+    lines = texts(bl)
+    assert "Hồ sơ đã được lưu và sẽ được gửi tự động đến Bộ phận Tiếp nhận và trả kết quả." in lines
+    assert "KS1-20261130-0003" in lines and "Số tham chiếu" in lines
+    assert any("tra cứu bằng số tham chiếu" in t.lower() for t in lines)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" not in lines  # not received yet
+    assert "Mã hồ sơ" not in lines and not any(t.startswith(("Hẹn trả", "Nhận lúc")) for t in lines)
+    assert "Lưu lúc: 09:38, 30/11/2026" in lines
+    assert f"Thời gian giải quyết: {COPY['processing_text_vi']}" in lines
+    assert f"Người nộp: {NAME}" in lines
+    # Only the kiosk can resolve a local reference before the office has the dossier: no phone URL.
+    assert qrs(bl) == ["MCHS:KS1-20261130-0003"]
+    assert not any(BASE in t for t in lines)
+
+
+def test_saved_receipt_in_english():
+    lines = texts(blocks(SAVED, lang="en"))
+    assert "Your dossier is saved and will be sent automatically to the reception department." in lines
+    assert "Reference" in lines and "KS1-20261130-0003" in lines
+
+
+@pytest.mark.parametrize("width", [58, 80])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("variant", ["sent", "saved"])
+def test_printed_qr_scans_back_as_this_dossier(width, lang, variant):
+    dossier = SENT if variant == "sent" else SAVED
+    img = paper(blocks(dossier, lang=lang), width)
+    assert img.width == paper_dots(width)
+    (content,) = decoded(img)
+    scan = classify(content)
+    assert scan.kind == "dossier"
+    assert scan.code == (SENT["code"] if variant == "sent" else SENT["local_ref"])
+
+
+@pytest.mark.parametrize("width", [58, 80])
+@pytest.mark.parametrize("variant", [SENT, SAVED])
+def test_full_id_number_is_nowhere_in_text_or_bytes(width, variant):
+    bl = blocks(variant)
+    assert not any(ID_NUMBER in t for t in texts(bl)) and not any(ID_NUMBER in q for q in qrs(bl))
+    raster = encode(bl, paper_width=width)
+    assert ID_NUMBER.encode() not in raster
+    # In text mode the words go to the printer as characters: the masked number is there, the full one not.
+    as_text = encode(bl, paper_width=width, mode="text")
+    assert MASKED.encode() in as_text and ID_NUMBER.encode() not in as_text
+
+
+def test_decomposed_names_print_composed():
+    nfd = {**SENT, "applicant": {"full_name": unicodedata.normalize("NFD", NAME), "id_number": ID_NUMBER}}
+    assert f"Người nộp: {NAME}" in texts(blocks(nfd))
+
+
+def test_computed_fee_overrides_the_catalogue_text():
+    assert "Lệ phí: 16.000 đồng" in texts(blocks({**SENT, "fee_vnd": 16000}))
+    assert "Fee: 16,000 VND" in texts(blocks({**SENT, "fee_vnd": 16000}, lang="en"))
+    assert "Lệ phí: Miễn lệ phí" in texts(blocks({**SENT, "fee_vnd": 0}))
+    assert fee_text(2_000_000, "vi") == "2.000.000 đồng"
+
+
+def test_procedure_without_originals_says_so():
+    procedure = {**COPY, "documents": [{"vi": "Tờ khai", "en": "Form", "original_required": False}]}
+    assert "Không cần mang thêm giấy tờ bản chính." in texts(blocks(procedure=procedure))
+
+
+def test_catalogue_procedure_objects_work_like_dicts():
+    procedure = load_catalogue().by_code(COPY["code"])
+    assert texts(blocks(procedure=procedure)) == texts(blocks())
+    assert texts(blocks(procedure=procedure, lang="en")) == texts(blocks(lang="en"))
+
+
+def test_every_catalogue_procedure_prints_on_58mm():
+    for procedure in PROCEDURES.values():
+        for dossier in (SENT, SAVED):
+            img = paper(blocks(dossier, procedure), 58)
+            assert decoded(img), procedure["code"]
+
+
+def test_weekdays_and_dates():
+    assert day_text("2026-12-06") == "Chủ nhật, 06/12/2026"
+    assert day_text(date(2026, 12, 7)) == "Thứ Hai, 07/12/2026"
+    assert day_text("2027-02-12T00:00:00+07:00", "en") == "Friday 12 February 2027"
+
+
+def test_qr_falls_back_to_the_scanner_prefix_without_a_web_address():
+    assert tracking_qr("BT-20261130-0007", BASE + "/") == f"{BASE}/d/BT-20261130-0007"
+    assert tracking_qr("BT-20261130-0007", "") == "MCHS:BT-20261130-0007"
+    assert tracking_qr("BT 2026/7", BASE) is None  # not a code the scanner would accept: no QR
+    bl = blocks({**SENT, "code": "BT 2026/7"})
+    assert qrs(bl) == [] and "BT 2026/7" in texts(bl)
+    assert not any("quét mã QR" in t for t in texts(bl))
+
+
+def test_receipt_from_outbox_entries_before_and_after_sending(tmp_path):
+    with Outbox(tmp_path / "outbox.db", kiosk_id="KS1") as outbox:
+        entry = outbox.put("dossier", {"procedure_code": COPY["code"], "applicant": SENT["applicant"]})
+        applicant = entry.payload["applicant"]
+        saved = blocks(dossier_for_receipt(entry, applicant))
+        assert entry.local_ref in texts(saved) and qrs(saved) == [f"MCHS:{entry.local_ref}"]
+
+        sent = outbox.mark_sent(entry.id, {"code": "BT-20261130-0009", "status": "received",
+                                           "received_at": "2026-11-30T08:10:00+00:00",
+                                           "appointment_date": "2026-12-02"})
+        assert sent.payload is None  # the name now comes from the session, not the outbox
+        bl = blocks(dossier_for_receipt(sent, applicant, fee_vnd=8000))
+        lines = texts(bl)
+        assert "BT-20261130-0009" in lines and "Nhận lúc: 15:10, 30/11/2026" in lines
+        assert "Hẹn trả kết quả: Thứ Tư, 02/12/2026" in lines and "Lệ phí: 8.000 đồng" in lines
+        assert classify(decoded(paper(bl, 80))[0]).code == "BT-20261130-0009"

@@ -1,0 +1,45 @@
+"""`kiosk print-sample`: the installer's first test print."""
+
+from datetime import datetime, timezone
+
+import zxingcpp
+from escpos.printer import Dummy
+
+from devices.printer import EscposPrinter
+from devices.printer.preview import interpret
+from kiosk.slips import sample as print_sample
+from kiosk.cli import main as cli_main
+from kiosk.config import Settings
+
+FIXED = datetime(2026, 11, 30, 2, 38, tzinfo=timezone.utc)
+
+
+def test_file_gets_exactly_what_the_dummy_printer_got(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(print_sample, "_now", lambda: FIXED)
+    out = tmp_path / "lp0"
+    assert cli_main(["print-sample", "--printer", f"file:{out}", "--width", "58"]) == 0
+    assert str(out) in capsys.readouterr().out
+
+    dummy = Dummy()
+    settings = Settings()
+    printer = EscposPrinter(lambda: dummy, reads_back=False, where="dummy", paper_width=58)
+    assert printer.print_blocks(print_sample.sample_blocks(settings, issued_at=FIXED), "sample").ok
+    assert out.read_bytes() == dummy.output
+
+
+def test_sample_is_vietnamese_with_a_working_qr(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(print_sample, "_now", lambda: FIXED)
+    assert print_sample.main(Settings(), printer=f"preview:{tmp_path}", width=None) == 0
+    assert "sample-ticket.png" in capsys.readouterr().out
+    paper = interpret((tmp_path / "sample-ticket.bin").read_bytes(), 576, strict=True)
+    assert [r.text for r in zxingcpp.read_barcodes(paper.convert("L"))] == ["http://127.0.0.1:8080/t/in-thu-mau"]
+    texts = [b.text for b in print_sample.sample_blocks(Settings(), issued_at=FIXED) if hasattr(b, "text")]
+    assert "Mời đến quầy: 1, 2" in texts
+
+
+def test_fault_and_bad_spec_give_one_line_and_exit_codes(tmp_path, capsys):
+    assert print_sample.main(Settings(), printer=f"file:{tmp_path}/no/such/dir/lp0", width=80) == 1
+    err = capsys.readouterr().err
+    assert "unplugged" in err and "Traceback" not in err
+    assert print_sample.main(Settings(), printer="lpt1", width=80) == 2
+    assert "[printer] connection" in capsys.readouterr().err

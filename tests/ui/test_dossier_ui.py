@@ -1,0 +1,147 @@
+"""Submitting a dossier at the kiosk, end to end offscreen: a scanned card, real touches on the
+Vietnamese keyboard, a real office service, the durable outbox, a printed receipt."""
+
+import re
+
+import pytest
+
+from kiosk.link.client import OfficeClient
+from kiosk.link.outbox import Outbox, Sender
+from kiosk.domain.scan import classify
+
+pytestmark = pytest.mark.ui
+
+CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
+COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính
+
+
+@pytest.fixture
+def kiosk(kiosk_ui, office, tmp_path):
+    from devices.printer import open_printer
+
+    app = kiosk_ui.app
+    saved = app.client, app.printer, app.public_base_url, app.outbox, app.sender
+    app.client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)
+    app.printer = open_printer(f"preview:{tmp_path}")
+    app.public_base_url = office.url
+    app.outbox = Outbox(tmp_path / "outbox.db", kiosk_id="kiosk-1")
+    # through app.client, so a test can cut the office off and bring it back
+    app.sender = Sender(app.outbox, lambda request: app.client.submit_dossier(request), backoff=(0.2, 0.5)).start()
+    kiosk_ui.previews = tmp_path
+    yield kiosk_ui
+    app.end_session()
+    app.sender.stop()
+    app.outbox.close()
+    app.client, app.printer, app.public_base_url, app.outbox, app.sender = saved
+
+
+def type_keys(drv, text):
+    """Type like a person on the on-screen keyboard (Telex)."""
+    for ch in text:
+        if ch == " ":
+            drv.tap("key-space")
+        elif ch.isupper():
+            drv.tap("key-shift")
+            drv.tap(f"key-{ch.lower()}")
+        else:
+            drv.tap(f"key-{ch}")
+
+
+def scan_card(drv):
+    drv.app.scanner_frame(CARD + "\r")
+    drv.wait_until(lambda: drv.has("card_confirm"))
+    drv.tap("card_confirm")
+
+
+def to_form(drv):
+    drv.tap("submit_dossier")
+    drv.tap(f"procedure_{COPY_CERTIFICATION}")
+    assert "Giấy tờ cần có" in drv.all_text()
+    drv.tap("start_dossier")
+    assert drv.app.root.current == "consent"
+
+
+def test_from_card_to_printed_receipt(kiosk, office):
+    scan_card(kiosk)
+    to_form(kiosk)
+    kiosk.tap("consent_next")  # not agreed yet: stays, says what to do
+    assert kiosk.app.root.current == "consent" and "Tôi đồng ý" in kiosk.app.notice
+    kiosk.tap("consent_agree")
+    kiosk.tap("consent_next")
+    assert kiosk.app.root.current == "form"
+    # the card's fields are not asked again: the first page is the phone number
+    assert "Số điện thoại" in kiosk.find("field_label").text
+    type_keys(kiosk, "0901234567")
+    kiosk.tap("key-ok")
+    assert "Tên giấy tờ" in kiosk.find("field_label").text or "giấy tờ" in kiosk.find("field_label").text.lower()
+    kiosk.tap("key-ok")  # empty required field: a plain sentence, not a traceback
+    assert "Vui lòng nhập" in kiosk.all_text()
+    type_keys(kiosk, "Bawngf toots nghieepj")
+    assert kiosk.find("field_value").text == "Bằng tốt nghiệp"
+    kiosk.tap("key-ok")
+    type_keys(kiosk, "2")
+    kiosk.tap("key-ok")
+    type_keys(kiosk, "3")
+    kiosk.tap("key-ok")
+    assert kiosk.app.root.current == "review"
+    review = kiosk.all_text()
+    assert "Trần Thị Bích" in review and "Bằng tốt nghiệp" in review and "0901234567" in review
+    kiosk.double_tap("submit_dossier_now")  # the second tap must not press "Xong" on the next screen
+    assert kiosk.app.root.current == "dossier_result"
+    kiosk.wait_until(lambda: kiosk.app.screen("dossier_result").code, timeout=20)
+    code = kiosk.app.screen("dossier_result").code
+    assert re.fullmatch(r"[A-Z0-9.\-]+-\d{8}-\d{4}", code), code
+    assert "Đã nộp hồ sơ" in kiosk.all_text() and "Ngày hẹn trả kết quả" in kiosk.all_text()
+    mine = kiosk.app.client.dossiers_for("079190000001")
+    assert [d["code"] for d in mine].count(code) == 1 and len(mine) == 1
+    assert kiosk.app.client.dossier(code)["status"] == "received"
+    # the receipt came out, and its QR brings the citizen back to this dossier
+    kiosk.wait_until(lambda: list(kiosk.previews.glob("receipt-*.png")), timeout=20)
+    import zxingcpp
+    from PIL import Image
+
+    png = next(kiosk.previews.glob("receipt-*.png"))
+    qr = zxingcpp.read_barcodes(Image.open(png).convert("L"))
+    assert qr and classify(qr[0].text).kind == "dossier" and classify(qr[0].text).code == code
+    raw = next(kiosk.previews.glob("receipt-*.bin")).read_bytes()
+    assert b"079190000001" not in raw
+    # acknowledged: the kiosk keeps no personal data in its outbox
+    entry = kiosk.app.outbox.by_ref(kiosk.app.session.data["dossier_result"]["local_ref"])
+    assert entry.state == "sent" and entry.payload is None and entry.code == code
+
+
+def test_office_down_saves_then_sends_exactly_once(kiosk, office):
+    kiosk.app.client = OfficeClient("http://127.0.0.1:9", "demo-kiosk-key", "kiosk-1", 0.5, retries=0)
+    scan_card(kiosk)
+    to_form(kiosk)
+    kiosk.tap("consent_agree")
+    kiosk.tap("consent_next")
+    app = kiosk.app
+    for value in ("", "Giấy khai sinh", "1", "1"):
+        app.form_input(value)
+        app.form_next()
+    assert app.root.current == "review"
+    kiosk.tap("submit_dossier_now")
+    kiosk.wait_until(lambda: app.screen("dossier_result").code, timeout=30)
+    ref = app.screen("dossier_result").code
+    assert "Hồ sơ đã được lưu" in kiosk.all_text() and ref in kiosk.all_text()
+    assert app.outbox.by_ref(ref).state == "pending"
+    before = len(OfficeClient(office.url, "demo-kiosk-key", "kiosk-1").dossiers_for("079190000001"))
+    app.client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)  # the office is back
+    app.sender.kick()
+    kiosk.wait_until(lambda: app.outbox.by_ref(ref).state == "sent", timeout=30)
+    code = app.outbox.resolve(ref)
+    after = app.client.dossiers_for("079190000001")
+    assert len(after) == before + 1 and code in [d["code"] for d in after]
+
+
+def test_receipt_scan_shows_status(kiosk, office):
+    client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1")
+    existing = client.dossiers_for("079190000001")
+    if not existing:
+        pytest.skip("needs a dossier from the tests above")
+    code = existing[0]["code"]
+    kiosk.app.scanner_frame(f"MCHS:{code}\r")
+    kiosk.wait_until(lambda: kiosk.app.root.current == "lookup")
+    kiosk.wait_until(lambda: code in kiosk.all_text(), timeout=15)
+    assert "Trạng thái: Đã tiếp nhận" in kiosk.all_text()
