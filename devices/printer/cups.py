@@ -8,7 +8,7 @@ from typing import Any
 
 from devices.printer.base import TicketPrinter, one_line
 from devices.printer.blocks import Block
-from devices.printer.status import PrinterFault, PrinterStatus, PrintResult
+from devices.printer.status import FaultKind, PrinterFault, PrinterStatus, PrintResult
 
 NO_CUPS_CLIENT = "the CUPS client is not installed (apt install cups-client)"
 
@@ -49,7 +49,7 @@ class CupsPrinter(TicketPrinter):
     def _print(self, data: bytes, job_name: str, blocks: list[Block]) -> PrintResult:
         st = self._status()
         if st.online is False:
-            kind = "queue_stopped" if "stopped" in st.detail else "error"
+            kind: FaultKind = "queue_stopped" if "stopped" in st.detail else "error"
             return PrintResult(False, PrinterFault(kind, st.detail))
         if st.online is None:
             return PrintResult(False, PrinterFault("error", st.detail))

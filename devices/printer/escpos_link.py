@@ -8,7 +8,7 @@ set a write timeout on the port. The version pin (<4) protects these accesses; k
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from devices.printer.base import CHUNK, STATUS_TIMEOUT, WRITE_TIMEOUT, TicketPrinter, close_quietly, one_line
 from devices.printer.blocks import Block
@@ -44,7 +44,7 @@ class EscposPrinter(TicketPrinter):
     """
 
     def __init__(self, connect: Callable[[], Any], *, reads_back: bool, where: str,
-                 not_found: str = "unplugged", **kw: Any) -> None:
+                 not_found: Literal["unplugged", "offline"] = "unplugged", **kw: Any) -> None:
         super().__init__(**kw)
         self.connect = connect
         self.reads_back = reads_back
