@@ -25,7 +25,6 @@ def _tidy(detail: str, limit: int = 70) -> str:
     return f"{head} ({raw[:limit]}…)" if len(raw) > limit else f"{head} ({raw})"
 
 
-
 # --------------------------------------------------------------------------------------------
 # printer
 
@@ -215,4 +214,3 @@ def check_scanner(ctx: Context) -> Result:
         return Result(status, "scanner", f"{opened}; read {what}", fix)
     finally:
         scanner.stop()
-

@@ -193,4 +193,3 @@ def check_service(ctx: Context) -> Result:
     if state == "inactive":
         return Result(PASS, "service", "kiosk.service is not running: doctor has the devices to itself")
     return Result(SKIP, "service", "systemd is not running here")
-

@@ -25,7 +25,6 @@ def _net_reason(exc: BaseException) -> str:
     return brief(exc, 100)
 
 
-
 # --------------------------------------------------------------------------------------------
 # office service and clock
 
@@ -171,4 +170,3 @@ def check_local_clock(ctx: Context) -> Result:
     if synced == "no":
         return Result(WARN, "clock", f"{shown}, NOT synchronised with network time", fix)
     return Result(SKIP, "clock", f"{shown}; cannot tell whether it is synchronised (no timedatectl answer)")
-

@@ -27,4 +27,3 @@ def check_speech(ctx: Context) -> Result:
                           "sudo apt install --reinstall espeak-ng espeak-ng-data (it brings the voice vi)")
         size = wav.stat().st_size
     return Result(PASS, "speech", f"espeak-ng speaks Vietnamese (voice vi, {size_text(size)} test call)")
-

@@ -79,4 +79,3 @@ def _check_server_db(url: str, shown: str) -> Result:
         return Result(FAIL, "database", f"{shown} is read-only (a standby server?)",
                       "point [office] database at the primary server")
     return Result(PASS, "database", f"{shown} reachable and writable")
-

@@ -76,7 +76,6 @@ def _write_chunks(path_or_fd, data: bytes, rnd: random.Random, max_delay=0.02):
             os.close(fd)
 
 
-
 # --- the pty twin -----------------------------------------------------------------------------
 
 def test_pty_scanner_delivers_frames_written_in_random_chunks(pty_scanner, rec):
