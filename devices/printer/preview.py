@@ -1,16 +1,118 @@
-"""What the paper would look like: a small ESC/POS interpreter that draws the bytes we send.
+"""The simulated twin (PreviewPrinter), the absent printer (NullPrinter), and what paper looks like.
 
-It understands exactly the commands the raster encoder emits (ESC @, ESC a, ESC J, ESC d, LF,
-GS v 0, GS ( k for QR, GS V), so the preview is made from the real bytes, not from a second
-rendering path. With strict=True any other command is an error: the tests use that to prove the
-encoder sends nothing a printer might misread.
+PreviewPrinter writes <job>.bin (the exact bytes) and <job>.png (the paper) into a folder. The PNG
+comes from a small ESC/POS interpreter that draws the bytes we send: it understands exactly the
+commands the raster encoder emits (ESC @, ESC a, ESC J, ESC d, LF, GS v 0, GS ( k for QR, GS V),
+so the preview is made from the real bytes, not from a second rendering path. With strict=True
+any other command is an error: the tests use that to prove the encoder sends nothing a printer
+might misread.
+
+Pillow and the renderer are imported on first use: `import devices.printer` stays cheap and does
+not load python-escpos before its cache folder is set (see escpos_link.stable_escpos_cache).
 """
 
 from __future__ import annotations
 
-from PIL import Image, ImageOps
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from devices.printer.render import qr_image
+from devices.printer.base import TicketPrinter
+from devices.printer.blocks import Block
+from devices.printer.status import PrinterFault, PrinterStatus, PrintResult
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+SIMULATED_FAULT_FILE = "simulate-fault"  # preview twin: put a fault kind in DIR/simulate-fault
+NO_PRINTER = "no printer configured ([printer] connection = none)"
+
+
+class PreviewPrinter(TicketPrinter):
+    """The simulated twin: writes <job>.bin (the exact bytes) and <job>.png (the paper) into a folder.
+
+    For demos and UI tests, a file named `simulate-fault` in the folder holding a fault kind
+    (e.g. "paper_out") makes every print fail with that fault, and status() report it.
+    """
+
+    kind = "preview"
+
+    def __init__(self, folder: Path, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.folder = Path(folder)
+
+    def describe(self) -> str:
+        return f"preview printer ({self.folder})"
+
+    def _simulated_fault(self) -> PrinterFault | None:
+        try:
+            kind = (self.folder / SIMULATED_FAULT_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if kind not in ("offline", "paper_out", "cover_open", "unplugged", "queue_stopped", "error"):
+            kind = "error"
+        return PrinterFault(kind, f"simulated fault ({self.folder / SIMULATED_FAULT_FILE})")  # type: ignore[arg-type]
+
+    def _status(self) -> PrinterStatus:
+        fault = self._simulated_fault()
+        if fault:
+            return PrinterStatus(fault.kind not in ("offline", "unplugged"), "out" if fault.kind == "paper_out" else "ok",
+                                 fault.kind == "cover_open", fault.detail)
+        return PrinterStatus(True, "ok", False, f"preview printer: PNG files in {self.folder}")
+
+    def _print(self, data: bytes, job_name: str, blocks: list[Block]) -> PrintResult:
+        from devices.printer.render import encode, paper_dots
+
+        fault = self._simulated_fault()
+        if fault:
+            return PrintResult(False, fault)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.folder / f"{job_name}.bin", data)
+            png = self.folder / f"{job_name}.png"
+            # The PNG is drawn from the raster bytes (in text mode, from what raster mode would send).
+            raster = data if self.mode == "raster" else encode(
+                blocks, paper_width=self.paper_width, profile=self.profile, native_qr=self.native_qr,
+                pad_align=self.pad_align)
+            tmp = png.with_name(f".{png.name}.tmp")
+            paper_png(raster, paper_dots(self.paper_width, self.profile), tmp)
+            os.replace(tmp, png)
+        except OSError as exc:
+            return PrintResult(False, PrinterFault("error", f"preview folder {self.folder}: {exc}"))
+        return PrintResult(True, None, len(data), str(png))
+
+
+class NullPrinter(TicketPrinter):
+    """`none`: no printer configured; every print reports an offline fault."""
+
+    kind = "none"
+
+    def describe(self) -> str:
+        return "no printer"
+
+    def _status(self) -> PrinterStatus:
+        return PrinterStatus(None, "unknown", None, NO_PRINTER)
+
+    def _print(self, data: bytes, job_name: str, blocks: list[Block]) -> PrintResult:
+        return PrintResult(False, PrinterFault("offline", NO_PRINTER))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------------------------
+# the paper: an ESC/POS interpreter for the bytes the encoder sends
 
 LINE_DOTS = 30  # ESC d / LF advance: the default 1/6 inch line
 
@@ -21,6 +123,10 @@ class UnknownCommand(ValueError):
 
 def interpret(data: bytes, width: int, *, strict: bool = False) -> Image.Image:
     """Draw `data` onto paper `width` dots wide; returns a mode "1" image (0 = ink), cut marks excluded."""
+    from PIL import Image, ImageOps
+
+    from devices.printer.render import qr_image
+
     pieces: list[tuple[int, int, Image.Image]] = []  # (x, y, image)
     y = 0
     align = 0
@@ -102,6 +208,8 @@ def interpret(data: bytes, width: int, *, strict: bool = False) -> Image.Image:
 
 def paper_png(data: bytes, width: int, path) -> None:
     """Write the preview of `data` as a PNG with a thin grey frame, like a slip on a table."""
+    from PIL import Image
+
     page = interpret(data, width).convert("L")
     framed = Image.new("L", (page.width + 2, page.height + 2), 160)
     framed.paste(page, (1, 1))

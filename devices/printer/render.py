@@ -310,7 +310,7 @@ def _padded(el: Raster, dots: int) -> Image.Image:
 def encode_raster(blocks: list[Block], *, paper_width: int = 80, profile: str = "default",
                   native_qr: bool | None = None, pad_align: bool = False) -> bytes:
     """Rasters placed with ESC a; pad_align=True instead pads them with white on the left, for
-    printers that ignore ESC a for images (some Zjiang POS-58 clones, mike42/escpos-php#260):
+    printers that ignore ESC a for images (some Zjiang POS-58 clones print every image at the left):
     about twice the bytes, and the QR becomes a raster."""
     dots = paper_dots(paper_width, profile)
     p = _new_printer(profile)

@@ -4,7 +4,8 @@ Blocking calls: the app runs them on worker threads. Connection errors and 5xx a
 retried with backoff; issuing a ticket retries with THE SAME idempotency key, so a lost answer
 never makes a second ticket. Failures surface as two exceptions the UI can word for citizens:
 `OfficeUnavailable` (cannot reach the office: try again / see staff) and `OfficeError` (the
-office refused: status, detail, field, code).
+office refused: status, detail, field, code); both live in kiosk.link.errors and are importable
+from here.
 """
 
 from __future__ import annotations
@@ -18,19 +19,11 @@ from urllib.parse import quote
 
 import requests
 
+from kiosk.link.errors import LinkError, MissingIdempotencyKey, OfficeError, OfficeUnavailable
+
+__all__ = ["OfficeClient", "LinkError", "OfficeError", "OfficeUnavailable", "MissingIdempotencyKey"]
+
 log = logging.getLogger(__name__)
-
-
-class OfficeUnavailable(Exception):
-    """The office service could not be reached (network down, timeout, or it kept failing)."""
-
-
-class OfficeError(Exception):
-    """The office service answered with a 4xx: the request itself is wrong or not allowed."""
-
-    def __init__(self, status: int, detail: str, field: str | None = None, code: str | None = None):
-        super().__init__(f"{status} {code or ''} {detail}".strip())
-        self.status, self.detail, self.field, self.code = status, detail, field, code
 
 
 _RETRYABLE = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -96,15 +89,18 @@ class OfficeClient:
     def public_ticket(self, token: str) -> dict[str, Any]:
         return self._request("GET", f"/api/public/tickets/{token}")
 
-    # ---- dossiers (issue 9)
+    # ---- dossiers
     def submit_dossier(self, request: dict[str, Any]) -> dict[str, Any]:
         """POST /api/dossiers with the outbox's request body; retries inside send the same
-        idempotency key (one is added when missing), so the office stores the dossier once.
+        idempotency key, so the office stores the dossier once.
+        The key must come with the request (the outbox gives each entry one when it stores it):
+        without one this raises MissingIdempotencyKey and sends nothing.
         A form the office refuses raises OfficeError(422) whose `field` is the body path,
         e.g. "applicant.id_number" or "fields.child_full_name"."""
-        body = dict(request)
-        body.setdefault("idempotency_key", uuid.uuid4().hex)
-        return self._request("POST", "/api/dossiers", body)
+        if not request.get("idempotency_key"):
+            raise MissingIdempotencyKey("submit_dossier: the request has no idempotency_key; store the "
+                                        "dossier in the outbox first and send the entry's request()")
+        return self._request("POST", "/api/dossiers", dict(request))
 
     def dossier(self, code: str) -> dict[str, Any]:
         """Status, history and appointment of one dossier (the kiosk view: no personal data)."""
@@ -119,7 +115,7 @@ class OfficeClient:
         """The whole catalogue (kiosk.domain.catalogue.catalogue_from_dict reads it)."""
         return self._request("GET", "/api/procedures")
 
-    # ---- volunteers and help requests (issue 8)
+    # ---- volunteers (assisted mode) and help requests
     def volunteer_login(self, code: str | None = None, pin: str | None = None) -> dict[str, Any]:
         """Start assisted mode with a badge code (from a scanned MCVOL:<code>) or a PIN:
         {"code", "name", "first_name"}. OfficeError 404 volunteer_not_found (code), 401 bad_pin,

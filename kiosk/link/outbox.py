@@ -12,11 +12,10 @@ sure the deleted bytes do not linger in the database or WAL files.
 
 Logs name entries by local reference and state only, never by payload.
 
-Errors from `send`: this module defines `OfficeUnavailable` and `OfficeError`, but the Sender
-classifies any exception by duck typing, so the HTTP client's own classes work unchanged:
-an exception with an int `status` in REJECT_STATUSES is a refusal of this entry (never retried,
-its `detail` and `field` kept); anything else (connection error, timeout, 5xx, 401/403 from a
-misconfigured key, 429) means "try again later".
+Errors from `send`: an exception with an int `status` in REJECT_STATUSES (an OfficeError 4xx
+from kiosk.link.errors) is a refusal of this entry (never retried, its `detail` and `field`
+kept); anything else (connection error, timeout, 5xx, 401/403 from a misconfigured key, 429)
+means "try again later".
 """
 
 from __future__ import annotations
@@ -31,12 +30,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
+
+# OfficeError is imported for those who send through the outbox and raise it (kiosk.link.errors).
+from kiosk.link.errors import OfficeError, OfficeUnavailable
+
+__all__ = ["Outbox", "Sender", "Entry", "EntryState", "PENDING", "SENT", "REJECTED", "REJECT_STATUSES",
+           "OfficeError", "OfficeUnavailable", "is_rejection", "ref_prefix", "retry_delay"]
 
 log = logging.getLogger(__name__)
 
-PENDING, SENT, REJECTED = "pending", "sent", "rejected"
+EntryState = Literal["pending", "sent", "rejected"]
+PENDING: Final = "pending"
+SENT: Final = "sent"
+REJECTED: Final = "rejected"
 
 # The refusals that are about the entry itself; other 4xx (401/403 key, 404 old office, 408, 429)
 # are about the kiosk or the moment, so the entry waits and is tried again.
@@ -46,20 +54,11 @@ REJECT_STATUSES = frozenset({400, 409, 410, 413, 415, 422})
 KEPT_RESPONSE_KEYS = ("code", "status", "received_at", "appointment_date")
 
 
-class OfficeUnavailable(Exception):
-    """The office could not be reached or failed (connection error, timeout, 5xx): try later."""
-
-
-class OfficeError(Exception):
-    """The office refused the request (4xx); `field` names the bad field when it said which."""
-
-    def __init__(self, status: int, detail: str = "", field: str | None = None):
-        super().__init__(f"{status}: {detail}" + (f" ({field})" if field else ""))
-        self.status, self.detail, self.field = status, detail, field
-
-
 def is_rejection(exc: BaseException) -> bool:
-    """True when `exc` says the office refused this entry for good."""
+    """True when `exc` says the office refused this entry for good.
+
+    Read from the exception's `status` (or `status_code`), not its class, so any `send` that
+    raises with an HTTP status works, not only the kiosk's OfficeClient."""
     status = getattr(exc, "status", getattr(exc, "status_code", None))
     return isinstance(status, int) and status in REJECT_STATUSES
 
@@ -71,7 +70,7 @@ class Entry:
     idempotency_key: str
     local_ref: str
     created_at: str  # UTC, ISO 8601
-    state: str  # pending | sent | rejected
+    state: EntryState
     payload: dict | None  # None once acknowledged or refused
     attempts: int = 0
     last_error: str | None = None

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.domain.catalogue import catalogue_from_dict
-from kiosk.link.client import OfficeClient, OfficeError, OfficeUnavailable
+from kiosk.link.client import MissingIdempotencyKey, OfficeClient, OfficeError, OfficeUnavailable
 from kiosk.config import Kiosk, Settings
 from kiosk.office.embedded import start_embedded
 from kiosk.office.models_dossier import Dossier
@@ -70,12 +70,19 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_stores_one_dossier(offic
     proxy.close()
 
 
-def test_a_key_is_added_when_the_request_has_none(office):
-    body = request("x")
-    del body["idempotency_key"]
+def test_a_request_without_a_key_is_refused_and_nothing_is_sent(office):
+    # A key made up here would let a later retry from the outbox store the dossier twice.
+    proxy = FlakyProxy(office.url)
     before = dossier_count(office)
-    assert client_for(office.url).submit_dossier(body)["code"]
-    assert dossier_count(office) == before + 1
+    for missing in ({}, {"idempotency_key": None}, {"idempotency_key": ""}):
+        body = {**request("x"), **missing}
+        if not missing:
+            del body["idempotency_key"]
+        with pytest.raises(MissingIdempotencyKey, match="idempotency_key"):
+            client_for(proxy.url).submit_dossier(body)
+    assert proxy.requests == 0  # not one byte reached the office
+    assert dossier_count(office) == before
+    proxy.close()
 
 
 def test_a_refused_form_raises_office_error_naming_the_field(office):

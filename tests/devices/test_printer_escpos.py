@@ -1,24 +1,21 @@
-"""Printer connections and faults: a fault never raises, never loses track of what was sent.
+"""EscposPrinter's connections and faults: a fault never raises, never loses track of what was sent.
 
 Real parts where we can reach them: python-escpos Dummy, a pty acting as a serial printer, a TCP
 socket on 127.0.0.1 acting as a network printer, real files. At the edge of the world: a fake
-status byte (`_read`) and fake `lp`/`lpstat` commands on PATH.
+status byte (`_read`).
 """
 
 import os
 import select
 import socket
-import stat
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from escpos.printer import Dummy
 
-from devices.printer import (EscposPrinter, PrinterSpecError, PrintResult, open_printer)
+from devices.printer import EscposPrinter, PrintResult, open_printer
 from devices.printer.blocks import QR, Cut, Text
-from devices.printer.preview import interpret
 from devices.printer.render import encode
 from devices.printer.status import decode
 
@@ -305,139 +302,6 @@ def test_network_printer_not_listening_is_offline():
     s.close()
     result = open_printer(f"network:127.0.0.1:{port}").print_blocks(BLOCKS, "A012")
     assert result.fault.kind == "offline" and "network" in result.fault.detail
-
-
-# --- cups: fake lp and lpstat on PATH -------------------------------------------------------------
-
-@pytest.fixture
-def fake_cups(tmp_path, monkeypatch):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    state = tmp_path / "queue-state"
-    spool = tmp_path / "spool"
-
-    def script(name, body):
-        path = bin_dir / name
-        path.write_text("#!/bin/sh\n" + body)
-        path.chmod(path.stat().st_mode | stat.S_IEXEC)
-
-    script("lpstat", f"""
-state=$(cat {state})
-if [ "$2" != "Thermal80" ]; then echo "lpstat: Invalid destination name in list \\"$2\\"." >&2; exit 1; fi
-if [ "$state" = stopped ]; then
-  printf 'printer Thermal80 disabled since Mon 30 Nov 2026 09:00:00 -\\n\\tPaused\\n'
-else
-  echo "printer Thermal80 is idle.  enabled since Mon 30 Nov 2026 09:00:00"
-fi
-""")
-    script("lp", f"""
-if [ "$(cat {state})" = broken ]; then echo "lp: Unable to connect to server" >&2; exit 1; fi
-cat > {spool}
-echo "request id is Thermal80-1 (1 file(s))"
-""")
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-
-    def set_state(value):
-        state.write_text(value)
-
-    set_state("ok")
-    return set_state, spool
-
-
-def test_cups_queue_prints_raw_bytes(fake_cups):
-    _, spool = fake_cups
-    printer = open_printer("cups:Thermal80")
-    assert printer.status().online is True
-    result = printer.print_blocks(BLOCKS, "A012")
-    assert result.ok and spool.read_bytes() == DATA
-
-
-def test_stopped_cups_queue(fake_cups):
-    set_state, spool = fake_cups
-    set_state("stopped")
-    printer = open_printer("cups:Thermal80")
-    result = printer.print_blocks(BLOCKS, "A012")
-    assert result.fault.kind == "queue_stopped" and "cupsenable Thermal80" in result.fault.detail
-    assert not spool.exists()
-    assert printer.status().online is False
-
-
-def test_cups_unknown_queue_and_refused_job(fake_cups):
-    set_state, _ = fake_cups
-    assert open_printer("cups:Nope").print_blocks(BLOCKS, "A012").fault.kind == "error"
-    set_state("broken")
-    result = open_printer("cups:Thermal80").print_blocks(BLOCKS, "A012")
-    assert result.fault.kind == "error" and "Unable to connect" in result.fault.detail
-
-
-# --- preview, none, bad specs ---------------------------------------------------------------------
-
-def test_preview_writes_paper_png_and_raw_bytes(tmp_path):
-    printer = open_printer(f"preview:{tmp_path}/p", paper_width=58)
-    result = printer.print_blocks(BLOCKS, "A012 vé/../x")
-    assert result.ok
-    png = Path(result.preview_png)
-    assert png.parent == tmp_path / "p" and png.suffix == ".png"
-    assert png.with_suffix(".bin").read_bytes() == encode(BLOCKS, paper_width=58)
-    assert printer.status().online is True
-
-
-def test_bare_preview_goes_to_the_state_dir(tmp_path):
-    result = open_printer("preview", state_dir=tmp_path).print_blocks(BLOCKS, "A012")
-    assert Path(result.preview_png).parent == tmp_path / "previews"
-
-
-def test_preview_can_simulate_a_fault_for_demos(tmp_path):
-    (tmp_path / "simulate-fault").write_text("paper_out")
-    printer = open_printer(f"preview:{tmp_path}")
-    result = printer.print_blocks(BLOCKS, "A012")
-    assert result.fault.kind == "paper_out" and not (tmp_path / "A012.png").exists()
-    assert printer.status().paper == "out"
-
-
-def test_no_printer_is_an_offline_fault():
-    result = open_printer("none").print_blocks(BLOCKS, "A012")
-    assert result.fault.kind == "offline" and "no printer" in result.fault.detail
-
-
-@pytest.mark.parametrize("spec, word", [
-    ("usb:0416", "vendor and product"), ("usb:xx:yy", "USB id"), ("serial:", "device"),
-    ("network:", "host"), ("network:printer:abc", "port"), ("cups:", "queue"), ("file:", "path"),
-    ("lpt1", "must start with"),
-])
-def test_bad_specs_name_the_config_key(spec, word):
-    with pytest.raises(PrinterSpecError, match=word) as err:
-        open_printer(spec)
-    assert "[printer] connection" in str(err.value)
-
-
-def test_bad_profile_and_width():
-    with pytest.raises(PrinterSpecError, match="profile"):
-        open_printer("none", profile="no-such-printer")
-    with pytest.raises(PrinterSpecError, match="paper_width"):
-        open_printer("none", paper_width=76)
-
-
-def test_usb_spec_parses_without_touching_the_bus():
-    printer = open_printer("usb:0x0416:0x5011?out_ep=0x03")
-    assert "0416:5011" in printer.describe()
-
-
-def test_preview_png_matches_the_bytes(tmp_path):
-    result = open_printer(f"preview:{tmp_path}").print_blocks(BLOCKS, "A012")
-    from PIL import Image
-
-    png = Image.open(result.preview_png).convert("L")
-    paper = interpret(encode(BLOCKS), 576).convert("L")
-    assert png.crop((1, 1, png.width - 1, png.height - 1)).tobytes() == paper.tobytes()
-
-
-def test_align_pad_option_on_any_spec(tmp_path):
-    out = tmp_path / "lp0"
-    assert open_printer(f"file:{out}?align=pad").print_blocks(BLOCKS, "A012").ok
-    assert out.read_bytes() == encode(BLOCKS, pad_align=True) != DATA
-    with pytest.raises(PrinterSpecError, match="align"):
-        open_printer("none?align=middle")
 
 
 def test_unplugged_before_the_first_byte():
