@@ -32,11 +32,6 @@ DATA = ASSETS / "data"
 I18N = ASSETS / "i18n"
 
 
-def screens_file(name: str) -> Path:
-    """A file of the `screens` package, e.g. screens_file("widgets.kv"), from source or a wheel."""
-    return ROOT / "screens" / name
-
-
 def default_state_dir() -> Path:
     """Per-user state folder (XDG), or /var/lib/motcua-kiosk when running as a system service."""
     if os.environ.get("STATE_DIRECTORY"):  # set by systemd's StateDirectory=

@@ -125,6 +125,16 @@ def test_the_wheel_holds_every_file_of_the_packages_and_the_assets(wheel):
     assert not any(n.startswith(("assets/", "tests/", "bench/")) or "__pycache__" in n for n in names)
 
 
+def test_from_the_checkout_paths_point_at_the_top_level_assets():
+    """Editable installs, the tests and the Pi installer run from the checkout: assets/ stays on top."""
+    from kiosk import paths
+
+    assert paths.ROOT == REPO
+    assert paths.ASSETS == REPO / "assets"
+    assert (paths.FONTS / "Roboto-Regular.ttf").is_file() and (paths.I18N / "vi.json").is_file()
+    assert (paths.DATA / "procedures.json").is_file() and (paths.ROOT / "screens" / "widgets.kv").is_file()
+
+
 # ---------------------------------------------------------------- the installed command
 def test_version_matches_pyproject(outside):
     out = _run(["kiosk", "--version"], **outside).stdout
