@@ -62,7 +62,7 @@ class TicketPrinter(abc.ABC):
 
     def encode(self, blocks: list[Block]) -> bytes:
         """The exact bytes this printer is sent for `blocks`."""
-        from devices.printer.escpos_link import stable_escpos_cache
+        from devices.printer.escpos_cache import stable_escpos_cache
 
         stable_escpos_cache()  # before render imports python-escpos for the first time
         from devices.printer.render import encode

@@ -29,7 +29,20 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+
+
+def _bundled_fonts() -> Path:
+    """The Roboto the kiosk's screen uses, so paper and screen look alike. devices/ imports nothing
+    of kiosk/, so it looks where the product puts assets/: beside the packages in a checkout, or
+    inside the kiosk package when installed from a wheel."""
+    packages = Path(__file__).resolve().parents[2]
+    for folder in (packages / "assets" / "fonts", packages / "kiosk" / "assets" / "fonts"):
+        if folder.is_dir():
+            return folder
+    return packages / "assets" / "fonts"
+
+
+FONT_DIR = _bundled_fonts()
 PAPER_DOTS = {58: 384, 80: 576}
 MARGIN = 8  # dots kept blank at the left and right of the printable width
 INK_THRESHOLD = 150  # grey levels below this become a printed dot (a little bolder than 50 %)

@@ -23,7 +23,8 @@ from urllib.parse import parse_qs
 
 from devices.printer.base import TicketPrinter
 from devices.printer.cups import CupsPrinter
-from devices.printer.escpos_link import EscposPrinter, stable_escpos_cache
+from devices.printer.escpos_cache import stable_escpos_cache
+from devices.printer.escpos_link import EscposPrinter
 from devices.printer.preview import NullPrinter, PreviewPrinter
 
 
