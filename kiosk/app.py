@@ -32,7 +32,7 @@ from devices.scanner import NullScanner
 from kiosk import i18n
 from kiosk.config import Settings
 from kiosk.domain import cccd, scan
-from kiosk.domain.session import CitizenSession, IdleState
+from kiosk.domain.session import CitizenSession
 from kiosk.flows.assist import AssistFlow
 from kiosk.flows.base import Kiosk
 from kiosk.flows.catalogue import CatalogueFlow
@@ -40,6 +40,7 @@ from kiosk.flows.dossier import DossierFlow
 from kiosk.flows.lookup import LookupFlow
 from kiosk.flows.ticket import TicketFlow
 from kiosk.flows.upkeep import UpkeepFlow
+from kiosk.idle import IdleWatch
 from kiosk.paths import FONTS, ROOT
 from kiosk.system import sdnotify
 from kiosk.system.jobs import Jobs
@@ -113,6 +114,9 @@ class KioskApp(App):
             idle_timeout=settings.display.idle_timeout, idle_countdown=settings.display.idle_countdown
         )
         self.jobs = Jobs(_post)
+        self.idle = IdleWatch(self.session, later=self.later, every=self.every, ask=self._ask_still_there,
+                              expire=self.end_session,
+                              watching=lambda: self.session.in_use or self.current() not in ("", "home"))
         self.kiosk = Kiosk(settings, self.session, self.jobs, client=client,
                            printer=printer if printer is not None else NullPrinter(),
                            outbox=outbox, sender=sender, public_base_url=public_base_url)
@@ -122,11 +126,8 @@ class KioskApp(App):
         self.ward_name = settings.ward.name
         self.title = "motcua-kiosk"
         self._stopped = False
-        self._idle_event = None
-        self._countdown_event = None
         self._notice_event = None
         self._home_event = None
-        self._idle_dialog = None
         self._card_dialog = None
         self._screen_changed_at = 0.0
 
@@ -294,7 +295,7 @@ class KioskApp(App):
                  "lookup": self.lookup.enter}
         enter[flow]()
 
-    # ---- idle: ask, then wipe --------------------------------------------------------
+    # ---- touches, the idle watch (kiosk/idle.py), the end of a session -------------------
     def tap_guard_active(self) -> bool:
         return time.monotonic() - self._screen_changed_at < TAP_GUARD_SECONDS
 
@@ -307,63 +308,22 @@ class KioskApp(App):
         return False
 
     def activity(self) -> None:
-        """A citizen did something: restart the idle clock (one timer, not a per-frame poll)."""
-        self.session.touch()
-        if self._idle_dialog is None and self._needs_idle_watch() and self._idle_event is None:
-            self._idle_event = Clock.schedule_once(self._idle_check, self.session.idle_timeout)
+        """A citizen did something: restart the idle clock."""
+        self.idle.activity()
 
-    def _needs_idle_watch(self) -> bool:
-        return self.session.in_use or (self.root is not None and self.root.current != "home")
-
-    def _idle_check(self, _dt: float) -> None:
-        self._idle_event = None
-        if not self._needs_idle_watch():
-            return
-        state = self.session.idle_state()
-        if state is IdleState.ACTIVE:  # touched since the timer was set: wait the remainder
-            remaining = self.session.idle_timeout - self.session.idle_for()
-            self._idle_event = Clock.schedule_once(self._idle_check, max(remaining, 0.05))
-        elif state is IdleState.ASKING:
-            self._ask_still_there()
-        else:
-            self.end_session()
-
-    def _ask_still_there(self) -> None:
+    def _ask_still_there(self, seconds: int, on_continue: Callable[[], None], on_end: Callable[[], None]) -> Any:
         from screens.dialogs.idle import IdleDialog
 
-        self._idle_dialog = IdleDialog(seconds=self.session.seconds_left(),
-                                       on_continue=lambda _d: self.idle_continue(),
-                                       on_end=lambda _d: self.end_session()).show()
-        self._countdown_event = Clock.schedule_interval(self._countdown_tick, 1.0)
-
-    def _countdown_tick(self, _dt: float) -> None:
-        if self._idle_dialog is None:
-            return
-        if self.session.idle_state() is IdleState.EXPIRED:
-            self.end_session()
-        else:
-            self._idle_dialog.seconds = self.session.seconds_left()
-
-    def _close_idle_dialog(self) -> None:
-        if self._countdown_event is not None:
-            self._countdown_event.cancel()
-            self._countdown_event = None
-        if self._idle_dialog is not None:
-            self._idle_dialog.close()
-            self._idle_dialog = None
-
-    def idle_continue(self) -> None:
-        self._close_idle_dialog()
-        self.activity()
+        return IdleDialog(seconds=seconds, on_continue=lambda _d: on_continue(),
+                          on_end=lambda _d: on_end()).show()
 
     def end_session(self) -> None:
         """Wipe everything the citizen entered and return to the home screen."""
-        self._close_idle_dialog()
+        self.idle.stop()
         self._dismiss_card()
-        for event in (self._home_event, self._idle_event):
-            if event is not None:
-                event.cancel()
-        self._home_event = self._idle_event = None
+        if self._home_event is not None:
+            self._home_event.cancel()
+            self._home_event = None
         self.session.wipe()
         for flow in self.flows:  # their dialogs, timers, the volunteer band, an open help request
             flow.reset()
