@@ -34,3 +34,16 @@ def test_only_the_app_and_its_starters_import_kivy():
         if path.name in allowed and path.parent == ROOT / "kiosk":
             continue
         assert not any(n.startswith("kivy") for n in imported(path)), f"{path.relative_to(ROOT)} imports Kivy"
+
+
+def test_the_app_and_the_test_double_both_implement_the_shell_port(shell):
+    from kiosk.flows.base import Shell
+
+    port = {n for n in vars(Shell) if not n.startswith("_")} | set(Shell.__annotations__)
+    app_source = ast.parse((ROOT / "kiosk" / "app.py").read_text(encoding="utf-8"))
+    kiosk_app = next(n for n in app_source.body if isinstance(n, ast.ClassDef) and n.name == "KioskApp")
+    app_members = {n.name for n in kiosk_app.body if isinstance(n, ast.FunctionDef)}
+    app_members |= {t.id for n in kiosk_app.body if isinstance(n, ast.Assign) for t in n.targets
+                    if isinstance(t, ast.Name)}
+    assert port - app_members == set()
+    assert port - set(dir(shell)) == set()  # the recording double of tests/flows
