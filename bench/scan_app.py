@@ -1,7 +1,7 @@
 """The kiosk app offscreen with the pty scanner, for the scan-to-screen benchmark.
 
 Built like kiosk.runner.run_kiosk builds it (Kivy config first, then KioskApp, then the devices
-from the config through kiosk.runner.open_devices), without an office client: a card scan on the
+from the config through kiosk.runner.open_printer / open_scanner), without an office client: a card scan on the
 home screen does not talk to the office. CitizenSession.set_citizen is wrapped to print, for each
 card, the last 4 digits of its (synthetic) number, time.monotonic() (one clock for every process
 on Linux) and whether it ran on the UI (main) thread.
@@ -36,8 +36,8 @@ def main(config: str) -> int:
         print(f"CITIZEN {citizen.id_number[-4:]} {time.monotonic():.6f} {int(ui)}", flush=True)
 
     CitizenSession.set_citizen = set_citizen
-    app = KioskApp(settings, client=None)
-    app.printer, app.scanner = runner.open_devices(settings, app)
+    app = KioskApp(settings, client=None, printer=runner.open_printer(settings))
+    app.scanner = runner.open_scanner(settings, app)
     print(f"SCANNER {app.scanner.path}", flush=True)
     app.run()
     return 0

@@ -1,8 +1,14 @@
-"""The Kivy application: wires screens, the citizen session, devices and the office client.
+"""The Kivy application: the composition root and the shell of the kiosk.
 
-The only module of `kiosk` that imports Kivy (with kiosk/runner.py, which starts it).
-Screens forward intents here; blocking work runs through `Jobs` on worker threads and its
-results come back through Clock.schedule_once. Nothing here blocks a frame.
+It builds the screens (lazily), the citizen session, the worker jobs and the flow objects of
+kiosk/flows/, and wires them: flows reach the UI only through the small `Shell` port this class
+implements (navigation, notices, timers, dialogs). What stays here is the shell's own work:
+lockdown, the idle watch and its dialog, the card dialog, scanner intake, language.
+
+With kiosk/runner.py (which starts it) and kiosk/kivy_setup.py, the only module of `kiosk` that
+imports Kivy. Screens and .kv rules call the flows as attributes (`app.ticket.take(code)`).
+Blocking work runs through `Jobs` on worker threads and its results come back through
+Clock.schedule_once. Nothing here blocks a frame.
 """
 
 from __future__ import annotations
@@ -21,18 +27,23 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from devices.printer import NullPrinter
+from devices.scanner import NullScanner
 from kiosk import i18n
-from kiosk.domain import cccd
-from kiosk.domain import scan
-from kiosk.system import sdnotify
-from kiosk.flows.dossier import DossierFlow
-from kiosk.flows.assist import HelpFlow
-from kiosk.flows.ticket import TicketFlow
-from kiosk.flows.upkeep import Upkeep
 from kiosk.config import Settings
-from kiosk.system.jobs import Jobs
+from kiosk.domain import cccd, scan
+from kiosk.domain.session import CitizenSession
+from kiosk.flows.assist import AssistFlow
+from kiosk.flows.base import Kiosk
+from kiosk.flows.catalogue import CatalogueFlow
+from kiosk.flows.dossier import DossierFlow
+from kiosk.flows.lookup import LookupFlow
+from kiosk.flows.ticket import TicketFlow
+from kiosk.flows.upkeep import UpkeepFlow
+from kiosk.idle import IdleWatch
 from kiosk.paths import FONTS, ROOT
-from kiosk.domain.session import CitizenSession, IdleState
+from kiosk.system import sdnotify
+from kiosk.system.jobs import Jobs
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +60,16 @@ SCREENS: dict[str, tuple[str, str]] = {
     "dossier_result": ("screens.dossier_result", "DossierResultScreen"),
     "lookup": ("screens.lookup", "LookupScreen"),
 }
+# name -> (module, class) of the dialogs flows open through Shell.open_dialog
+DIALOGS: dict[str, tuple[str, str]] = {
+    "pin": ("screens.dialogs.pin", "PinDialog"),
+    "priority": ("screens.dialogs.priority", "PriorityDialog"),
+    "search": ("screens.dialogs.search", "SearchDialog"),
+}
 # Intents from the home screen -> first screen of the flow.
 FLOWS: dict[str, str] = {"take_number": "service", "submit_dossier": "procedures", "lookup": "lookup"}
-SHARED_KV = ("screens/widgets.kv", "screens/idle_dialog.kv", "screens/card_dialog.kv",
-             "screens/priority_dialog.kv", "screens/search_dialog.kv", "screens/pin_dialog.kv")
+SHARED_KV = ("screens/widgets/common.kv", "screens/dialogs/idle.kv", "screens/dialogs/card.kv",
+             "screens/dialogs/priority.kv", "screens/dialogs/search.kv", "screens/dialogs/pin.kv")
 
 
 KEY_ESCAPE, KEY_F1, KEY_F4 = 27, 282, 285
@@ -67,7 +84,12 @@ def _post(fn: Callable[[], None]) -> None:
     Clock.schedule_once(lambda _dt: fn(), 0)
 
 
-class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
+def _kiosk_part(name: str) -> property:
+    """An App attribute that is the shared Kiosk's part, so flows see a part swapped at run time."""
+    return property(lambda self: getattr(self.kiosk, name), lambda self, value: setattr(self.kiosk, name, value))
+
+
+class KioskApp(App):
     lang = StringProperty(i18n.DEFAULT)
     ward_name = StringProperty("")
     notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
@@ -76,72 +98,77 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
     # no Kivy settings panel on F1: nothing on a kiosk may open it
     use_kivy_settings = False
 
-    def __init__(self, settings: Settings, *, client: Any = None, printer: Any = None,
-                 scanner: Any = None, public_base_url: str = "", **kwargs: Any) -> None:
+    client = _kiosk_part("client")
+    printer = _kiosk_part("printer")
+    outbox = _kiosk_part("outbox")
+    sender = _kiosk_part("sender")
+    public_base_url = _kiosk_part("public_base_url")
+    catalogue = _kiosk_part("catalogue")
+    services = _kiosk_part("services")
+
+    def __init__(self, settings: Settings, *, client: Any = None, printer: Any = None, scanner: Any = None,
+                 outbox: Any = None, sender: Any = None, public_base_url: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
-        self.client = client
-        self.printer = printer
-        self.scanner = scanner
-        self.public_base_url = public_base_url
-        self.scanner_status = "unknown"
-        self.lang = settings.display.language
-        self.ward_name = settings.ward.name
-        self.title = "motcua-kiosk"
         self.session = CitizenSession(
             idle_timeout=settings.display.idle_timeout, idle_countdown=settings.display.idle_countdown
         )
         self.jobs = Jobs(_post)
+        self.idle = IdleWatch(self.session, later=self.later, every=self.every, ask=self._ask_still_there,
+                              expire=self.end_session,
+                              watching=lambda: self.session.in_use or self.current() not in ("", "home"))
+        self.kiosk = Kiosk(settings, self.session, self.jobs, client=client,
+                           printer=printer if printer is not None else NullPrinter(),
+                           outbox=outbox, sender=sender, public_base_url=public_base_url)
+        self.scanner = scanner if scanner is not None else NullScanner(self.scanner_frame, self.scanner_state)
+        self.scanner_status = "unknown"
+        self.lang = settings.display.language
+        self.ward_name = settings.ward.name
+        self.title = "motcua-kiosk"
         self._stopped = False
-        self._idle_event = None
-        self._countdown_event = None
         self._notice_event = None
-        self._idle_dialog = None
+        self._home_event = None
         self._card_dialog = None
         self._screen_changed_at = 0.0
-        self._priority_dialog = None
-        self._home_event = None
-        self.services: list[dict] = []  # last copy from the office, kept when it is unreachable
-        # what a scanned receipt, ticket or volunteer badge does; flows register themselves
+
+        # The flows, wired here: none imports another; what one needs of another is handed in.
+        self.assist = AssistFlow(self.kiosk, self)
+        self.upkeep = UpkeepFlow(self.kiosk, self, scanner_state=lambda: {
+            "state": self.scanner_status, "kind": self.scanner.kind})
+        self.procedures = CatalogueFlow(self.kiosk, self, ensure_catalogue=self.upkeep.ensure_catalogue)
+        self.ticket = TicketFlow(self.kiosk, self, volunteer_code=self.assist.volunteer_code)
+        self.dossier = DossierFlow(self.kiosk, self, volunteer_code=self.assist.volunteer_code,
+                                   take_number_in_field=self.ticket.take_for_field)
+        self.lookup = LookupFlow(self.kiosk, self)
+        self.flows = (self.assist, self.upkeep, self.procedures, self.ticket, self.dossier, self.lookup)
+        # what a scanned receipt or volunteer badge does
         self.scan_handlers: dict[str, Callable[[Any], None]] = {
-            "dossier": self.scanned_receipt, "volunteer": self.scanned_volunteer_badge}
-
-    def submit_for_session(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
-                           on_error: Callable[[BaseException], None] | None = None) -> None:
-        """Run fn on a worker for the current citizen. If the session ends before it answers,
-        the answer is dropped: the next citizen never sees the previous one's ticket or dossier."""
-        session_id = self.session.id
-
-        def mine(callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
-            if callback is None:
-                return None
-            return lambda value: callback(value) if self.session.id == session_id else None
-
-        self.jobs.submit(fn, *args, on_done=mine(on_done), on_error=mine(on_error))
+            "dossier": self.lookup.scanned_receipt, "volunteer": self.assist.scanned_badge}
 
     # ---- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
         self._register_font()
-        import screens.vnkeyboard  # noqa: F401  (registers shared widget classes with Kivy's Factory)
-        import screens.widgets  # noqa: F401
+        import screens.widgets.common  # noqa: F401  (registers shared widget classes with Kivy's Factory)
+        import screens.widgets.vnkeyboard  # noqa: F401
 
         for kv in SHARED_KV:
             Builder.load_file(str(ROOT / kv))
         sm = ScreenManager(transition=NoTransition())
-        sm.add_widget(self._load_screen(*SCREENS["home"])(name="home"))
+        sm.add_widget(self._load_class(*SCREENS["home"])(name="home"))
         return sm  # the other screens are built the first time they are needed: a faster start
 
     def screen(self, name: str) -> Any:
         """The screen called NAME, built (with its .kv) on first use."""
         if not self.root.has_screen(name):
             module, cls = SCREENS[name]
-            self.root.add_widget(self._load_screen(module, cls)(name=name))
+            self.root.add_widget(self._load_class(module, cls)(name=name))
         return self.root.get_screen(name)
 
     @staticmethod
-    def _load_screen(module: str, cls: str) -> type:
+    def _load_class(module: str, cls: str) -> type:
+        """A screen's or dialog's class, its .kv (beside its .py) loaded on first use."""
         mod = importlib.import_module(module)
-        kv = Path(mod.__file__).with_suffix(".kv")
+        kv = Path(mod.__file__).resolve().with_suffix(".kv")
         if str(kv) not in Builder.files:
             Builder.load_file(str(kv))
         return getattr(mod, cls)
@@ -161,10 +188,9 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
         Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_activity)
         self._bind_keyboard_scanner()
-        if self.scanner is not None:
-            self.scanner.start()
+        self.scanner.start()
         Clock.schedule_once(self._after_first_frame, 0)
-        self.start_upkeep()
+        self.upkeep.start()
         interval = sdnotify.watchdog_interval()
         if interval:
             # Pinged from the UI thread's clock: a frozen UI stops the pings and systemd restarts us.
@@ -179,11 +205,10 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             return
         self._stopped = True
         sdnotify.stopping()
-        if self.scanner is not None:
-            try:
-                self.scanner.stop()
-            except Exception:  # a dying device must not block shutdown
-                log.exception("scanner stop failed")
+        try:
+            self.scanner.stop()
+        except Exception:  # a dying device must not block shutdown
+            log.exception("scanner stop failed")
         if self.sender is not None:
             self.sender.stop(timeout=2.0)
         self.jobs.shutdown()
@@ -226,7 +251,32 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             self._notice_event.cancel()
         self._notice_event = Clock.schedule_once(lambda _dt: setattr(self, "notice", ""), seconds)
 
+    def clear_notice(self) -> None:
+        self.notice = ""
+
+    def set_volunteer_band(self, text: str) -> None:
+        self.volunteer_band = text
+
+    # ---- timers and dialogs for the flows (the Shell port) ---------------------------------
+    def later(self, seconds: float, fn: Callable[[], None]) -> Any:
+        return Clock.schedule_once(lambda _dt: fn(), seconds)
+
+    def every(self, seconds: float, fn: Callable[[], None]) -> Any:
+        return Clock.schedule_interval(lambda _dt: fn(), seconds)
+
+    def open_dialog(self, name: str, **values: Any) -> Any:
+        """Open the dialog called name. Its `on_*` callbacks are Kivy events, whose handlers get
+        the dialog first: flows get only the values."""
+        cls = self._load_class(*DIALOGS[name])
+        for key, fn in values.items():
+            if key.startswith("on_"):
+                values[key] = lambda _dialog, *args, fn=fn: fn(*args)
+        return cls(**values).show()
+
     # ---- navigation ------------------------------------------------------------------
+    def current(self) -> str:
+        return self.root.current if self.root is not None else ""
+
     def go(self, name: str) -> None:
         self.screen(name)
         if self.root.current != name:
@@ -241,11 +291,11 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             self.show_notice(self.t("notice.not_available"))
             return
         self.go(screen)
-        enter = {"take_number": self._enter_take_number, "submit_dossier": self._enter_procedures,
-                 "lookup": self._enter_lookup}
+        enter = {"take_number": self.ticket.enter, "submit_dossier": self.procedures.enter,
+                 "lookup": self.lookup.enter}
         enter[flow]()
 
-    # ---- idle: ask, then wipe --------------------------------------------------------
+    # ---- touches, the idle watch (kiosk/idle.py), the end of a session -------------------
     def tap_guard_active(self) -> bool:
         return time.monotonic() - self._screen_changed_at < TAP_GUARD_SECONDS
 
@@ -258,74 +308,36 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
         return False
 
     def activity(self) -> None:
-        """A citizen did something: restart the idle clock (one timer, not a per-frame poll)."""
-        self.session.touch()
-        if self._idle_dialog is None and self._needs_idle_watch() and self._idle_event is None:
-            self._idle_event = Clock.schedule_once(self._idle_check, self.session.idle_timeout)
+        """A citizen did something: restart the idle clock."""
+        self.idle.activity()
 
-    def _needs_idle_watch(self) -> bool:
-        return self.session.in_use or (self.root is not None and self.root.current != "home")
+    def _ask_still_there(self, seconds: int, on_continue: Callable[[], None], on_end: Callable[[], None]) -> Any:
+        from screens.dialogs.idle import IdleDialog
 
-    def _idle_check(self, _dt: float) -> None:
-        self._idle_event = None
-        if not self._needs_idle_watch():
-            return
-        state = self.session.idle_state()
-        if state is IdleState.ACTIVE:  # touched since the timer was set: wait the remainder
-            remaining = self.session.idle_timeout - self.session.idle_for()
-            self._idle_event = Clock.schedule_once(self._idle_check, max(remaining, 0.05))
-        elif state is IdleState.ASKING:
-            self._ask_still_there()
-        else:
-            self.end_session()
-
-    def _ask_still_there(self) -> None:
-        from screens.idle_dialog import IdleDialog
-
-        self._idle_dialog = IdleDialog(seconds=self.session.seconds_left())
-        self._idle_dialog.open(animation=False)
-        self._countdown_event = Clock.schedule_interval(self._countdown_tick, 1.0)
-
-    def _countdown_tick(self, _dt: float) -> None:
-        if self._idle_dialog is None:
-            return
-        if self.session.idle_state() is IdleState.EXPIRED:
-            self.end_session()
-        else:
-            self._idle_dialog.seconds = self.session.seconds_left()
-
-    def _close_idle_dialog(self) -> None:
-        if self._countdown_event is not None:
-            self._countdown_event.cancel()
-            self._countdown_event = None
-        if self._idle_dialog is not None:
-            self._idle_dialog.dismiss(animation=False)
-            self._idle_dialog = None
-
-    def idle_continue(self) -> None:
-        self._close_idle_dialog()
-        self.activity()
+        return IdleDialog(seconds=seconds, on_continue=lambda _d: on_continue(),
+                          on_end=lambda _d: on_end()).show()
 
     def end_session(self) -> None:
         """Wipe everything the citizen entered and return to the home screen."""
-        self._close_idle_dialog()
+        self.idle.stop()
         self._dismiss_card()
-        self._dismiss_priority()
         if self._home_event is not None:
             self._home_event.cancel()
             self._home_event = None
-        if self._idle_event is not None:
-            self._idle_event.cancel()
-            self._idle_event = None
         self.session.wipe()
-        self.volunteer_band = ""  # the next citizen never inherits assisted mode
-        self.cancel_help_request()
-        self._close_pin()
+        for flow in self.flows:  # their dialogs, timers, the volunteer band, an open help request
+            flow.reset()
         for screen in self.root.screens:
             screen.reset()
         self.notice = ""
         self.root.current = "home"
         log.info("session ended and wiped")
+
+    def end_session_after(self, seconds: float) -> None:
+        """Back home after a ticket or a dossier's result has been on show for seconds."""
+        if self._home_event is not None:
+            self._home_event.cancel()
+        self._home_event = Clock.schedule_once(lambda _dt: self.end_session(), seconds)
 
     # ---- scanner ---------------------------------------------------------------------
     def scanner_frame(self, text: str) -> None:
@@ -371,8 +383,9 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             self.session.set_citizen(result.citizen)
             self._show_card(result.citizen)
             if self.root.current == "service":
-                self._offer_priority()
-            self.card_scanned_in_dossier(result.citizen)
+                self.ticket.offer_priority()
+            self.dossier.card_scanned(result.citizen)  # fills the form's applicant fields
+            self.lookup.card_scanned(result.citizen)  # lists the card's dossiers
         elif result.kind in ("volunteer", "dossier", "ticket") and result.kind in self.scan_handlers:
             self.scan_handlers[result.kind](result)
         elif cccd.needs_serial_mode(text):
@@ -382,7 +395,7 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             self.show_notice(self.t("notice.scan_not_card", reason=reason))
 
     def _show_card(self, citizen: Any) -> None:
-        from screens.card_dialog import CardDialog
+        from screens.dialogs.card import CardDialog
 
         self._dismiss_card()  # a second scan replaces the dialog
         warnings = [cccd.warning_text(w, self.lang) for w in citizen.warnings]
@@ -392,14 +405,15 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
             dob=citizen.date_of_birth.strftime("%d/%m/%Y"),
             address=citizen.address,
             warning=self.t("card.warning", warning="; ".join(warnings)) if warnings else "",
-        )
-        self._card_dialog.open(animation=False)
+            on_confirm=lambda _d: self._card_confirmed(),
+            on_reject=lambda _d: self._card_rejected(),
+        ).show()
 
-    def card_confirmed(self) -> None:
+    def _card_confirmed(self) -> None:
         self._dismiss_card()
         self.activity()
 
-    def card_rejected(self) -> None:
+    def _card_rejected(self) -> None:
         """'Không phải tôi': forget the card that was just scanned."""
         self._dismiss_card()
         self.session.citizen = None
@@ -407,6 +421,6 @@ class KioskApp(TicketFlow, DossierFlow, HelpFlow, Upkeep, App):
 
     def _dismiss_card(self) -> None:
         if self._card_dialog is not None:
-            self._card_dialog.dismiss(animation=False)
+            self._card_dialog.close()
             self._card_dialog = None
 

@@ -67,35 +67,41 @@ def make_client(settings: Settings, base_url: str) -> Any:
     return OfficeClient(base_url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout)
 
 
-def open_devices(settings: Settings, app: Any) -> tuple[Any, Any]:
-    """Printer and scanner from their config strings; callbacks go to the app (any thread)."""
-    from devices.printer import open_printer
-    from devices.scanner import open_scanner
+def open_printer(settings: Settings) -> Any:
+    """The printer from its config string; `none` gives devices' NullPrinter, never None."""
+    from devices.printer import open_printer as open_from_spec
 
-    printer = open_printer(
+    return open_from_spec(
         settings.printer.connection,
         paper_width=settings.printer.paper_width,
         profile=settings.printer.profile,
         mode=settings.printer.mode,
         state_dir=settings.kiosk.state_path(),
     )
-    scanner = open_scanner(
+
+
+def open_scanner(settings: Settings, app: Any) -> Any:
+    """The scanner from its config string (`none`: NullScanner); its callbacks go to the app
+    from its reader thread."""
+    from devices.scanner import open_scanner as open_from_spec
+
+    return open_from_spec(
         settings.scanner.connection,
         terminator=settings.scanner.terminator,
         quiet_gap_ms=settings.scanner.quiet_gap_ms,
         on_frame=app.scanner_frame,
         on_state=app.scanner_state,
     )
-    return printer, scanner
 
 
-def open_outbox(settings: Settings, app: Any) -> tuple[Any, Any]:
+def open_outbox(settings: Settings, client: Any) -> tuple[Any, Any]:
     """The durable outbox and the thread that delivers it; what was left from a previous run
     (a crash, a power cut) is sent as soon as the office answers."""
     import sqlite3
     import time
     from datetime import datetime, timedelta, timezone
 
+    from kiosk.flows.dossier import outbox_changed
     from kiosk.link.outbox import Outbox, Sender
 
     try:
@@ -109,7 +115,7 @@ def open_outbox(settings: Settings, app: Any) -> tuple[Any, Any]:
         outbox = Outbox.for_settings(settings)
     # finished entries hold no personal data, only codes; keep them a year for look-ups by reference
     outbox.purge(datetime.now(timezone.utc) - timedelta(days=365))
-    sender = Sender(outbox, app.client.submit_dossier, on_change=app.outbox_changed).start()
+    sender = Sender(outbox, client.submit_dossier, on_change=outbox_changed).start()
     return outbox, sender
 
 
@@ -131,18 +137,21 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
     office = OfficeStarter(settings, demo=demo) if settings.office.url == "embedded" else None
     try:
         base_url = office.url if office is not None else settings.office.url
-        app = KioskApp(settings, client=make_client(settings, base_url), public_base_url=base_url)
+        client = make_client(settings, base_url)
+        outbox, sender = open_outbox(settings, client)
+        running["outbox"] = outbox
+        app = KioskApp(settings, client=client, printer=open_printer(settings), outbox=outbox, sender=sender,
+                       public_base_url=base_url)
         running["app"] = app
-        app.printer, app.scanner = open_devices(settings, app)
-        app.outbox, app.sender = open_outbox(settings, app)
+        app.scanner = open_scanner(settings, app)  # its callbacks need the app
         if demo:
             _print_demo_help(settings, app, base_url)
         app.run()
     finally:
         if office is not None:
             office.stop()
-        if "app" in running and running["app"].outbox is not None:
-            running["app"].outbox.close()
+        if "outbox" in running:
+            running["outbox"].close()
     # Everything durable is committed by now. Python's own teardown of Kivy's thousands of
     # objects (a full garbage collection) took 6 s on a busy 2-core machine, longer than a
     # clean stop may take under systemd: skip it.

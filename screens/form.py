@@ -2,7 +2,7 @@ from kivy.app import App
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 
 from screens.base import KioskScreen
-from screens.widgets import BigButton
+from screens.widgets.common import BigButton
 
 
 class FormScreen(KioskScreen):
@@ -21,8 +21,8 @@ class FormScreen(KioskScreen):
 
     def on_kv_post(self, _base) -> None:
         kb = self.ids.keyboard
-        kb.bind(on_text=lambda _kb, text: App.get_running_app().form_input(text))
-        kb.bind(on_ok=lambda _kb, _text: App.get_running_app().form_next())
+        kb.bind(on_text=lambda _kb, text: App.get_running_app().dossier.form_input(text))
+        kb.bind(on_ok=lambda _kb, _text: App.get_running_app().dossier.form_next())
 
     def show(self, widget: str, value: str, choices: list) -> None:
         """Set up the page for one field (called by the app on every page change)."""
@@ -42,7 +42,7 @@ class FormScreen(KioskScreen):
         box.clear_widgets()
         for val, label in choices:
             b = BigButton(text=label, kid=f"choice_{val}", primary=val == value)
-            b.bind(on_release=lambda _b, v=val: App.get_running_app().form_choose(v))
+            b.bind(on_release=lambda _b, v=val: App.get_running_app().dossier.form_choose(v))
             box.add_widget(b)
 
     def reset(self) -> None:

@@ -14,7 +14,7 @@ class LookupScreen(KioskScreen):
         kb = self.ids.keyboard
         kb.target = self.ids.lookup_code
         kb.bind(on_text=lambda _kb, text: setattr(self, "code", text))
-        kb.bind(on_ok=lambda _kb, text: App.get_running_app().lookup_code(text))
+        kb.bind(on_ok=lambda _kb, text: App.get_running_app().lookup.find(text))
 
     def reset(self) -> None:
         super().reset()

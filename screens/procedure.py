@@ -18,7 +18,7 @@ class ProcedureScreen(KioskScreen):
         self._fill()
 
     def _fill(self) -> None:
-        from screens.widgets import BodyLabel
+        from screens.widgets.common import BodyLabel
 
         box = self.ids.details
         box.clear_widgets()

@@ -2,7 +2,7 @@ from kivy.app import App
 from kivy.properties import ListProperty, StringProperty
 
 from screens.base import KioskScreen
-from screens.widgets import BigButton
+from screens.widgets.common import BigButton
 
 
 class ProceduresScreen(KioskScreen):
@@ -19,7 +19,7 @@ class ProceduresScreen(KioskScreen):
         for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
             b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter)
             b.height = 70  # after the kv rule, which sizes primary buttons taller
-            b.bind(on_release=lambda _b, c=code: App.get_running_app().filter_procedures(c))
+            b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.filter(c))
             bar.add_widget(b)
 
     def on_field_filter(self, *_args) -> None:
@@ -30,7 +30,7 @@ class ProceduresScreen(KioskScreen):
         box.clear_widgets()
         for code, name in self.procedures:
             b = BigButton(text=name, kid=f"procedure_{code}")
-            b.bind(on_release=lambda _b, c=code: App.get_running_app().open_procedure(c))
+            b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.open(c))
             box.add_widget(b)
         self.ids.procedure_scroll.scroll_y = 1
 

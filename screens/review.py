@@ -3,9 +3,9 @@ from kivy.properties import ListProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-from screens import theme
+from screens.widgets import theme
 from screens.base import KioskScreen
-from screens.widgets import BigButton
+from screens.widgets.common import BigButton
 
 
 class ReviewScreen(KioskScreen):
@@ -31,7 +31,7 @@ class ReviewScreen(KioskScreen):
                                  size_hint_x=0.8, shorten=False))
             row.children[0].bind(size=lambda lbl, size: setattr(lbl, "text_size", (size[0], None)))
             edit = BigButton(text=app.t("dossier.edit"), kid=f"edit_{path}", height=76, size_hint_x=0.2)
-            edit.bind(on_release=lambda _b, p=path: app.form_edit(p))
+            edit.bind(on_release=lambda _b, p=path: app.dossier.form_edit(p))
             row.add_widget(edit)
             box.add_widget(row)
 

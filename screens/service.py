@@ -1,7 +1,7 @@
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from screens.base import KioskScreen
-from screens.widgets import BigButton
+from screens.widgets.common import BigButton
 
 
 class ServiceScreen(KioskScreen):
@@ -27,7 +27,7 @@ class ServiceScreen(KioskScreen):
         for s in self.services:
             name = s.get(f"name_{lang}") or s.get("name_vi", "")
             button = BigButton(text=f"{s.get('prefix', '')}   {name}", kid=f"service_{s['code']}")
-            button.bind(on_release=lambda _b, code=s["code"]: App.get_running_app().take_ticket(code))
+            button.bind(on_release=lambda _b, code=s["code"]: App.get_running_app().ticket.take(code))
             grid.add_widget(button)
 
     def reset(self) -> None:

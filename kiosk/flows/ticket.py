@@ -1,17 +1,17 @@
-"""Taking a queue number: the app's half of the flow (screens/service, screens/ticket).
+"""Taking a queue number (screens/service, screens/ticket).
 
-A mixin of KioskApp: it uses the app's session, jobs, client, printer and screens. The rules
-themselves (priority offer, idempotency keys) are plain Python in kiosk/domain/queue_rules.py.
+The rules themselves (priority offer, idempotency keys) are plain Python in
+kiosk/domain/queue_rules.py; this object runs the steps and fills the screens.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date
-
-from kivy.clock import Clock
+from typing import Any, Callable
 
 from kiosk.domain import queue_rules
+from kiosk.flows.base import Flow, Kiosk, Shell, print_blocks
 
 log = logging.getLogger(__name__)
 
@@ -20,93 +20,104 @@ TICKET_FAILED_SECONDS = 60  # longer when the citizen must note the number down
 REPRINT_WINDOW_SECONDS = 120
 
 
-class TicketFlow:
-    def _enter_take_number(self) -> None:
-        screen = self.screen("service")
+class TicketFlow(Flow):
+    def __init__(self, kiosk: Kiosk, shell: Shell, *, volunteer_code: Callable[[], str | None]) -> None:
+        super().__init__(kiosk, shell)
+        self.volunteer_code = volunteer_code
+        self._priority_dialog: Any = None
+        self._reprint_timer: Any = None
+
+    @property
+    def services(self) -> list[dict]:
+        return self.kiosk.services
+
+    def enter(self) -> None:
+        """The service screen is on show: list the fields, refresh them from the office."""
+        screen = self.shell.screen("service")
         screen.services = self.services
-        self._offer_priority()
-        self.jobs.submit(self.client.services, on_done=self._services_loaded,
-                         on_error=lambda exc: self._office_failed(exc, quiet=bool(self.services)))
+        self.offer_priority()
+        self.kiosk.jobs.submit(self.kiosk.client.services, on_done=self._services_loaded,
+                               on_error=lambda exc: self.office_failed(exc, quiet=bool(self.services)))
 
     def _services_loaded(self, services: list[dict]) -> None:
-        self.services = [s for s in services if s.get("active", True)]
-        self.screen("service").services = self.services
+        self.kiosk.services = [s for s in services if s.get("active", True)]
+        self.shell.screen("service").services = self.services
         field = self.session.data.pop("auto_service_field", None)
         service = queue_rules.service_for_field(self.services, field) if field else None
         if service is not None:  # "take a number to hand in originals" after a dossier
-            self.take_ticket(service["code"])
+            self.take(service["code"])
 
-    def _office_failed(self, exc: BaseException, quiet: bool = False) -> None:
-        log.warning("office service: %s", exc)
-        if not quiet:
-            self.show_notice(self.t("notice.office_offline"))
-
-    def _offer_priority(self) -> None:
+    # ---- priority ------------------------------------------------------------------------
+    def offer_priority(self) -> None:
         """A card showing 60 or more pre-selects the elderly priority (the law grants it)."""
         offered = queue_rules.offered_priority(self.session.citizen, date.today())
         if offered and "priority" not in self.session.data:
             self.session.data["priority"] = offered
         self._show_priority()
-        self.screen("service").elderly_offer = bool(offered)
+        self.shell.screen("service").elderly_offer = bool(offered)
 
     def _show_priority(self) -> None:
         priority = self.session.data.get("priority")
         text = self.t("service.priority_chosen", category=self.t(f"priority.{priority}")) if priority else ""
-        self.screen("service").priority_text = text
+        self.shell.screen("service").priority_text = text
 
     def open_priority(self) -> None:
-        from screens.priority_dialog import PriorityDialog
-
-        self.activity()
-        self._dismiss_priority()
-        self._priority_dialog = PriorityDialog()
-        self._priority_dialog.open(animation=False)
+        self.shell.activity()
+        self._close_priority()
+        self._priority_dialog = self.shell.open_dialog("priority", on_choose=self.choose_priority)
 
     def choose_priority(self, category: str | None) -> None:
-        self._dismiss_priority()
-        if category is None:
-            self.session.data["priority"] = None
-        else:
-            self.session.data["priority"] = category
+        self._close_priority()
+        self.session.data["priority"] = category
         self._show_priority()
-        self.activity()
+        self.shell.activity()
 
-    def _dismiss_priority(self) -> None:
+    def _close_priority(self) -> None:
         if self._priority_dialog is not None:
-            self._priority_dialog.dismiss(animation=False)
+            self._priority_dialog.close()
             self._priority_dialog = None
 
-    def take_ticket(self, service: str) -> None:
+    # ---- issuing -------------------------------------------------------------------------
+    def take(self, service: str) -> None:
         """Issue a ticket. A double tap is ignored while the first is in flight, and any retry
         carries the same idempotency key, so the office never makes two tickets."""
-        self.activity()
-        screen = self.screen("service")
+        self.shell.activity()
+        screen = self.shell.screen("service")
         if screen.busy:
             return
         screen.busy = True
         priority = self.session.data.get("priority")
         key = queue_rules.idempotency_key(self.session.data, service, priority)
-        self.submit_for_session(self.client.issue_ticket, service, priority, key, self.volunteer_code(),
-                         on_done=self._ticket_issued, on_error=self._ticket_failed)
+        self.kiosk.submit_for_session(self.kiosk.client.issue_ticket, service, priority, key, self.volunteer_code(),
+                                      on_done=self._issued, on_error=self._failed)
 
-    def take_ticket_for_procedure(self, code: str) -> None:
+    def take_for_procedure(self, procedure: Any) -> None:
         """A procedure found by name leads to its field's queue."""
-        self.close_procedure_search()
-        procedure = self._catalogue().by_code(code)
-        service = queue_rules.service_for_field(self.services, procedure.field_code) if procedure else None
+        service = queue_rules.service_for_field(self.services, procedure.field_code)
         if service is None:
-            self.show_notice(self.t("notice.office_offline"))
+            self.shell.show_notice(self.t("notice.office_offline"))
             return
-        self.take_ticket(service["code"])
+        self.take(service["code"])
 
-    def _ticket_failed(self, exc: BaseException) -> None:
-        self.screen("service").busy = False
-        self._office_failed(exc)
+    def take_for_field(self, field_code: str) -> None:
+        """One tap after a dossier: show the service screen and take a number in that field,
+        as soon as the office's services are known."""
+        service = queue_rules.service_for_field(self.services, field_code)
+        self.shell.go("service")
+        self.enter()
+        if service is not None:
+            self.take(service["code"])
+        else:  # services not loaded yet: take it as soon as they arrive
+            self.session.data["auto_service_field"] = field_code
 
-    def _ticket_issued(self, ticket: dict) -> None:
-        self.screen("service").busy = False
+    def _failed(self, exc: BaseException) -> None:
+        self.shell.screen("service").busy = False
+        self.office_failed(exc)
+
+    def _issued(self, ticket: dict) -> None:
+        self.shell.screen("service").busy = False
         self.session.data["ticket"] = ticket
-        screen = self.screen("ticket")
+        screen = self.shell.screen("ticket")
         screen.number = ticket["number"]
         screen.service_name = ticket.get(f"service_name_{self.lang}") or ticket.get("service_name_vi", "")
         screen.counters = ", ".join(str(c) for c in ticket.get("counters") or [])
@@ -116,52 +127,51 @@ class TicketFlow:
         priority = ticket.get("priority")
         screen.priority_text = (self.t("service.priority_chosen", category=self.t(f"priority.{priority}"))
                                 if priority else "")
-        self.go("ticket")
+        self.shell.go("ticket")
         log.info("ticket %s issued", ticket["number"])
-        self._print_ticket(ticket)
+        self._print(ticket)
 
-    def _print_ticket(self, ticket: dict) -> None:
+    # ---- printing ------------------------------------------------------------------------
+    def _print(self, ticket: dict) -> None:
         from kiosk.slips.ticket import ticket_blocks
 
-        screen = self.screen("ticket")
+        screen = self.shell.screen("ticket")
         screen.print_state = "printing"
         screen.can_reprint = False
-        blocks = ticket_blocks(ticket, self.settings.ward, self.lang, public_url_base=self.public_base_url)
-        self.submit_for_session(self._print_and_report, blocks, ticket, on_done=self._ticket_printed,
-                         on_error=lambda exc: self._ticket_printed((False, str(exc))))
+        blocks = ticket_blocks(ticket, self.kiosk.settings.ward, self.lang, public_url_base=self.kiosk.public_base_url)
+        self.kiosk.submit_for_session(self._print_and_report, blocks, ticket, on_done=self._printed,
+                                      on_error=lambda exc: self._printed((False, str(exc))))
 
     def _print_and_report(self, blocks: list, ticket: dict) -> tuple[bool, str]:
         """Worker thread: print, then tell the office whether the paper came out."""
-        if self.printer is None:
-            ok, error = False, "no printer configured"
-        else:
-            result = self.printer.print_blocks(blocks, f"ticket-{ticket['number']}-{ticket['id']}")
-            ok, error = result.ok, "" if result.ok else str(result.fault)
+        ok, error = print_blocks(self.kiosk.printer, blocks, f"ticket-{ticket['number']}-{ticket['id']}")
         try:
-            self.client.report_print(ticket["id"], ok, error or None)
+            self.kiosk.client.report_print(ticket["id"], ok, error or None)
         except Exception as exc:  # the office learns it from staff or the next heartbeat
             log.warning("could not report print result: %s", exc)
         return ok, error
 
-    def _ticket_printed(self, outcome: tuple[bool, str]) -> None:
+    def _printed(self, outcome: tuple[bool, str]) -> None:
         ok, error = outcome
-        screen = self.screen("ticket")
-        if self.root.current != "ticket":
+        if self.shell.current() != "ticket":
             return
+        screen = self.shell.screen("ticket")
         screen.print_state = "printed" if ok else "failed"
         if not ok:
             log.warning("ticket not printed: %s", error)
             screen.can_reprint = True
-            Clock.schedule_once(lambda _dt: setattr(screen, "can_reprint", False), REPRINT_WINDOW_SECONDS)
-        self._schedule_home(TICKET_SCREEN_SECONDS if ok else TICKET_FAILED_SECONDS)
+            self._reprint_timer = self.shell.later(REPRINT_WINDOW_SECONDS,
+                                                   lambda: setattr(screen, "can_reprint", False))
+        self.shell.end_session_after(TICKET_SCREEN_SECONDS if ok else TICKET_FAILED_SECONDS)
 
-    def reprint_ticket(self) -> None:
+    def reprint(self) -> None:
         ticket = self.session.data.get("ticket")
         if ticket is not None:
-            self.activity()
-            self._print_ticket(ticket)
+            self.shell.activity()
+            self._print(ticket)
 
-    def _schedule_home(self, seconds: float) -> None:
-        if self._home_event is not None:
-            self._home_event.cancel()
-        self._home_event = Clock.schedule_once(lambda _dt: self.end_session(), seconds)
+    def reset(self) -> None:
+        self._close_priority()
+        if self._reprint_timer is not None:
+            self._reprint_timer.cancel()
+            self._reprint_timer = None

@@ -30,7 +30,7 @@ def kiosk(kiosk_ui, office):
     app.client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)
     yield kiosk_ui
     app.end_session()
-    app._stop_help_poll()
+    app.assist.stop_help_poll()
     app.client = saved
 
 

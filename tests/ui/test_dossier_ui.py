@@ -118,8 +118,8 @@ def test_office_down_saves_then_sends_exactly_once(kiosk, office):
     kiosk.tap("consent_next")
     app = kiosk.app
     for value in ("", "Giấy khai sinh", "1", "1"):
-        app.form_input(value)
-        app.form_next()
+        app.dossier.form_input(value)
+        app.dossier.form_next()
     assert app.root.current == "review"
     kiosk.tap("submit_dossier_now")
     kiosk.wait_until(lambda: app.screen("dossier_result").code, timeout=30)

@@ -26,12 +26,12 @@ def test_heartbeat_shows_printer_out_of_paper_to_staff(kiosk_ui, office, tmp_pat
         app.client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)
         app.printer = open_printer(f"preview:{tmp_path}")
         (tmp_path / "simulate-fault").write_text("paper_out")
-        app.heartbeat()
+        app.upkeep.heartbeat()
         mine = kiosk_ui.wait_until(lambda: next((k for k in staff_view(office) if k["id"] == "kiosk-1"
                                                  and k.get("status", {}).get("printer")), None), timeout=15)
         assert mine["status"]["printer"]["paper"] == "out"
         (tmp_path / "simulate-fault").unlink()
-        app.heartbeat()
+        app.upkeep.heartbeat()
         kiosk_ui.wait_until(lambda: next(k for k in staff_view(office) if k["id"] == "kiosk-1")
                             ["status"]["printer"]["paper"] != "out", timeout=15)
     finally:
@@ -51,13 +51,14 @@ def test_catalogue_is_refreshed_and_a_copy_kept(kiosk_ui, office):
                   headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200, r.text
         app.client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)
-        app.refresh_catalogue()
+        app.upkeep.refresh_catalogue()
         kiosk_ui.wait_until(lambda: copy.exists() and app.catalogue.by_code("2.000635").fee_vnd == 9000, timeout=15)
         saved_codes = {p["code"] for p in json.loads(copy.read_text("utf-8"))["procedures"]}
         assert "1.001193" in saved_codes
         # the next start, with the office unreachable, uses that copy
         app.catalogue = None
-        app._load_saved_catalogue()
+        app.upkeep.ensure_catalogue()  # read off the UI thread: wait for it as a person would
+        kiosk_ui.wait_until(lambda: app.catalogue is not None)
         assert {p.code for p in app.catalogue} == saved_codes
         assert app.catalogue.by_code("2.000635").fee_vnd == 9000
     finally:

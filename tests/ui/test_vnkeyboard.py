@@ -29,7 +29,7 @@ def kb(window):
     from kivy.uix.boxlayout import BoxLayout
     from kivy.uix.textinput import TextInput
 
-    from screens.vnkeyboard import VNKeyboard
+    from screens.widgets.vnkeyboard import VNKeyboard
 
     root = BoxLayout(orientation="vertical", size=window.size)
     field = TextInput(text="", font_size=30, size_hint_y=None, height=80)
@@ -204,7 +204,7 @@ def test_a_key_tapped_outside_does_nothing(kb):
 
 
 def test_captions_follow_the_language(kb):
-    from screens.vnkeyboard import LABELS_EN
+    from screens.widgets.vnkeyboard import LABELS_EN
 
     assert kb.key("key-backspace").text == "Xóa" and kb.key("key-ok").text == "Xong"
     kb.labels = LABELS_EN

@@ -1,15 +1,26 @@
 from kivy.properties import StringProperty
-from kivy.uix.modalview import ModalView
+
+from screens.dialogs.base import KioskDialog
 
 
-class CardDialog(ModalView):
-    """The scanned card's details to confirm, with 'Không phải tôi' to discard them."""
+class CardDialog(KioskDialog):
+    """The scanned card's details to confirm, with 'Không phải tôi' to discard them.
+
+    CardDialog(name=..., on_confirm=fn, on_reject=fn)."""
+
+    __events__ = ("on_confirm", "on_reject")
 
     name = StringProperty("")
     masked_id = StringProperty("")
     dob = StringProperty("")
     address = StringProperty("")
     warning = StringProperty("")
+
+    def on_confirm(self) -> None:
+        pass
+
+    def on_reject(self) -> None:
+        pass
 
     def on_dismiss(self) -> None:
         # nothing personal stays in a widget once the dialog is gone

@@ -1,0 +1,124 @@
+"""Browsing the procedure catalogue: the list by field, search by name, one procedure's page
+(screens/procedures, screens/procedure and the search dialog).
+
+The catalogue itself lives in `Kiosk.catalogue`; `ensure_catalogue` (handed in by the App, the
+upkeep's) makes sure one is loaded, off the UI thread, before the list is drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from kiosk.flows.base import Flow, Kiosk, Shell
+
+EnsureCatalogue = Callable[[Callable[[Any], None]], None]
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+class CatalogueFlow(Flow):
+    def __init__(self, kiosk: Kiosk, shell: Shell, *, ensure_catalogue: EnsureCatalogue) -> None:
+        super().__init__(kiosk, shell)
+        self.ensure_catalogue = ensure_catalogue
+        self._search_dialog: Any = None
+        self._search_then: Callable[[Any], None] = self._open
+
+    # ---- the procedure list ------------------------------------------------------------
+    def enter(self) -> None:
+        """The procedures screen is on show: fill it once the catalogue is at hand."""
+        session_id = self.session.id
+        self.ensure_catalogue(lambda _cat: self._fill_fields() if self.session.id == session_id else None)
+
+    def _fill_fields(self) -> None:
+        fields: dict[str, str] = {}
+        for p in self.kiosk.catalogue:
+            fields.setdefault(p.field_code, p.field_en if self.lang == "en" else p.field_vi)
+        self.shell.screen("procedures").fields = list(fields.items())
+        self.filter("")
+
+    def filter(self, field_code: str) -> None:
+        self.shell.activity()
+        cat = self.kiosk.catalogue
+        if cat is None:
+            return
+        screen = self.shell.screen("procedures")
+        screen.field_filter = field_code
+        chosen = cat.by_field(field_code) if field_code else list(cat)
+        screen.procedures = [(p.code, p.name(self.lang)) for p in chosen]
+
+    # ---- search by name ----------------------------------------------------------------
+    def open_search(self, then: Callable[[Any], None] | None = None) -> None:
+        """Search procedures by name; then(procedure) runs for the one chosen. By default it
+        opens the procedure's page (for a dossier); the service screen passes "take a number
+        in its field"."""
+        self.shell.activity()
+        self.close_search()
+        self._search_then = then or self._open
+        self._search_dialog = self.shell.open_dialog("search", on_search=self.search, on_choose=self.chosen,
+                                                     on_close=self.close_search)
+        self.ensure_catalogue(lambda _cat: None)  # read it now, while the citizen types
+
+    def search(self, text: str) -> None:
+        self.shell.activity()
+        dialog = self._search_dialog
+        if dialog is None:
+            return
+        dialog.query = text
+        cat = self.kiosk.catalogue
+        if cat is None:
+            self.ensure_catalogue(lambda _cat: self.search(text) if dialog is self._search_dialog else None)
+            return
+        found = cat.search(text, self.lang) if text.strip() else []
+        dialog.matches = [(p.code, p.name(self.lang)) for p in found]
+        dialog.empty_text = self.t("dossier.search_none") if text.strip() and not found else ""
+
+    def chosen(self, code: str) -> None:
+        self.close_search()
+        proc = self.kiosk.catalogue.by_code(code) if self.kiosk.catalogue is not None else None
+        if proc is not None:
+            self._search_then(proc)
+
+    def close_search(self) -> None:
+        if self._search_dialog is not None:
+            self._search_dialog.close()
+            self._search_dialog = None
+
+    # ---- one procedure -----------------------------------------------------------------
+    def open(self, code: str) -> None:
+        proc = self.kiosk.catalogue.by_code(code) if self.kiosk.catalogue is not None else None
+        if proc is not None:
+            self._open(proc)
+
+    def _open(self, proc: Any) -> None:
+        self.session.data["procedure"] = proc.code
+        en = self.lang == "en"
+        screen = self.shell.screen("procedure")
+        screen.title = proc.name(self.lang)
+        docs = [f"[b]{self.t('dossier.documents')}[/b]"]
+        for d in proc.documents:
+            line = "•  " + (d.en if en else d.vi)
+            if d.original_required:
+                line += f"  ({self.t('dossier.original')})"
+            docs.append(line)
+        screen.documents = docs
+        if proc.fee_vnd is None:
+            fee = self.t("dossier.fee_province")
+        elif proc.fee_vnd == 0:
+            fee = self.t("dossier.fee_free")
+        else:
+            fee = self.t("dossier.fee_amount", amount=_money(proc.fee_vnd))
+        fee_text = proc.fee_text_en if en else proc.fee_text_vi
+        days = (self.t("dossier.processing_days", days=proc.processing_days) if proc.processing_days
+                else self.t("dossier.processing_same_day"))
+        screen.facts = [
+            (self.t("dossier.fee"), fee + (f" — {fee_text}" if fee_text else "")),
+            (self.t("dossier.processing"), days),
+            (self.t("dossier.handover"), proc.handover_en if en else proc.handover_vi),
+        ]
+        screen.tip = "" if self.session.citizen is not None else self.t("dossier.scan_first")
+        self.shell.go("procedure")
+
+    def reset(self) -> None:
+        self.close_search()

@@ -1,0 +1,111 @@
+"""Looking a dossier up through LookupFlow: this kiosk's outbox first, then a real office. The
+outbox is SQLite behind a lock the sender holds across fsyncs: it is read on a worker only."""
+
+import threading
+import time
+
+import pytest
+
+from kiosk.domain import cccd
+from kiosk.domain.catalogue import load_catalogue
+from kiosk.domain.submission import Submission
+from kiosk.flows.lookup import LookupFlow
+from kiosk.link.outbox import Outbox
+
+CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
+
+
+class ThreadRecordingOutbox(Outbox):
+    """The real outbox, noting which thread reads it; `busy` holds readers back, as the sender's
+    fsync under the outbox lock would."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.readers: list[threading.Thread] = []
+        self.free = threading.Event()
+        self.free.set()
+
+    def _read(self) -> None:
+        self.readers.append(threading.current_thread())
+        self.free.wait(5)
+
+    def by_ref(self, local_ref):
+        self._read()
+        return super().by_ref(local_ref)
+
+    def resolve(self, local_ref):
+        self._read()
+        return super().resolve(local_ref)
+
+
+@pytest.fixture
+def outbox(kiosk, tmp_path):
+    kiosk.outbox = ThreadRecordingOutbox(tmp_path / "outbox.db", kiosk_id="kiosk-1")
+    yield kiosk.outbox
+    kiosk.outbox.close()
+
+
+def a_dossier():
+    sub = Submission(load_catalogue().by_code("2.000815"), citizen=cccd.parse(CARD))
+    sub.consent = True
+    for value in ("0901234567", "Giấy khai sinh", "1", "1"):
+        sub.answer(sub.current.path, value)
+        sub.next()
+    assert sub.ready()
+    return sub.payload(kiosk_id="kiosk-1", volunteer_code=None)
+
+
+def test_a_dossier_waiting_in_the_outbox_is_shown_pending_read_off_the_ui_thread(kiosk, shell, ui, outbox):
+    entry = outbox.put("dossier", a_dossier())
+    flow = LookupFlow(kiosk, shell)
+    outbox.free.clear()  # the sender is committing: a read would wait
+    started = time.monotonic()
+    flow.find(f"  {entry.local_ref.lower()} ")  # typed carelessly
+    assert time.monotonic() - started < 0.5  # the UI thread did not wait for the outbox
+    assert shell.screen("lookup").results is None
+    outbox.free.set()
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert entry.local_ref in results[0] and shell.t("status.pending") in results[0]
+    assert outbox.readers and threading.current_thread() not in outbox.readers
+
+
+def test_the_local_reference_of_a_sent_dossier_shows_the_office_status(kiosk, shell, ui, outbox):
+    entry = outbox.put("dossier", a_dossier())
+    answer = kiosk.client.submit_dossier(entry.request())
+    outbox.mark_sent(entry.id, answer)
+    flow = LookupFlow(kiosk, shell)
+    flow.find(entry.local_ref)
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert answer["code"] in results[0]
+    assert shell.t("lookup.status", status=shell.t("status.received")) in results[0]
+    assert threading.current_thread() not in outbox.readers
+
+
+def test_an_unknown_code_says_none_found(kiosk, shell, ui, outbox):
+    flow = LookupFlow(kiosk, shell)
+    flow.find("XX-20250101-9999")
+    assert ui.run_until(lambda: shell.screen("lookup").results) == [shell.t("lookup.none")]
+    assert not shell.notices  # not an "office unreachable" note
+
+
+def test_a_card_on_the_lookup_screen_lists_its_dossiers(kiosk, shell, ui, outbox):
+    kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())
+    flow = LookupFlow(kiosk, shell)
+    flow.card_scanned(cccd.parse(CARD))  # not on the look-up screen: nothing happens
+    ui.settle(0.3)
+    assert shell.screen("lookup").results is None
+    shell.go("lookup")
+    flow.card_scanned(cccd.parse(CARD))
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert len(results) == len(kiosk.client.dossiers_for("079190000001")) >= 1
+
+
+def test_a_receipt_scanned_at_home_opens_the_lookup(kiosk, shell, ui, outbox):
+    from kiosk.domain.scan import classify
+
+    code = kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())["code"]
+    flow = LookupFlow(kiosk, shell)
+    flow.scanned_receipt(classify(f"MCHS:{code}"))
+    assert shell.current() == "lookup"
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert code in results[0]
