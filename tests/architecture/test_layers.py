@@ -37,6 +37,9 @@ def test_the_tree_keeps_every_layer_contract():
     (("devices/keyboard_wedge.py", "import kiosk.config\n"), "Devices know nothing of the kiosk"),
     (("kiosk/office/errors.py", "import kiosk.slips.ticket\n"), "The office service imports no kiosk UI"),
     (("kiosk/domain/forms.py", "import kiosk.domain.submission\n"), "No import cycles"),
+    (("kiosk/flows/lookup.py", "import kiosk.flows.ticket\n"), "No flow imports another flow"),
+    (("kiosk/flows/ticket.py", "import kivy.clock\n"), "Only the App, the runner and kivy_setup"),
+    (("kiosk/flows/dossier.py", "import kiosk.office.errors\n"), "Flows reach the office only through"),
 ])
 def test_a_planted_forbidden_import_breaks_its_contract(tmp_path, planted, contract):
     for name in PACKAGES:
