@@ -4,7 +4,7 @@ The same names work from a source checkout (editable installs, the tests, the Pi
 from an installed wheel:
 
 - ROOT is the folder that holds the `kiosk`, `screens` and `devices` packages: the checkout, or
-  site-packages. `ROOT / "screens/widgets.kv"` is a .kv file in both cases.
+  site-packages. `ROOT / "screens/home.kv"` is a .kv file in both cases.
 - ASSETS is the top-level `assets/` folder of the checkout, which the wheel carries inside the
   package as `kiosk/assets` (see pyproject.toml). Anything that needs a font, a translation or
   the procedure catalogue goes through ASSETS (or FONTS, I18N, DATA), never through ROOT.

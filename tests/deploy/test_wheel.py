@@ -117,7 +117,7 @@ def test_the_wheel_holds_every_file_of_the_packages_and_the_assets(wheel):
     missing = sorted(expected - names)
     assert not missing, f"not in the wheel: {missing[:20]}"
     for must in ("kiosk/assets/fonts/Roboto-Regular.ttf", "kiosk/assets/i18n/vi.json",
-                 "kiosk/assets/data/procedures.json", "kiosk/assets/data/provinces.json", "screens/widgets.kv",
+                 "kiosk/assets/data/procedures.json", "kiosk/assets/data/provinces.json", "screens/widgets/common.kv",
                  "kiosk/office/migrations/script.py.mako", "kiosk/office/migrations/env.py",
                  "kiosk/office/web/static/counter.html", "kiosk/office/web/i18n/vi.json"):
         assert must in names
@@ -132,7 +132,7 @@ def test_from_the_checkout_paths_point_at_the_top_level_assets():
     assert paths.ROOT == REPO
     assert paths.ASSETS == REPO / "assets"
     assert (paths.FONTS / "Roboto-Regular.ttf").is_file() and (paths.I18N / "vi.json").is_file()
-    assert (paths.DATA / "procedures.json").is_file() and (paths.ROOT / "screens" / "widgets.kv").is_file()
+    assert (paths.DATA / "procedures.json").is_file() and (paths.ROOT / "screens" / "widgets" / "common.kv").is_file()
 
 
 # ---------------------------------------------------------------- the installed command
@@ -175,7 +175,7 @@ def test_installed_code_finds_its_files_in_site_packages(outside, venv):
     assert got["vi_entries"] > 0
     root, assets = Path(got["ROOT"]), Path(got["ASSETS"])
     assert assets == sp / "kiosk" / "assets"
-    for f in (root / "screens" / "widgets.kv", root / "screens" / "home.kv", Path(got["FONTS"]) / "Roboto-Bold.ttf",
+    for f in (root / "screens" / "widgets" / "common.kv", root / "screens" / "home.kv", Path(got["FONTS"]) / "Roboto-Bold.ttf",
               Path(got["I18N"]) / "en.json", Path(got["catalogue"]), Path(got["DATA"]) / "provinces.json",
               Path(got["migrations"]) / "script.py.mako", Path(got["migrations"]) / "env.py",
               Path(got["static"]) / "board.html", Path(got["web_i18n"]) / "en.json"):
