@@ -1,9 +1,9 @@
 """What did the citizen just scan? Tell ID cards, volunteer badges, receipts and tickets apart.
 
 Recognised frames:
-- an ID card QR (kiosk.domain.cccd)                     -> kind "id_card", `citizen`
-- `MCVOL:<code>`  (volunteer badge, issue 8)     -> kind "volunteer", `code`
-- `MCHS:<code>` or a URL ending in `/d/<code>`   -> kind "dossier", `code` (receipt, issue 9)
+- an ID card QR (kiosk.domain.cccd)             -> kind "id_card", `citizen`
+- `MCVOL:<code>`  (volunteer badge)              -> kind "volunteer", `code`
+- `MCHS:<code>` or a URL ending in `/d/<code>`   -> kind "dossier", `code` (dossier slip)
 - a URL ending in `/t/<token>`                   -> kind "ticket", `code`
 - a broken ID card (truncated, bad date, ...)    -> kind "invalid_id", `error`
 - anything else                                  -> kind "unknown", `error` (code "not_id_card")
