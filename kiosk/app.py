@@ -47,7 +47,7 @@ from kiosk.system.jobs import Jobs
 
 log = logging.getLogger(__name__)
 
-# name -> (module, class). One .py and one .kv per screen (KivyMD MVC-style registry).
+# name -> (module, class). One .py and one .kv per screen, registered in one table.
 SCREENS: dict[str, tuple[str, str]] = {
     "home": ("screens.home", "HomeScreen"),
     "service": ("screens.service", "ServiceScreen"),
