@@ -24,7 +24,7 @@ def worker_app():
 
 def prepare_database(settings: OfficeSettings) -> None:
     """Migrate and seed once, in the parent, before any worker starts."""
-    from kiosk.office.runtime import Office
+    from kiosk.office.service import Office
 
     office = Office(settings)
     try:
@@ -36,8 +36,8 @@ def prepare_database(settings: OfficeSettings) -> None:
 def has_users(settings: OfficeSettings) -> bool:
     from sqlalchemy import select
 
-    from kiosk.office.db import Database
-    from kiosk.office.models import User
+    from kiosk.office.storage.db import Database
+    from kiosk.office.storage.models import User
 
     db = Database(settings.database_url)
     try:
@@ -86,7 +86,7 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
         print(f"serve: cannot open the database: {exc.orig}", file=sys.stderr)
         return 2
     if demo:
-        from kiosk.office.seed import demo_credentials_text
+        from kiosk.office.operations.seed import demo_credentials_text
 
         print(demo_credentials_text(f"http://{host}:{port}"), flush=True)
     elif not has_users(office_settings):

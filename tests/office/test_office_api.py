@@ -13,7 +13,7 @@ with warnings.catch_warnings():
 
 from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
-from kiosk.office.testing import Clock, demo_sqlite
+from office_testing import Clock, demo_sqlite
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 TICKET_FIELDS = {"id", "number", "service", "status", "ahead", "estimated_wait_minutes", "public_token",

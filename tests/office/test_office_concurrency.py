@@ -11,10 +11,10 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from kiosk.office.models import AuditEntry, Ticket
-from kiosk.office.runtime import Office
+from kiosk.office.storage.models import AuditEntry, Ticket
+from kiosk.office.service import Office
 from kiosk.office.settings import OfficeSettings, sqlite_url
-from kiosk.office.testing import SSEReader, pg_schema, running_server, stress_call, stress_issue
+from office_testing import SSEReader, pg_schema, running_server, stress_call, stress_issue
 
 pytestmark = pytest.mark.slow
 

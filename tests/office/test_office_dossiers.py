@@ -23,12 +23,12 @@ with warnings.catch_warnings():
 
 from kiosk.domain.catalogue import catalogue_from_dict, load_catalogue
 from kiosk.cli import main as cli_main
-from kiosk.office import dossiers
+from kiosk.office.operations import dossiers
 from kiosk.office.app import create_app
-from kiosk.office.models import AuditEntry
-from kiosk.office.models_dossier import Dossier
+from kiosk.office.storage.models import AuditEntry
+from kiosk.office.storage.models import Dossier
 from kiosk.office.settings import OfficeSettings, sqlite_url
-from kiosk.office.testing import Clock, demo_sqlite
+from office_testing import Clock, demo_sqlite
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -523,9 +523,9 @@ def test_migration_0002_builds_the_tables_the_models_describe(backend, tmp_path,
     from sqlalchemy import create_engine
     from sqlalchemy import inspect as sa_inspect
 
-    from kiosk.office.migrate import upgrade
-    from kiosk.office.models import Base
-    from kiosk.office.testing import pg_schema
+    from kiosk.office.storage.migrate import upgrade
+    from kiosk.office.storage.models import Base
+    from office_testing import pg_schema
 
     def check(url):
         upgrade(url)

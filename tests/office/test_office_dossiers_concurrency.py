@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from kiosk.office import dossiers
-from kiosk.office.models_dossier import Dossier, DossierHistory
-from kiosk.office.runtime import Office
+from kiosk.office.operations import catalogue, dossiers
+from kiosk.office.storage.models import Dossier, DossierHistory
+from kiosk.office.service import Office
 from kiosk.office.settings import OfficeSettings, sqlite_url
-from kiosk.office.testing import pg_schema
+from office_testing import pg_schema
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def db_url(request, tmp_path):
 def prepared(url: str) -> Office:
     office = Office(OfficeSettings(database_url=url))
     office.prepare()
-    dossiers.seed_catalogue_once(office)
+    catalogue.seed_catalogue_once(office)
     return office
 
 
@@ -112,9 +112,9 @@ def test_workers_seeding_the_catalogue_at_once_store_it_once(db_url):
     office = Office(OfficeSettings(database_url=db_url))
     office.prepare()  # migrated, nothing seeded yet
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda _: dossiers.seed_catalogue_once(office), range(4)))
+        list(pool.map(lambda _: catalogue.seed_catalogue_once(office), range(4)))
     with office.db.read() as s:
-        assert len(dossiers.catalogue_dict(s)["procedures"]) == 11
+        assert len(catalogue.catalogue_dict(s)["procedures"]) == 11
     office.db.dispose()
 
 
@@ -123,7 +123,7 @@ def test_two_uvicorn_workers_over_http_store_each_key_once(db_url):
     retrying the same keys against both workers at once get one dossier per key."""
     import requests
 
-    from kiosk.office.testing import running_server
+    from office_testing import running_server
 
     keys = [f"http-{i}" for i in range(10)] * 3
     with running_server(db_url, workers=2) as url:

@@ -9,7 +9,7 @@ import requests
 
 from kiosk.config import Kiosk, Settings
 from kiosk.office.embedded import start_embedded
-from kiosk.office.testing import SSEReader
+from office_testing import SSEReader
 
 WAIT = 15  # seconds: generous, this is about delivery, not speed (bench/ measures speed)
 

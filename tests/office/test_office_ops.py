@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kiosk.office import ops
+from kiosk.office.operations import tickets as ops
 from kiosk.office.errors import Conflict, Invalid
-from kiosk.office.models import AuditEntry, Ticket
-from kiosk.office.runtime import Office
+from kiosk.office.storage.models import AuditEntry, Ticket
+from kiosk.office.service import Office
 from kiosk.office.settings import OfficeSettings
-from kiosk.office.testing import Clock, demo_sqlite, pg_schema
+from office_testing import Clock, demo_sqlite, pg_schema
 
 UTC = dt.timezone.utc
 MORNING = dt.datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 08:00 local (UTC+7)
@@ -102,7 +102,7 @@ def test_call_next_interleaves_priority_two_to_one(office, clock):
 
 
 def test_ratio_comes_from_admin_settings(office, clock):
-    from kiosk.office import admin
+    from kiosk.office.operations import configuration as admin
     office.run("user:admin", admin.update_settings, {"priority_ratio_normal": 1})
     for p in [None, None, None, "elderly", "elderly"]:
         issue(office, priority=p)

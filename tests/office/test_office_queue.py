@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kiosk.office.queue import Candidate, Policy, Streak, choose_next, estimate_minutes, format_number, local_day
+from kiosk.office.operations.queue_rules import Candidate, Policy, Streak, choose_next, estimate_minutes, format_number, local_day
 
 T0 = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)  # 08:00 in Hà Nội / HCMC
 

@@ -15,7 +15,7 @@ with warnings.catch_warnings():
 
 from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
-from kiosk.office.testing import Clock, demo_sqlite, pg_schema
+from office_testing import Clock, demo_sqlite, pg_schema
 from kiosk.domain.scan import classify
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
@@ -56,7 +56,7 @@ def any_client(request, tmp_path, tmp_path_factory, clock):
 def staff(client, user="admin"):
     """Bearer header of a staff session, opened in the database (staff login itself is tested in
     test_office_api; skipping its argon2 keeps this file quick)."""
-    from kiosk.office import auth
+    from kiosk.office.operations import auth
 
     cache = client.__dict__.setdefault("_staff_headers", {})
     if user not in cache:
@@ -258,7 +258,7 @@ def test_tickets_issued_in_assisted_mode_record_the_volunteer(client):
 def help_events(client, since=0):
     from sqlalchemy import select
 
-    from kiosk.office.models import Event
+    from kiosk.office.storage.models import Event
 
     with client.app.state.office.db.read() as s:
         return [e.data for e in s.scalars(select(Event).where(Event.kind == "help", Event.id > since).order_by(Event.id))]
@@ -363,7 +363,7 @@ def test_help_request_bad_input_and_auth(client):
 
 def seed_day(client, clock):
     """A known Monday: three volunteers, their kiosk sessions, tickets, dossiers and help requests."""
-    from kiosk.office.models_dossier import Dossier
+    from kiosk.office.storage.models import Dossier
 
     lan = add_volunteer(client, "Nguyễn Thị Lan", pin="111111")
     minh = add_volunteer(client, "Trần Văn Minh", pin="222222")
@@ -475,13 +475,13 @@ def test_a_name_cannot_become_a_spreadsheet_formula(client):
 def test_simultaneous_taps_on_one_kiosk_open_one_request(any_client):
     from concurrent.futures import ThreadPoolExecutor
 
-    from kiosk.office import volunteers as vol
+    from kiosk.office.operations import help_requests
 
     o = any_client.app.state.office
 
     def tap(_):
         with o.db.write() as s:
-            h, created = vol.ask_help(s, o.ctx("kiosk:kiosk-1"), "kiosk-1", "form")
+            h, created = help_requests.ask_help(s, o.ctx("kiosk:kiosk-1"), "kiosk-1", "form")
             return h.id, created
 
     with ThreadPoolExecutor(6) as pool:
@@ -496,7 +496,7 @@ def test_volunteer_phones_on_both_workers_hear_of_a_help_request(pg_url):
     streams of both, and the volunteer logged in on one worker can take it through the other."""
     import requests
 
-    from kiosk.office.testing import SSEReader, running_server
+    from office_testing import SSEReader, running_server
 
     with pg_schema(pg_url) as url, running_server(url, workers=2) as base:
         phones: list[SSEReader] = []

@@ -154,7 +154,7 @@ def test_every_text_the_pages_use_is_translated():
 
 
 def test_priority_categories_of_the_queue_all_have_labels():
-    from kiosk.office.queue import PRIORITY_CATEGORIES
+    from kiosk.domain.contract import PRIORITY_CATEGORIES
 
     texts = _texts()
     for cat in PRIORITY_CATEGORIES:

@@ -1,58 +1,27 @@
-"""Queue operations on the database: each function runs inside the caller's write transaction,
-checks the ticket's status under a row lock, writes the change, its audit entry and its event.
+"""The ticket lifecycle on the database: issue, call, start, finish, transfer, requeue, reprint,
+counters' pauses, the daily close, and wait estimates.
 
-Rules live in kiosk.office.queue; this module only loads, locks and stores.
+Each function runs inside the caller's write transaction, checks the ticket's status under a row
+lock, writes the change, its audit entry and its event. The rules live in queue_rules; this
+module only loads, locks and stores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.office import queue as rules
+from kiosk.domain.contract import PRIORITY_CATEGORIES
 from kiosk.office.errors import Conflict, Invalid, NotFound
-from kiosk.office.events import publish
-from kiosk.office.models import AuditEntry, Counter, DailyCounter, Service, SettingRow, Ticket
-
-RUNTIME_DEFAULTS: dict[str, Any] = {
-    "priority_ratio_normal": 2,
-    "priority_ratio_priority": 1,
-    "max_wait_minutes": 30,
-    "help_request_timeout_minutes": 10,
-}
-
-
-@dataclass(frozen=True)
-class Ctx:
-    """Who acts, when, and in which time zone."""
-    actor: str
-    now: dt.datetime
-    tz: str
-
-    @property
-    def today(self) -> dt.date:
-        return rules.local_day(self.now, self.tz)
-
-
-def audit(s: Session, ctx: Ctx, action: str, entity: str, entity_id: Any = None,
-          ticket_id: int | None = None, **details: Any) -> None:
-    s.add(AuditEntry(at=ctx.now, actor=ctx.actor, action=action, entity=entity,
-                     entity_id=None if entity_id is None else str(entity_id), ticket_id=ticket_id,
-                     details=details or None))
-
-
-def runtime_settings(s: Session) -> dict[str, Any]:
-    values = dict(RUNTIME_DEFAULTS)
-    for row in s.scalars(select(SettingRow)):
-        values[row.key] = row.value
-    return values
-
+from kiosk.office.operations import queue_rules as rules
+from kiosk.office.operations.context import Ctx, audit, runtime_settings
+from kiosk.office.storage.db import next_in_sequence
+from kiosk.office.storage.events import publish
+from kiosk.office.storage.models import Counter, DailyCounter, Event, Service, Ticket
 
 def policy(s: Session) -> rules.Policy:
     v = runtime_settings(s)
@@ -103,44 +72,24 @@ def find_by_key(s: Session, kiosk_id: str, key: str) -> Ticket | None:
     return s.scalar(select(Ticket).where(Ticket.kiosk_id == kiosk_id, Ticket.idempotency_key == key))
 
 
-def next_number(s: Session, service_id: int, day: dt.date) -> int:
-    """Take the next number for (service, day) atomically, inside the caller's transaction.
-
-    INSERT ... ON CONFLICT DO UPDATE ... RETURNING locks the counter row until commit
-    (PostgreSQL) or runs under the BEGIN IMMEDIATE write lock (SQLite): no two transactions get
-    the same number, and a rolled-back issue gives its number back (no gap).
-    """
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover
-        raise RuntimeError(f"unsupported database {dialect}")
-    stmt = insert(DailyCounter).values(service_id=service_id, day=day, last_number=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[DailyCounter.service_id, DailyCounter.day],
-                                      set_={"last_number": DailyCounter.last_number + 1})
-    return s.execute(stmt.returning(DailyCounter.last_number)).scalar_one()
-
-
 def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | None, idempotency_key: str,
                  kiosk_id: str, volunteer_code: str | None = None) -> tuple[Ticket, bool]:
     """Issue a ticket, or return the one this kiosk already got for this key (created=False).
 
-    A concurrent duplicate key surfaces as IntegrityError from the flush; the caller retries the
-    whole transaction once, which then finds the winner's ticket.
+    A concurrent duplicate key surfaces as IntegrityError from the flush; the caller runs it with
+    Database.write_retrying_duplicates, whose retry then finds the winner's ticket.
     """
     existing = find_by_key(s, kiosk_id, idempotency_key)
     if existing is not None:
         return existing, False
-    if priority is not None and priority not in rules.PRIORITY_CATEGORIES:
-        raise Invalid("unknown_priority", f"priority must be null or one of {', '.join(rules.PRIORITY_CATEGORIES)}",
+    if priority is not None and priority not in PRIORITY_CATEGORIES:
+        raise Invalid("unknown_priority", f"priority must be null or one of {', '.join(PRIORITY_CATEGORIES)}",
                       "priority")
     svc = service_by_code(s, service_code)
     if not open_counters(s, svc.id):  # a number nobody can call would strand the citizen
         raise Conflict("service_closed", f"no counter serves {svc.name_vi} ({svc.code}) now", "service")
     day = ctx.today
-    n = next_number(s, svc.id, day)
+    n = next_in_sequence(s, DailyCounter, service_id=svc.id, day=day)
     t = Ticket(issued_service_id=svc.id, service_id=svc.id, day=day, number=n,
                label=rules.format_number(svc.prefix, n), status=rules.WAITING, priority=priority,
                kiosk_id=kiosk_id, idempotency_key=idempotency_key, volunteer_code=volunteer_code,
@@ -153,10 +102,6 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
           kiosk_id=kiosk_id)
     _queue_event(s, ctx, t, "issue")
     return t, True
-
-
-def is_duplicate_key(exc: IntegrityError) -> bool:
-    return "idempotency" in str(exc.orig).lower() or "idempotency_key" in str(exc).lower()
 
 
 # ---- calling
@@ -392,10 +337,6 @@ EVENT_RETENTION = dt.timedelta(days=3)  # events serve live screens and resume; 
 
 
 def prune_events(s: Session, ctx: Ctx) -> int:
-    from sqlalchemy import delete
-
-    from kiosk.office.models import Event
-
     return s.execute(delete(Event).where(Event.at < ctx.now - EVENT_RETENTION)).rowcount or 0
 
 

@@ -1,4 +1,5 @@
-"""JSON shapes of tickets, counters and the queue, as the API returns them."""
+"""JSON shapes of tickets, services, counters, the queue, users and kiosks, as the API returns them
+(api/schemas.py declares the same shapes as response models)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.office import ops
-from kiosk.office import queue as rules
-from kiosk.office.models import Counter, Event, Kiosk, Service, Ticket, User
+from kiosk.office.operations import queue_rules as rules
+from kiosk.office.operations import tickets as ops
+from kiosk.office.operations.context import Ctx
+from kiosk.office.storage.models import Counter, Event, Kiosk, Service, Ticket, User
 
 
 def iso(t: dt.datetime | None) -> str | None:
@@ -78,7 +80,7 @@ def public_ticket_view(s: Session, t: Ticket, settings) -> dict[str, Any]:
     }
 
 
-def queue_view(s: Session, ctx: ops.Ctx, settings) -> dict[str, Any]:
+def queue_view(s: Session, ctx: Ctx, settings) -> dict[str, Any]:
     day = ctx.today
     waiting = s.execute(select(Ticket.service_id, Ticket.priority, Ticket.id).where(
         Ticket.day == day, Ticket.status == rules.WAITING)).all()

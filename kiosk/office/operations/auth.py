@@ -1,18 +1,18 @@
-"""Staff passwords (argon2), expiring session tokens, login rate limiting, kiosk API keys."""
+"""Staff passwords (argon2), staff log-in (a web session), login rate limiting, kiosk API keys."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.office.errors import TooManyAttempts
-from kiosk.office.models import AuthSession, Kiosk, LoginAttempt, User
+from kiosk.office.operations import web_sessions
+from kiosk.office.operations.web_sessions import sha256
+from kiosk.office.storage.models import Kiosk, LoginAttempt, User, WebSession
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password")
@@ -28,10 +28,6 @@ def verify_password(stored: str, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def check_rate_limit(s: Session, username: str, ip: str, now: dt.datetime, max_failures: int,
@@ -60,32 +56,21 @@ def check_password(stored: str | None, password: str) -> bool:
 
 
 def record_login(s: Session, username: str, ip: str, now: dt.datetime, ok: bool, *,
-                 hours: float) -> tuple[str, User, AuthSession] | None:
-    """Store the attempt; on success a new session token."""
+                 hours: float) -> tuple[str, User, WebSession] | None:
+    """Store the attempt; on success a new staff session token."""
     s.add(LoginAttempt(username=username[:60], ip=ip[:60], at=now, success=ok))
     user = s.scalar(select(User).where(User.username == username)) if ok else None
     if user is None or not user.active:
         s.flush()
         return None
-    token = secrets.token_urlsafe(32)
-    sess = AuthSession(token_hash=sha256(token), user_id=user.id, created_at=now,
-                       expires_at=now + dt.timedelta(hours=hours))
-    s.add(sess)
-    s.execute(delete(AuthSession).where(AuthSession.expires_at < now))
-    s.flush()
+    token, sess = web_sessions.start(s, web_sessions.STAFF, user.id, now, hours)
     return token, user, sess
 
 
 def user_for_token(s: Session, token: str, now: dt.datetime) -> User | None:
-    sess = s.get(AuthSession, sha256(token))
-    if sess is None or sess.expires_at <= now:
-        return None
-    user = s.get(User, sess.user_id)
+    user_id = web_sessions.subject(s, web_sessions.STAFF, token, now)
+    user = s.get(User, user_id) if user_id is not None else None
     return user if user and user.active else None
-
-
-def logout(s: Session, token: str) -> None:
-    s.execute(delete(AuthSession).where(AuthSession.token_hash == sha256(token)))
 
 
 def kiosk_for_key(s: Session, key: str) -> Kiosk | None:

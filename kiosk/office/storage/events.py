@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.office.models import Event
+from kiosk.office.storage.models import Event
 
 log = logging.getLogger(__name__)
 CHANNEL = "motcua_events"

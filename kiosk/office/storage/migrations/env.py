@@ -1,13 +1,13 @@
-"""Alembic environment: run programmatically by kiosk.office.migrate with a live connection."""
+"""Alembic environment: run programmatically by kiosk.office.storage.migrate with a live connection."""
 
 from alembic import context
 
-from kiosk.office.models import Base
+from kiosk.office.storage.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only the programmatic path is supported
-    raise RuntimeError("run migrations through kiosk.office.migrate.upgrade()")
+    raise RuntimeError("run migrations through kiosk.office.storage.migrate.upgrade()")
 
 context.configure(connection=connection, target_metadata=Base.metadata,
                   render_as_batch=connection.dialect.name == "sqlite")

@@ -1,6 +1,7 @@
-"""Queue rules in plain Python: numbering format, local day, who is called next, wait estimates.
+"""Queue rules of the office in plain Python: ticket statuses and their transitions, numbering
+format, local day, who is called next, wait estimates.
 
-No SQL, no HTTP: the data layer (ops.py) feeds these functions plain values.
+No SQL, no HTTP: the ticket lifecycle (tickets.py) feeds these functions plain values.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import math
 import statistics
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
-
-from kiosk.domain.contract import PRIORITY_CATEGORIES  # noqa: F401  (checked on issue)
 
 WAITING, CALLED, SERVING, DONE = "waiting", "called", "serving", "done"
 NO_SHOW, CANCELLED, TRANSFERRED = "no_show", "cancelled", "transferred"

@@ -1,8 +1,9 @@
-"""Dossiers and the procedure catalogue in the office database.
+"""The dossier lifecycle in the office database: submit, change status, list, purge, and the JSON
+views kiosks, the public and staff get.
 
-Session-level functions run inside the caller's write transaction (like kiosk.office.ops): they
-check, write the change, its audit entry and its `dossier` event. The few functions that take an
-`Office` own their transactions (retry of a concurrent duplicate key, seeding at start).
+Session-level functions run inside the caller's write transaction (like the ticket lifecycle):
+they check, write the change, its audit entry and its `dossier` event. `submit_once` takes the
+`Office` and owns its transaction (an idempotent create). The catalogue lives in catalogue.py.
 
 Rules in brief: a dossier's code is `{office_code}-{yyyymmdd}-{seq:04d}`, numbered per local day
 with the same atomic counter as tickets (no duplicate, no gap); its appointment date is
@@ -18,18 +19,19 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain import forms
-from kiosk.domain.catalogue import Catalogue, CatalogueError, Procedure, check_catalogue
+from kiosk.domain.catalogue import Procedure
 from kiosk.domain.cccd import mask_id
-from kiosk.office import ops
-from kiosk.office.errors import Conflict, Invalid, NotFound
-from kiosk.office.events import publish
-from kiosk.office.models_dossier import CatalogueMeta, Dossier, DossierCounter, DossierHistory, ProcedureRow
 from kiosk.domain.workdays import WorkCalendar
+from kiosk.office.errors import Conflict, Invalid, NotFound
+from kiosk.office.operations.catalogue import procedure
+from kiosk.office.operations.context import Ctx, audit
+from kiosk.office.storage.db import next_in_sequence
+from kiosk.office.storage.events import publish
+from kiosk.office.storage.models import Dossier, DossierCounter, DossierHistory, ProcedureRow
 
 RECEIVED, PROCESSING, MORE_DOCUMENTS = "received", "processing", "more_documents"
 READY, RETURNED, REJECTED = "ready", "returned", "rejected"
@@ -58,82 +60,6 @@ def calendar(settings) -> WorkCalendar:
     """The office's working-day calendar (VN public holidays + the configured extra days)."""
     return _calendar(tuple(settings.extra_holidays), tuple(settings.extra_workdays), settings.timezone,
                      settings.dossier_cutoff)
-
-
-# ---- catalogue ------------------------------------------------------------------------------------
-
-def catalogue_dict(s: Session) -> dict[str, Any]:
-    """The catalogue as kiosk.domain.catalogue's to_dict() shape: top-level keys plus "procedures"."""
-    meta = s.get(CatalogueMeta, 1)
-    rows = s.scalars(select(ProcedureRow).order_by(ProcedureRow.position, ProcedureRow.code)).all()
-    return {**(meta.data if meta else {}), "procedures": [r.data for r in rows]}
-
-
-def procedure(s: Session, code: str, field: str = "procedure_code") -> Procedure:
-    row = s.get(ProcedureRow, code)
-    if row is None:
-        raise Invalid("unknown_procedure", f"no procedure with code {code!r}", field)
-    return Catalogue({"procedures": [row.data]}).by_code(code)  # checked when it was stored
-
-
-def seed_catalogue(s: Session, ctx: ops.Ctx, data: dict[str, Any]) -> bool:
-    """Store the bundled catalogue when the database has none yet; True if it did."""
-    if s.scalar(select(func.count()).select_from(ProcedureRow)):
-        return False
-    check_catalogue(data)
-    s.merge(CatalogueMeta(id=1, data={k: v for k, v in data.items() if k != "procedures"}, updated_at=ctx.now))
-    for i, p in enumerate(data["procedures"]):
-        s.add(ProcedureRow(code=p["code"], position=i, data=p, updated_at=ctx.now, updated_by=ctx.actor))
-    s.flush()
-    ops.audit(s, ctx, "catalogue_seed", "procedure", None, procedures=len(data["procedures"]))
-    return True
-
-
-def seed_catalogue_once(office, data: dict[str, Any] | None = None) -> None:
-    """Seed at start; several workers may race, the loser's insert conflicts and is dropped."""
-    if data is None:
-        from kiosk.domain.catalogue import load_catalogue
-        data = load_catalogue().to_dict()
-    try:
-        office.run("system", seed_catalogue, data)
-    except IntegrityError:
-        pass  # another worker seeded it first
-
-
-def _error_key(message: str) -> str | None:
-    """The key a CatalogueError names ('procedure X: "fee_vnd" must ...' → fee_vnd)."""
-    m = re.search(r'"([^"]+)"', message)
-    return m.group(1) if m else None
-
-
-def put_procedure(s: Session, ctx: ops.Ctx, code: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Replace the keys given in one procedure (or add a new procedure with a complete entry).
-
-    The whole catalogue is checked with check_catalogue before anything is stored, so a broken
-    edit is a 422 naming the key and the stored catalogue stays as it was.
-    """
-    if "code" in changes and changes["code"] != code:
-        raise Invalid("code_mismatch", f'"code" must be {code!r}, the code in the address', "code")
-    data = catalogue_dict(s)
-    row = s.get(ProcedureRow, code, with_for_update=True)
-    entry = {**(row.data if row else {}), **changes, "code": code}
-    procs = [entry if p["code"] == code else p for p in data["procedures"]]
-    if row is None:
-        procs.append(entry)
-    try:
-        check_catalogue({**data, "procedures": procs})
-    except CatalogueError as exc:
-        raise Invalid("bad_procedure", str(exc), _error_key(str(exc))) from None
-    if row is None:
-        position = (s.scalar(select(func.max(ProcedureRow.position))) or 0) + 1
-        s.add(ProcedureRow(code=code, position=position, data=entry, updated_at=ctx.now, updated_by=ctx.actor))
-    else:
-        row.data, row.updated_at, row.updated_by = entry, ctx.now, ctx.actor
-    s.flush()
-    ops.audit(s, ctx, "procedure_update" if row else "procedure_create", "procedure", code,
-              keys=sorted(changes))
-    publish(s, "catalogue", {"action": "update", "procedure_code": code}, ctx.now)
-    return entry
 
 
 # ---- submitting -----------------------------------------------------------------------------------
@@ -168,23 +94,11 @@ def check_form(proc: Procedure, applicant: Any, fields: Any, today: dt.date) -> 
     return forms.clean(schema, forms.submission_document(applicant, fields))
 
 
-def next_seq(s: Session, day: dt.date) -> int:
-    """The next dossier number of a local day, atomically (see ops.next_number)."""
-    if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(DossierCounter).values(day=day, last_number=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[DossierCounter.day],
-                                      set_={"last_number": DossierCounter.last_number + 1})
-    return s.execute(stmt.returning(DossierCounter.last_number)).scalar_one()
-
-
 def find_by_key(s: Session, key: str) -> Dossier | None:
     return s.scalar(select(Dossier).where(Dossier.idempotency_key == key))
 
 
-def submit(s: Session, ctx: ops.Ctx, settings, body: dict[str, Any], kiosk_id: str | None) -> tuple[Dossier, bool]:
+def submit(s: Session, ctx: Ctx, settings, body: dict[str, Any], kiosk_id: str | None) -> tuple[Dossier, bool]:
     """Store a dossier, or return the one already stored for this idempotency key (created=False)."""
     existing = find_by_key(s, body["idempotency_key"])
     if existing is not None:
@@ -193,7 +107,7 @@ def submit(s: Session, ctx: ops.Ctx, settings, body: dict[str, Any], kiosk_id: s
     doc = check_form(proc, body.get("applicant"), body.get("fields"), ctx.today)
     applicant = doc.pop("applicant")
     day = ctx.today
-    seq = next_seq(s, day)
+    seq = next_in_sequence(s, DossierCounter, day=day)
     id_number = applicant.get("id_number")
     d = Dossier(code=f"{settings.office_code}-{day:%Y%m%d}-{seq:04d}", day=day, seq=seq,
                 procedure_code=proc.code, status=RECEIVED, note=None, id_number=id_number,
@@ -205,7 +119,7 @@ def submit(s: Session, ctx: ops.Ctx, settings, body: dict[str, Any], kiosk_id: s
     d.history = [DossierHistory(at=ctx.now, status=RECEIVED, note=None, actor=ctx.actor)]
     s.add(d)
     s.flush()
-    ops.audit(s, ctx, "dossier_receive", "dossier", d.code, procedure=proc.code, kiosk_id=d.kiosk_id,
+    audit(s, ctx, "dossier_receive", "dossier", d.code, procedure=proc.code, kiosk_id=d.kiosk_id,
               local_ref=d.local_ref)
     _event(s, ctx, d, "received")
     return d, True
@@ -214,15 +128,10 @@ def submit(s: Session, ctx: ops.Ctx, settings, body: dict[str, Any], kiosk_id: s
 def submit_once(office, body: dict[str, Any], kiosk_id: str | None, actor: str) -> tuple[dict[str, Any], bool]:
     """Submit in its own transaction; a concurrent request with the same key makes this one's insert
     conflict, and the retry returns the winner's dossier."""
-    for attempt in range(3):
-        try:
-            with office.db.write() as s:
-                d, created = submit(s, office.ctx(actor), office.settings, body, kiosk_id)
-                return receipt_view(d, _names(s, d.procedure_code)), created
-        except IntegrityError as exc:
-            if not ops.is_duplicate_key(exc) or attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    def attempt(s: Session) -> tuple[dict[str, Any], bool]:
+        d, created = submit(s, office.ctx(actor), office.settings, body, kiosk_id)
+        return receipt_view(d, _names(s, d.procedure_code)), created
+    return office.db.write_retrying_duplicates(attempt)
 
 
 # ---- status ---------------------------------------------------------------------------------------
@@ -237,7 +146,7 @@ def by_code(s: Session, code: str, *, lock: bool = False) -> Dossier:
     return d
 
 
-def change_status(s: Session, ctx: ops.Ctx, code: str, status: str, note: str | None) -> Dossier:
+def change_status(s: Session, ctx: Ctx, code: str, status: str, note: str | None) -> Dossier:
     if status not in STATUSES:
         raise Invalid("unknown_status", f"status must be one of {', '.join(STATUSES)}", "status")
     note = (note or "").strip() or None
@@ -252,12 +161,12 @@ def change_status(s: Session, ctx: ops.Ctx, code: str, status: str, note: str | 
     d.status, d.note, d.updated_at = status, note, ctx.now
     d.history.append(DossierHistory(at=ctx.now, status=status, note=note, actor=ctx.actor))
     s.flush()
-    ops.audit(s, ctx, "dossier_status", "dossier", d.code, previous=previous, status=status)
+    audit(s, ctx, "dossier_status", "dossier", d.code, previous=previous, status=status)
     _event(s, ctx, d, "status")
     return d
 
 
-def _event(s: Session, ctx: ops.Ctx, d: Dossier, action: str) -> None:
+def _event(s: Session, ctx: Ctx, d: Dossier, action: str) -> None:
     # /api/events is public: the event names the dossier, never the person
     publish(s, "dossier", {"action": action, "code": d.code, "status": d.status,
                            "procedure_code": d.procedure_code}, ctx.now)
@@ -287,7 +196,7 @@ def listing(s: Session, *, status: str | None, day: dt.date | None, id_number: s
 TOMBSTONE_KEY = "purged_at"
 
 
-def purge(s: Session, ctx: ops.Ctx, retention_days: int) -> list[str]:
+def purge(s: Session, ctx: Ctx, retention_days: int) -> list[str]:
     """Remove the personal data of dossiers closed (returned/rejected) more than retention_days ago.
 
     Applicant data, form fields, the id number and the notes (staff may have named people there)
@@ -304,7 +213,7 @@ def purge(s: Session, ctx: ops.Ctx, retention_days: int) -> list[str]:
             h.note = None
     s.flush()
     codes = [d.code for d in rows]
-    ops.audit(s, ctx, "dossier_purge", "dossier", None, count=len(codes), retention_days=retention_days,
+    audit(s, ctx, "dossier_purge", "dossier", None, count=len(codes), retention_days=retention_days,
               codes=codes)
     return codes
 

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kiosk.office.models import Base
+from kiosk.office.storage.models.base import Base
 
 
 class DossierCounter(Base):
-    """Last dossier sequence number of a local day (the code's `{seq:04d}`)."""
+    """Last dossier sequence number of a local day (the code's `{seq:04d}`; storage.db.next_in_sequence)."""
     __tablename__ = "dossier_counters"
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)

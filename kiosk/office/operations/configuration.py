@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.office import auth
 from kiosk.office.errors import Conflict, Invalid, NotFound
-from kiosk.office.events import publish
-from kiosk.office.models import AuthSession, Counter, Kiosk, Service, SettingRow, User
-from kiosk.office.ops import RUNTIME_DEFAULTS, Ctx, audit, runtime_settings, service_by_code
+from kiosk.office.operations import auth, web_sessions
+from kiosk.office.operations.context import RUNTIME_DEFAULTS, Ctx, audit, runtime_settings
+from kiosk.office.operations.tickets import service_by_code
+from kiosk.office.storage.events import publish
+from kiosk.office.storage.models import Counter, Kiosk, Service, SettingRow, User
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 PREFIX_RE = re.compile(r"^[A-Z]{1,3}$")
@@ -115,7 +116,7 @@ def update_user(s: Session, ctx: Ctx, user_id: int, changes: dict[str, Any]) -> 
     for k, v in changes.items():
         setattr(u, k, v)
     if not u.active or shown.get("password_changed"):
-        s.execute(delete(AuthSession).where(AuthSession.user_id == u.id))  # log them out everywhere
+        web_sessions.end_all(s, web_sessions.STAFF, u.id)
     s.flush()
     audit(s, ctx, "update", "user", u.id, username=u.username, **shown)
     return u

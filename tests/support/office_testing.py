@@ -1,5 +1,7 @@
 """Helpers for tests of the office service (and of code that talks to it): a private PostgreSQL
-schema per test, a settable clock."""
+schema per test, a settable clock, a demo database, a running `kiosk serve`, load generators and
+an SSE reader. Tests import it as `office_testing` (tests/support is on pytest's pythonpath);
+bench/ puts tests/support on sys.path to use it too."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def pg_schema(base_url: str) -> Iterator[str]:
 
 def demo_sqlite(template_dir: Path, dest: Path) -> str:
     """URL of a migrated demo SQLite database at dest, copied from a template built once in template_dir."""
-    from kiosk.office.runtime import Office
+    from kiosk.office.service import Office
     from kiosk.office.settings import OfficeSettings, sqlite_url
 
     template = template_dir / "office-template.db"
@@ -122,7 +124,7 @@ def stress_issue(database_url: str, kiosk_id: str, keys: list[str], threads: int
     """Issue tickets for `keys` from several threads of this process; (key, ticket id) per request."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kiosk.office.runtime import Office
+    from kiosk.office.service import Office
     from kiosk.office.settings import OfficeSettings
 
     office = Office(OfficeSettings(database_url=database_url, migrate=False))
@@ -144,8 +146,8 @@ def stress_call(database_url: str, counter_id: int, done_flag, idle_after_done: 
     """Call-next and finish at one counter until issuing is done and the line stays empty."""
     import time
 
-    from kiosk.office import ops
-    from kiosk.office.runtime import Office
+    from kiosk.office.operations import tickets
+    from kiosk.office.service import Office
     from kiosk.office.settings import OfficeSettings
 
     office = Office(OfficeSettings(database_url=database_url, migrate=False))
@@ -153,14 +155,14 @@ def stress_call(database_url: str, counter_id: int, done_flag, idle_after_done: 
     empty_rounds = 0
     try:
         while empty_rounds < idle_after_done:
-            t = office.ticket_op(f"user:counter{counter_id}", ops.call_next, counter_id)
+            t = office.ticket_op(f"user:counter{counter_id}", tickets.call_next, counter_id)
             if t is None:
                 if done_flag.is_set():
                     empty_rounds += 1
                 time.sleep(0.01)
                 continue
             called.append(t["id"])
-            office.ticket_op(f"user:counter{counter_id}", ops.finish, t["id"])
+            office.ticket_op(f"user:counter{counter_id}", tickets.finish, t["id"])
         return called
     finally:
         office.db.dispose()

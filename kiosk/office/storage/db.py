@@ -8,15 +8,19 @@ taken by the operations themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
+DUPLICATE_RETRIES = 3
+T = TypeVar("T")
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
@@ -62,6 +66,22 @@ class Database:
         with self._write() as s, s.begin():
             yield s
 
+    def write_retrying_duplicates(self, fn: Callable[[Session], T]) -> T:
+        """Run fn(session) in its own write transaction, for an idempotent create.
+
+        Two requests with the same idempotency key can both miss the existing row and insert; the
+        loser's commit fails on the unique key. Running fn again then finds the winner's row, so
+        the caller gets that one back instead of an error.
+        """
+        for attempt in range(DUPLICATE_RETRIES):
+            try:
+                with self.write() as s:
+                    return fn(s)
+            except IntegrityError as exc:
+                if not is_duplicate_key(exc) or attempt == DUPLICATE_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self._read() as s, s.begin():
@@ -71,3 +91,30 @@ class Database:
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+
+
+def is_duplicate_key(exc: IntegrityError) -> bool:
+    """The insert lost a race on an idempotency key (and not on some other constraint)."""
+    return "idempotency" in str(exc.orig).lower() or "idempotency_key" in str(exc).lower()
+
+
+def next_in_sequence(s: Session, counter: type, **key: Any) -> int:
+    """Take the next number of a counter row atomically, inside the caller's transaction.
+
+    `counter` is a model whose primary key is exactly the `key` columns and which has a
+    `last_number` column (tickets: per service and day; dossiers: per day). INSERT ... ON
+    CONFLICT DO UPDATE ... RETURNING locks the row until commit (PostgreSQL) or runs under the
+    BEGIN IMMEDIATE write lock (SQLite): no two transactions get the same number, and a rolled-back
+    insert gives its number back (no gap).
+    """
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover
+        raise RuntimeError(f"unsupported database {dialect}")
+    stmt = insert(counter).values(**key, last_number=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[getattr(counter, k) for k in key],
+                                      set_={"last_number": counter.last_number + 1})
+    return s.execute(stmt.returning(counter.last_number)).scalar_one()

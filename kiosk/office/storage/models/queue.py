@@ -1,34 +1,13 @@
-"""SQLAlchemy models of the office service. Times are stored as naive UTC and read back aware."""
+"""The queue: services, counters, their per-day numbering and the tickets."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table,
-                        UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-class UTCDateTime(TypeDecorator):
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value, dialect):
-        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON}
-
+from kiosk.office.storage.models.base import Base
 
 counter_services = Table(
     "counter_services",
@@ -65,6 +44,7 @@ class Counter(Base):
 
 
 class DailyCounter(Base):
+    """Last ticket number of a service on a local day (taken with storage.db.next_in_sequence)."""
     __tablename__ = "daily_counters"
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
@@ -111,74 +91,3 @@ class Ticket(Base):
 
     service: Mapped[Service] = relationship(foreign_keys=[service_id], lazy="selectin")
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id], lazy="selectin")
-
-
-class User(Base):
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(60), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(10))  # staff | admin
-    password_hash: Mapped[str] = mapped_column(String(300))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime]
-
-
-class AuthSession(Base):
-    __tablename__ = "auth_sessions"
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime]
-    expires_at: Mapped[dt.datetime]
-
-
-class LoginAttempt(Base):
-    __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempt_key", "username", "ip", "at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(60))
-    ip: Mapped[str] = mapped_column(String(60))
-    at: Mapped[dt.datetime]
-    success: Mapped[bool] = mapped_column(Boolean)
-
-
-class Kiosk(Base):
-    __tablename__ = "kiosks"
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
-    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    last_seen: Mapped[dt.datetime | None]
-    status: Mapped[dict[str, Any] | None]
-
-
-class AuditEntry(Base):
-    """Append-only: the code only ever inserts here."""
-    __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime]
-    actor: Mapped[str] = mapped_column(String(80))  # user:NAME | kiosk:ID | system
-    action: Mapped[str] = mapped_column(String(40))
-    entity: Mapped[str] = mapped_column(String(20))
-    entity_id: Mapped[str | None] = mapped_column(String(40))
-    ticket_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    details: Mapped[dict[str, Any] | None]
-
-
-class Event(Base):
-    __tablename__ = "events"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime]
-    kind: Mapped[str] = mapped_column(String(20))
-    data: Mapped[dict[str, Any]]
-
-
-class SettingRow(Base):
-    __tablename__ = "settings"
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
-
-
-# registered on Base.metadata; imported last because they build on Base
-from kiosk.office import models_dossier  # noqa: E402,F401
-from kiosk.office import models_volunteer  # noqa: E402,F401

@@ -7,10 +7,12 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.office import admin, auth
-from kiosk.office.models import Counter, Service, User
-from kiosk.office.ops import Ctx
-from kiosk.office.volunteers import DEMO_VOLUNTEER, seed_demo_volunteer
+from kiosk.domain.contract import VOLUNTEER_BADGE_PREFIX
+from kiosk.office.operations import auth
+from kiosk.office.operations import configuration
+from kiosk.office.operations.context import Ctx
+from kiosk.office.operations.volunteers import DEMO_VOLUNTEER, seed_demo_volunteer
+from kiosk.office.storage.models import Counter, Service, User
 
 DEMO_SERVICES = [
     ("ho-tich", "A", "Hộ tịch", "Civil status"),
@@ -37,18 +39,18 @@ def seed_demo(s: Session, ctx: Ctx) -> bool:
     added = False
     for i, (code, prefix, vi, en) in enumerate(DEMO_SERVICES):
         if s.scalar(select(Service).where(Service.code == code)) is None:
-            admin.create_service(s, ctx, {"code": code, "prefix": prefix, "name_vi": vi, "name_en": en,
+            configuration.create_service(s, ctx, {"code": code, "prefix": prefix, "name_vi": vi, "name_en": en,
                                           "active": True, "sort_order": i})
             added = True
     for number, codes in DEMO_COUNTERS:
         if s.scalar(select(Counter).where(Counter.number == number)) is None:
-            admin.create_counter(s, ctx, number, f"Quầy {number}", codes)
+            configuration.create_counter(s, ctx, number, f"Quầy {number}", codes)
             added = True
     auth.register_kiosk(s, *DEMO_KIOSK, name="Kiosk sảnh")
-    added |= seed_demo_volunteer(s, ctx)  # to try assisted mode with (issue 8)
+    added |= seed_demo_volunteer(s, ctx)  # to try assisted mode with
     for username, password, role, full_name in DEMO_USERS:
         if s.scalar(select(User).where(User.username == username)) is None:
-            admin.create_user(s, ctx, username, password, role, full_name,
+            configuration.create_user(s, ctx, username, password, role, full_name,
                               password_hash=_demo_hash(password))
             added = True
     return added
@@ -58,7 +60,7 @@ def demo_credentials_text(base_url: str) -> str:
     lines = [f"Demo office service at {base_url}",
              f"  kiosk id {DEMO_KIOSK[0]}, API key {DEMO_KIOSK[1]}"]
     lines += [f"  user {u} / password {p} ({r})" for u, p, r, _ in DEMO_USERS]
-    lines += [f"  volunteer {DEMO_VOLUNTEER[1]}: badge MCVOL:{DEMO_VOLUNTEER[0]}, PIN {DEMO_VOLUNTEER[2]}"]
+    lines += [f"  volunteer {DEMO_VOLUNTEER[1]}: badge {VOLUNTEER_BADGE_PREFIX}{DEMO_VOLUNTEER[0]}, PIN {DEMO_VOLUNTEER[2]}"]
     lines += ["  counters: 1 (A, B), 2 (C, D), 3 (all)",
               "  services: " + ", ".join(f"{p} {vi}" for _, p, vi, _ in DEMO_SERVICES)]
     return "\n".join(lines)

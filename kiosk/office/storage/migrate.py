@@ -1,6 +1,6 @@
 """Apply the schema migrations (`alembic upgrade head`) from inside the program.
 
-The scripts live in the package (kiosk/office/migrations), so an installed wheel finds them.
+The scripts live in the package (kiosk/office/storage/migrations), so an installed wheel finds them.
 On PostgreSQL an advisory lock keeps two starting processes from migrating at once.
 """
 

@@ -1,4 +1,4 @@
-"""Models of youth volunteers, their sessions and the kiosks' help requests (issue 8).
+"""Models of youth volunteers, their assisted-mode sessions at kiosks and the kiosks' help requests (assisted mode).
 
 A volunteer is a person the office knows by name only: no phone, no ID number. The badge code is
 the volunteer's public handle (it rides on tickets and dossiers as `volunteer_code`); the PIN is
@@ -12,13 +12,13 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.office.models import Base
+from kiosk.office.storage.models.base import Base
 
 
 class Volunteer(Base):
     __tablename__ = "volunteers"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)  # random, on the badge as MCVOL:<code>
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # random, on the badge after VOLUNTEER_BADGE_PREFIX
     name: Mapped[str] = mapped_column(String(200))
     pin_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -35,15 +35,6 @@ class VolunteerAssist(Base):
     kiosk_id: Mapped[str] = mapped_column(String(40))
     method: Mapped[str] = mapped_column(String(10))  # badge | pin
     started_at: Mapped[dt.datetime]
-
-
-class VolunteerWebSession(Base):
-    """A volunteer logged in on the /volunteer page (cookie holds the token, the table its hash)."""
-    __tablename__ = "volunteer_web_sessions"
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime]
-    expires_at: Mapped[dt.datetime]
 
 
 class HelpRequest(Base):
