@@ -276,19 +276,46 @@ class DossierList(Out):
 
 
 class ProcedureOut(Out):
-    """One catalogue entry; kiosk.domain.catalogue documents and checks every key."""
+    """One catalogue entry. The typed keys are the ones kiosk.domain.catalogue.check_catalogue
+    requires with these types; the others are optional and passed on as stored."""
     code: str
     name_vi: str
     name_en: str
-    field_code: str
-    documents: list[dict[str, Any]]
-    processing_days: int
-    form_schema: dict[str, Any]
+    field_code: str = Field(description="A-E, the catalogue's fields")
+    field_vi: str
+    field_en: str
+    documents: list[dict[str, Any]] = Field(description="each {vi, en, original_required}")
+    processing_days: int = Field(description="working days; the appointment date counts them")
+    processing_text_vi: str
+    processing_text_en: str
+    fee_text_vi: str
+    fee_text_en: str
+    fully_online: bool
+    handover_vi: str
+    handover_en: str
+    legal_basis: list[Any]
+    sources: list[Any]
+    form_schema: dict[str, Any] = Field(description="JSON Schema of the form (an applicant group plus fields)")
+    fee_vnd: int | None = Field(None, description="null: free or depends on the case")
+    name_official_vi: Any = None
+    authority_vi: Any = None
+    detail_vi: Any = None
+    processing_detail: Any = None
+    fee_detail: Any = None
+    fee_rule: Any = Field(None, description='e.g. {"per_unit": ...}: price times a form field')
+    online_note: Any = None
 
 
 class CatalogueOut(Out):
     """The whole catalogue in the shape of assets/data/procedures.json (kiosks keep a copy)."""
     procedures: list[ProcedureOut]
+    version: int | None = None
+    status_date: Day | None = Field(None, description="the date the procedures' status was checked")
+    compiled: Day | None = None
+    review_before: Day | None = None
+    notes: list[Any] | None = None
+    sources: list[Any] | None = None
+    fields: list[Any] | None = Field(None, description="the fields (lĩnh vực) A-E with their names")
 
 
 # ---- volunteers and help requests
