@@ -50,7 +50,7 @@ def has_users(settings: OfficeSettings) -> bool:
 def _tcp_nodelay_for_workers() -> None:
     """uvicorn binds the socket for `--workers N` with proto 0, so asyncio never sets TCP_NODELAY
     on accepted connections and keep-alive answers wait for the client's delayed ACK (~40 ms;
-    Kludex/uvicorn#3149, found by bench/bench_office.py). Rebuild it with proto=IPPROTO_TCP."""
+    a limitation of uvicorn found by bench/bench_office.py). Rebuild it with proto=IPPROTO_TCP."""
     import socket
 
     from uvicorn.config import Config
