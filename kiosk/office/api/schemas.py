@@ -4,7 +4,7 @@ The operations build plain dicts (operations/json_views.py, dossiers.py, help_re
 volunteers.py); these models declare the same shapes. Times are ISO 8601 strings exactly as the
 views format them (typed `str`, so the wire format stays byte for byte what clients parse).
 `extra="allow"` keeps a key a view adds before its model learns of it: a client never loses a
-field to the schema; tests/office/api/test_openapi.py checks the declared fields against real answers.
+field to the schema; tests/office/api/test_office_openapi.py checks the declared fields against real answers.
 """
 
 from __future__ import annotations

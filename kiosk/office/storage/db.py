@@ -1,4 +1,6 @@
-"""Database engine and transactions.
+"""Database engine and transactions, plus the two write patterns several operations share: the
+atomic per-day number (`next_in_sequence`) and the idempotent create that survives a race on its
+key (`Database.write_retrying_duplicates`).
 
 SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout, and
 write transactions opened with BEGIN IMMEDIATE so two processes never interleave a

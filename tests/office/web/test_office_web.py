@@ -17,7 +17,7 @@ from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
 from kiosk.office.speech import Speaker
 
-WEB = Path(__file__).resolve().parents[2] / "kiosk" / "office" / "web"
+WEB = Path(__file__).resolve().parents[3] / "kiosk" / "office" / "web"
 STATIC = WEB / "static"
 PAGES = ["/", "/counter", "/admin", "/board"]
 
