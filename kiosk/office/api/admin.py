@@ -87,107 +87,107 @@ def _changes(body: BaseModel) -> dict:
 
 # ---- services
 @router.get("/services", response_model=schemas.AdminServiceList)
-def list_services(user: AdminDep, o: OfficeDep):
-    with o.db.read() as s:
+def list_services(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
         return {"services": [json_views.service_view(x) for x in s.scalars(select(Service).order_by(Service.sort_order))]}
 
 
 @router.post("/services", status_code=201, response_model=schemas.ServiceOut)
-def create_service(body: ServiceIn, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.service_view(configuration.create_service(s, ctx, body.model_dump())))
+def create_service(body: ServiceIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.service_view(configuration.create_service(s, ctx, body.model_dump())))
 
 
 @router.patch("/services/{code}", response_model=schemas.ServiceOut)
-def update_service(code: str, body: ServicePatch, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.service_view(configuration.update_service(s, ctx, code, _changes(body))))
+def update_service(code: str, body: ServicePatch, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.service_view(configuration.update_service(s, ctx, code, _changes(body))))
 
 
 @router.delete("/services/{code}", response_model=schemas.ServiceOut)
-def deactivate_service(code: str, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.service_view(configuration.update_service(s, ctx, code, {"active": False})))
+def deactivate_service(code: str, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.service_view(configuration.update_service(s, ctx, code, {"active": False})))
 
 
 # ---- counters
 @router.get("/counters", response_model=schemas.AdminCounterList)
-def list_counters(user: AdminDep, o: OfficeDep):
-    with o.db.read() as s:
+def list_counters(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
         return {"counters": [json_views.counter_view(c) for c in s.scalars(select(Counter).order_by(Counter.number))]}
 
 
 @router.post("/counters", status_code=201, response_model=schemas.CounterOut)
-def create_counter(body: CounterIn, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.counter_view(
+def create_counter(body: CounterIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.counter_view(
         configuration.create_counter(s, ctx, body.number, body.name, body.services, body.active)))
 
 
 @router.patch("/counters/{counter_id}", response_model=schemas.CounterOut)
-def update_counter(counter_id: int, body: CounterPatch, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.counter_view(
+def update_counter(counter_id: int, body: CounterPatch, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.counter_view(
         configuration.update_counter(s, ctx, counter_id, _changes(body))))
 
 
 @router.delete("/counters/{counter_id}", response_model=schemas.CounterOut)
-def deactivate_counter(counter_id: int, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.counter_view(
+def deactivate_counter(counter_id: int, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.counter_view(
         configuration.update_counter(s, ctx, counter_id, {"active": False})))
 
 
 # ---- users
 @router.get("/users", response_model=schemas.UserList)
-def list_users(user: AdminDep, o: OfficeDep):
-    with o.db.read() as s:
+def list_users(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
         return {"users": [json_views.user_view(u) for u in s.scalars(select(User).order_by(User.username))]}
 
 
 @router.post("/users", status_code=201, response_model=schemas.UserOut)
-def create_user(body: UserIn, user: AdminDep, o: OfficeDep):
+def create_user(body: UserIn, user: AdminDep, office: OfficeDep):
     hashed = hash_password(body.password)  # slow: outside the write transaction
-    return o.run(user.actor, lambda s, ctx: json_views.user_view(configuration.create_user(
+    return office.run(user.actor, lambda s, ctx: json_views.user_view(configuration.create_user(
         s, ctx, body.username, body.password, body.role, body.full_name, body.active, password_hash=hashed)))
 
 
 @router.patch("/users/{user_id}", response_model=schemas.UserOut)
-def update_user(user_id: int, body: UserPatch, user: AdminDep, o: OfficeDep):
+def update_user(user_id: int, body: UserPatch, user: AdminDep, office: OfficeDep):
     changes = _changes(body)
     if "password" in changes:  # hash outside the write transaction
         changes["password_hash"] = hash_password(changes.pop("password"))
-    return o.run(user.actor, lambda s, ctx: json_views.user_view(configuration.update_user(s, ctx, user_id, changes)))
+    return office.run(user.actor, lambda s, ctx: json_views.user_view(configuration.update_user(s, ctx, user_id, changes)))
 
 
 @router.delete("/users/{user_id}", response_model=schemas.UserOut)
-def deactivate_user(user_id: int, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.user_view(configuration.update_user(s, ctx, user_id, {"active": False})))
+def deactivate_user(user_id: int, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.user_view(configuration.update_user(s, ctx, user_id, {"active": False})))
 
 
 # ---- kiosks
 @router.get("/kiosks", response_model=schemas.KioskList)
-def list_kiosks(user: AdminDep, o: OfficeDep):
-    with o.db.read() as s:
+def list_kiosks(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
         return {"kiosks": [json_views.kiosk_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}
 
 
 @router.put("/kiosks", response_model=schemas.KioskOut)
-def save_kiosk(body: KioskIn, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: json_views.kiosk_view(configuration.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
+def save_kiosk(body: KioskIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.kiosk_view(configuration.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
 
 
 # ---- runtime settings
 @router.get("/settings", response_model=schemas.RuntimeSettings)
-def get_settings(user: AdminDep, o: OfficeDep):
-    with o.db.read() as s:
+def get_settings(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
         return runtime_settings(s)
 
 
 @router.put("/settings", response_model=schemas.RuntimeSettings)
-def put_settings(body: SettingsIn, user: AdminDep, o: OfficeDep):
-    return o.run(user.actor, lambda s, ctx: configuration.update_settings(s, ctx, _changes(body)))
+def put_settings(body: SettingsIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: configuration.update_settings(s, ctx, _changes(body)))
 
 
 # ---- audit log (read-only)
 @router.get("/audit", response_model=schemas.AuditList)
-def audit_log(user: AdminDep, o: OfficeDep, ticket_id: Annotated[int | None, Query()] = None,
+def audit_log(user: AdminDep, office: OfficeDep, ticket_id: Annotated[int | None, Query()] = None,
               limit: Annotated[int, Query()] = 200):
-    with o.db.read() as s:
+    with office.db.read() as s:
         q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 2000)))
         if ticket_id is not None:
             q = q.where(AuditEntry.ticket_id == ticket_id)

@@ -37,62 +37,62 @@ class VolunteerPatch(BaseModel):
     new_pin: bool = Field(False, description="make up a new PIN (returned once)")
 
 
-def _pin_hash_checked(o: Office, pin: str, except_id: int | None = None) -> str:
+def _pin_hash_checked(office: Office, pin: str, except_id: int | None = None) -> str:
     """PIN-only login must find exactly one volunteer, so two active volunteers never share a PIN."""
-    with o.db.read() as s:
+    with office.db.read() as s:
         others = [(i, h) for i, h in vol.pin_candidates(s) if i != except_id]
     if vol.pin_owner(others, pin) is not None:
         raise Conflict("duplicate_pin", "another active volunteer has this PIN; choose another", "pin")
     return vol.hash_pin(pin)
 
 
-def _fresh_pin(o: Office, except_id: int | None = None) -> tuple[str, str]:
+def _fresh_pin(office: Office, except_id: int | None = None) -> tuple[str, str]:
     while True:
         pin = vol.new_pin()
         try:
-            return pin, _pin_hash_checked(o, pin, except_id)
+            return pin, _pin_hash_checked(office, pin, except_id)
         except Conflict:
             continue
 
 
 @router.get("/volunteers", response_model=schemas.VolunteerList)
-def list_volunteers(user: AdminDep, o: OfficeDep):
-    with o.db.read() as s:
+def list_volunteers(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
         rows = s.scalars(select(Volunteer).order_by(Volunteer.active.desc(), Volunteer.name)).all()
         return {"volunteers": [vol.volunteer_view(v) for v in rows]}
 
 
 @router.post("/volunteers", status_code=201, response_model=schemas.VolunteerOut)
-def create_volunteer(body: VolunteerIn, user: AdminDep, o: OfficeDep):
+def create_volunteer(body: VolunteerIn, user: AdminDep, office: OfficeDep):
     """The answer carries the PIN once; only its hash is kept."""
     if body.pin:
-        pin, pin_hash = body.pin, _pin_hash_checked(o, body.pin)
+        pin, pin_hash = body.pin, _pin_hash_checked(office, body.pin)
     else:
-        pin, pin_hash = _fresh_pin(o)
-    with o.db.write() as s:
-        v = vol.create_volunteer(s, o.ctx(user.actor), body.name, pin_hash)
+        pin, pin_hash = _fresh_pin(office)
+    with office.db.write() as s:
+        v = vol.create_volunteer(s, office.ctx(user.actor), body.name, pin_hash)
         return {**vol.volunteer_view(v), "pin": pin}
 
 
 @router.patch("/volunteers/{volunteer_id}", response_model=schemas.VolunteerOut)
-def update_volunteer(volunteer_id: int, body: VolunteerPatch, user: AdminDep, o: OfficeDep):
+def update_volunteer(volunteer_id: int, body: VolunteerPatch, user: AdminDep, office: OfficeDep):
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     changes.pop("new_pin", None)
     pin = changes.pop("pin", None)
     if pin:
-        changes["pin_hash"] = _pin_hash_checked(o, pin, volunteer_id)
+        changes["pin_hash"] = _pin_hash_checked(office, pin, volunteer_id)
     elif body.new_pin:
-        pin, changes["pin_hash"] = _fresh_pin(o, volunteer_id)
-    with o.db.write() as s:
-        v = vol.update_volunteer(s, o.ctx(user.actor), volunteer_id, changes)
+        pin, changes["pin_hash"] = _fresh_pin(office, volunteer_id)
+    with office.db.write() as s:
+        v = vol.update_volunteer(s, office.ctx(user.actor), volunteer_id, changes)
         out = vol.volunteer_view(v)
     return {**out, "pin": pin} if pin else out
 
 
 @router.delete("/volunteers/{volunteer_id}", response_model=schemas.VolunteerOut)
-def deactivate_volunteer(volunteer_id: int, user: AdminDep, o: OfficeDep):
-    with o.db.write() as s:
-        return vol.volunteer_view(vol.update_volunteer(s, o.ctx(user.actor), volunteer_id, {"active": False}))
+def deactivate_volunteer(volunteer_id: int, user: AdminDep, office: OfficeDep):
+    with office.db.write() as s:
+        return vol.volunteer_view(vol.update_volunteer(s, office.ctx(user.actor), volunteer_id, {"active": False}))
 
 
 # ---- figures
@@ -101,8 +101,8 @@ FromDay = Annotated[dt.date | None, Query(alias="from")]
 ToDay = Annotated[dt.date | None, Query(alias="to")]
 
 
-def _period(o: Office, first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
-    today = o.ctx("system").today
+def _period(office: Office, first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
+    today = office.ctx("system").today
     last = last or today
     first = first or last
     if first > last:
@@ -113,10 +113,10 @@ def _period(o: Office, first: dt.date | None, last: dt.date | None) -> tuple[dt.
 
 
 @router.get("/volunteer-stats", response_model=schemas.VolunteerStats)
-def volunteer_stats(user: AdminDep, o: OfficeDep, first: FromDay = None, last: ToDay = None):
-    first, last = _period(o, first, last)
-    with o.db.read() as s:
-        rows = volunteer_figures.figures(s, o.settings.timezone, first, last)
+def volunteer_stats(user: AdminDep, office: OfficeDep, first: FromDay = None, last: ToDay = None):
+    first, last = _period(office, first, last)
+    with office.db.read() as s:
+        rows = volunteer_figures.figures(s, office.settings.timezone, first, last)
     totals = {k: sum(r[k] for r in rows) for k in volunteer_figures.FIGURE_COLUMNS[3:7]}
     return {"from": first.isoformat(), "to": last.isoformat(), "rows": rows, "totals": totals}
 
@@ -127,10 +127,10 @@ def _csv_cell(value) -> str:
 
 
 @router.get("/volunteer-stats.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def volunteer_stats_csv(user: AdminDep, o: OfficeDep, first: FromDay = None, last: ToDay = None):
-    first, last = _period(o, first, last)
-    with o.db.read() as s:
-        rows = volunteer_figures.figures(s, o.settings.timezone, first, last)
+def volunteer_stats_csv(user: AdminDep, office: OfficeDep, first: FromDay = None, last: ToDay = None):
+    first, last = _period(office, first, last)
+    with office.db.read() as s:
+        rows = volunteer_figures.figures(s, office.settings.timezone, first, last)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(volunteer_figures.FIGURE_COLUMNS)

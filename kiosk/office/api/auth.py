@@ -23,36 +23,36 @@ class LoginBody(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
-def set_session_cookie(response: Response, o, kind: str, token: str) -> None:
-    s_ = o.settings
+def set_session_cookie(response: Response, office, kind: str, token: str) -> None:
+    s_ = office.settings
     response.set_cookie(COOKIES[kind], token, max_age=int(s_.session_hours * 3600), httponly=True, samesite="lax",
                         secure=s_.cookie_secure, path="/")
 
 
 @router.post("/auth/login", response_model=schemas.LoginOut)
-def login(body: LoginBody, request: Request, response: Response, o: OfficeDep):
-    s_ = o.settings
-    ip, now = client_ip(request), o.clock()
-    with o.db.read() as s:
+def login(body: LoginBody, request: Request, response: Response, office: OfficeDep):
+    s_ = office.settings
+    ip, now = client_ip(request), office.clock()
+    with office.db.read() as s:
         auth.check_rate_limit(s, body.username, ip, now, s_.login_max_failures,
                               dt.timedelta(minutes=s_.login_window_minutes))
         stored = auth.password_hash_for(s, body.username)
     ok = auth.check_password(stored, body.password)  # slow: outside the write lock
-    with o.db.write() as s:
+    with office.db.write() as s:
         result = auth.record_login(s, body.username, ip, now, ok, hours=s_.session_hours)
         if result is not None:
             token, user, sess = result
             out = {"token": token, "expires_at": sess.expires_at.isoformat(), "user": json_views.user_view(user)}
     if result is None:  # raised after the commit so the failed attempt counts
         raise Unauthorized("bad_credentials", "wrong username or password", "password")
-    set_session_cookie(response, o, web_sessions.STAFF, token)
+    set_session_cookie(response, office, web_sessions.STAFF, token)
     return out
 
 
 def _logout_route(path: str, who, summary: str) -> None:
     """POST {path}: end the caller's web session and clear its cookie (one handler per session kind)."""
-    def logout(response: Response, o: OfficeDep, me: Annotated[Caller, Depends(who)]):
-        with o.db.write() as s:
+    def logout(response: Response, office: OfficeDep, me: Annotated[Caller, Depends(who)]):
+        with office.db.write() as s:
             web_sessions.end(s, me.token)
         response.delete_cookie(COOKIES[me.kind], path="/")
         return {"ok": True}
@@ -65,6 +65,6 @@ _logout_route("/volunteers/logout", volunteer, "Log a volunteer out (the /volunt
 
 
 @router.get("/me", response_model=schemas.UserOut)
-def me(user: StaffDep, o: OfficeDep):
-    with o.db.read() as s:
+def me(user: StaffDep, office: OfficeDep):
+    with office.db.read() as s:
         return json_views.user_view(s.get(User, user.id))

@@ -81,19 +81,19 @@ class KioskCaller:
 Caller = Union[Staff, VolunteerCaller, KioskCaller]
 
 
-def _staff(request: Request, s: Session, o: Office) -> Staff | None:
+def _staff(request: Request, s: Session, office: Office) -> Staff | None:
     token = bearer(request) or request.cookies.get(COOKIE)
-    u = auth.user_for_token(s, token, o.clock()) if token else None
+    u = auth.user_for_token(s, token, office.clock()) if token else None
     return None if u is None else Staff(u.id, u.username, u.full_name, u.role, token)
 
 
-def _volunteer(request: Request, s: Session, o: Office) -> VolunteerCaller | None:
+def _volunteer(request: Request, s: Session, office: Office) -> VolunteerCaller | None:
     token = request.cookies.get(VOLUNTEER_COOKIE) or bearer(request)
-    v = volunteers.volunteer_for_token(s, token, o.clock()) if token else None
+    v = volunteers.volunteer_for_token(s, token, office.clock()) if token else None
     return None if v is None else VolunteerCaller(v.id, v.code, v.name, token)
 
 
-def _kiosk(request: Request, s: Session, o: Office) -> KioskCaller | None:
+def _kiosk(request: Request, s: Session, office: Office) -> KioskCaller | None:
     key = bearer(request)
     k = auth.kiosk_for_key(s, key) if key else None
     return None if k is None else KioskCaller(k.id)
@@ -102,11 +102,11 @@ def _kiosk(request: Request, s: Session, o: Office) -> KioskCaller | None:
 _FINDERS = {"staff": _staff, "volunteer": _volunteer, "kiosk": _kiosk}
 
 
-def identify(request: Request, o: Office, kinds: tuple[str, ...]) -> Caller | None:
+def identify(request: Request, office: Office, kinds: tuple[str, ...]) -> Caller | None:
     """The first of `kinds` (staff, volunteer, kiosk) the request proves to be, else None."""
-    with o.db.read() as s:
+    with office.db.read() as s:
         for kind in kinds:
-            found = _FINDERS[kind](request, s, o)
+            found = _FINDERS[kind](request, s, office)
             if found is not None:
                 return found
     return None
@@ -120,8 +120,8 @@ def caller(*kinds: str, missing: tuple[str, str] = ("login_required", "log in fi
         if kind not in _FINDERS:
             raise ValueError(f"unknown caller kind {kind!r}")
 
-    def dependency(request: Request, o: OfficeDep) -> Caller | None:
-        found = identify(request, o, kinds)
+    def dependency(request: Request, office: OfficeDep) -> Caller | None:
+        found = identify(request, office, kinds)
         if found is None and not optional:
             raise Unauthorized(*missing, "authorization")
         return found

@@ -57,16 +57,16 @@ class StatusIn(BaseModel):
 
 @router.post("/dossiers", status_code=201, response_model=schemas.DossierReceipt,
              responses={200: {"description": "the key was seen: same dossier", "model": schemas.DossierReceipt}})
-def submit(body: DossierIn, response: Response, caller: StaffOrKioskDep, o: OfficeDep):
+def submit(body: DossierIn, response: Response, caller: StaffOrKioskDep, office: OfficeDep):
     kiosk_id = caller.id if isinstance(caller, KioskCaller) else body.kiosk_id
-    view, created = dossiers.submit_once(o, body.model_dump(), kiosk_id, caller.actor)
+    view, created = dossiers.submit_once(office, body.model_dump(), kiosk_id, caller.actor)
     if not created:
         response.status_code = 200
     return view
 
 
 @router.get("/dossiers", response_model=schemas.DossierList)
-def list_dossiers(caller: StaffOrKioskDep, o: OfficeDep,
+def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
                   id_number: Annotated[str | None, Query(description="kiosks: the citizen's scanned card")] = None,
                   status: Annotated[str | None, Query()] = None, day: Annotated[dt.date | None, Query()] = None,
                   limit: Annotated[int, Query(ge=1, le=2000)] = 200):
@@ -74,7 +74,7 @@ def list_dossiers(caller: StaffOrKioskDep, o: OfficeDep,
         raise Invalid("bad_id_number", "id_number must be the 12 digits of the ID card", "id_number")
     if status is not None and status not in dossiers.STATUSES:
         raise Invalid("unknown_status", f"status must be one of {', '.join(dossiers.STATUSES)}", "status")
-    with o.db.read() as s:
+    with office.db.read() as s:
         if isinstance(caller, KioskCaller):
             if id_number is None:
                 raise Invalid("id_number_required", "a kiosk lists only the dossiers of a scanned ID card",
@@ -89,7 +89,7 @@ def list_dossiers(caller: StaffOrKioskDep, o: OfficeDep,
 
 
 @router.get("/dossiers/{code}", response_model=schemas.DossierOut)
-def one_dossier(code: str, caller: MaybeStaffOrKioskDep, o: OfficeDep):
+def one_dossier(code: str, caller: MaybeStaffOrKioskDep, office: OfficeDep):
     """Staff see everything; a kiosk sees the status screen with a masked id; anyone else (the
     receipt's tracking) the status and history only."""
     if isinstance(caller, Staff):
@@ -98,13 +98,13 @@ def one_dossier(code: str, caller: MaybeStaffOrKioskDep, o: OfficeDep):
         view = dossiers.kiosk_view
     else:
         view = dossiers.public_view
-    with o.db.read() as s:
+    with office.db.read() as s:
         d = dossiers.by_code(s, code)
         return view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
 
 
 @router.post("/dossiers/{code}/status", response_model=schemas.DossierOut)
-def change_status(code: str, body: StatusIn, user: StaffDep, o: OfficeDep):
-    with o.db.write() as s:
-        d = dossiers.change_status(s, o.ctx(user.actor), code, body.status, body.note)
+def change_status(code: str, body: StatusIn, user: StaffDep, office: OfficeDep):
+    with office.db.write() as s:
+        d = dossiers.change_status(s, office.ctx(user.actor), code, body.status, body.note)
         return dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])

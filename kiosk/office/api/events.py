@@ -20,15 +20,15 @@ router = OfficeRouter(prefix="/api", tags=["events"])
 
 @router.get("/events", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
-async def events(request: Request, o: OfficeDep, last_event_id: Annotated[str | None, Header()] = None,
+async def events(request: Request, office: OfficeDep, last_event_id: Annotated[str | None, Header()] = None,
                  since: Annotated[int | None, Query(ge=0, description="resume after this event id")] = None,
                  kinds: Annotated[str | None, Query(description="comma-separated filter, e.g. call,queue")] = None):
-    hub = o.hub
+    hub = office.hub
     wanted = {k.strip() for k in kinds.split(",") if k.strip()} if kinds else None
     resume = since
     if last_event_id and last_event_id.strip().isdigit():
         resume = int(last_event_id.strip())
-    heartbeat = o.settings.sse_heartbeat_seconds
+    heartbeat = office.settings.sse_heartbeat_seconds
     q = hub.subscribe()  # subscribe before replaying, then drop duplicates by id
 
     async def stream():

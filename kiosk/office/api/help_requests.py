@@ -29,32 +29,32 @@ def _viewer(caller) -> tuple[str, int] | None:
     return ("user", caller.id) if isinstance(caller, Staff) else None
 
 
-def _help_out(o: Office, s, h, caller=None) -> dict:
-    return helps.help_view(h, o.clock(), helps.help_timeout(s), helps.kiosk_names(s).get(h.kiosk_id),
+def _help_out(office: Office, s, h, caller=None) -> dict:
+    return helps.help_view(h, office.clock(), helps.help_timeout(s), helps.kiosk_names(s).get(h.kiosk_id),
                            _viewer(caller))
 
 
 @router.post("", status_code=201, response_model=schemas.HelpRequestOut,
              responses={200: {"description": "this kiosk already has an open or taken request: that one",
                               "model": schemas.HelpRequestOut}})
-def ask_help(body: HelpBody, response: Response, caller: KioskDep, o: OfficeDep):
-    with o.db.write() as s:
-        h, created = helps.ask_help(s, o.ctx(caller.actor), caller.id, body.screen)
+def ask_help(body: HelpBody, response: Response, caller: KioskDep, office: OfficeDep):
+    with office.db.write() as s:
+        h, created = helps.ask_help(s, office.ctx(caller.actor), caller.id, body.screen)
         if not created:
             response.status_code = 200
-        return _help_out(o, s, h)
+        return _help_out(office, s, h)
 
 
 @router.get("", response_model=schemas.HelpRequestList)
-def list_help(caller: HelperDep, o: OfficeDep,
+def list_help(caller: HelperDep, office: OfficeDep,
               status: Annotated[str | None, Query(description="open, taken, closed or a comma list; "
                                                               "default open,taken")] = None,
               day: Annotated[dt.date | None, Query()] = None):
     wanted = [x.strip() for x in (status or "open,taken").split(",") if x.strip()]
     if not wanted or any(x not in helps.HELP_STATUSES for x in wanted):
         raise Invalid("unknown_status", f"status must be among {', '.join(helps.HELP_STATUSES)}", "status")
-    with o.db.read() as s:
-        ctx = o.ctx(caller.actor)
+    with office.db.read() as s:
+        ctx = office.ctx(caller.actor)
         timeout, names = helps.help_timeout(s), helps.kiosk_names(s)
         items = [helps.help_view(h, ctx.now, timeout, names.get(h.kiosk_id), _viewer(caller))
                  for h in helps.list_help(s, day or ctx.today, wanted)]
@@ -63,25 +63,25 @@ def list_help(caller: HelperDep, o: OfficeDep,
 
 
 @router.get("/{help_id}", response_model=schemas.HelpRequestOut)
-def get_help(help_id: int, caller: AnyoneDep, o: OfficeDep):
-    with o.db.read() as s:
+def get_help(help_id: int, caller: AnyoneDep, office: OfficeDep):
+    with office.db.read() as s:
         h = helps.help_by_id(s, help_id)
         if isinstance(caller, KioskCaller) and h.kiosk_id != caller.id:
             raise NotFound("help_request_not_found", f"no help request with id {help_id}")
-        return _help_out(o, s, h, caller)
+        return _help_out(office, s, h, caller)
 
 
 @router.post("/{help_id}/take", response_model=schemas.HelpRequestOut)
-def take_help(help_id: int, caller: HelperDep, o: OfficeDep):
-    with o.db.write() as s:
+def take_help(help_id: int, caller: HelperDep, office: OfficeDep):
+    with office.db.write() as s:
         who = {"volunteer_id": caller.id} if isinstance(caller, VolunteerCaller) else {"user_id": caller.id}
-        h = helps.take_help(s, o.ctx(caller.actor), help_id, **who)
-        return _help_out(o, s, h, caller)
+        h = helps.take_help(s, office.ctx(caller.actor), help_id, **who)
+        return _help_out(office, s, h, caller)
 
 
 @router.post("/{help_id}/close", response_model=schemas.HelpRequestOut)
-def close_help(help_id: int, caller: AnyoneDep, o: OfficeDep):
-    with o.db.write() as s:
+def close_help(help_id: int, caller: AnyoneDep, office: OfficeDep):
+    with office.db.write() as s:
         own = caller.id if isinstance(caller, KioskCaller) else None
-        h = helps.close_help(s, o.ctx(caller.actor), help_id, kiosk_id=own)
-        return _help_out(o, s, h, caller)
+        h = helps.close_help(s, office.ctx(caller.actor), help_id, kiosk_id=own)
+        return _help_out(office, s, h, caller)

@@ -32,12 +32,12 @@ class HeartbeatBody(BaseModel):
 
 
 @router.post("/{kiosk_id}/heartbeat", response_model=schemas.HeartbeatOut)
-def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskDep, o: OfficeDep):
+def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskDep, office: OfficeDep):
     if caller.id != kiosk_id:
         raise Forbidden("wrong_kiosk", f"this API key belongs to kiosk {caller.id}, not {kiosk_id}", "kiosk_id")
     status: dict[str, Any] = body.model_dump(exclude_none=True)
-    with o.db.write() as s:
-        ctx = o.ctx(caller.actor)
+    with office.db.write() as s:
+        ctx = office.ctx(caller.actor)
         k = s.get(Kiosk, kiosk_id, with_for_update=True)
         changed = (k.status or {}) != status
         k.status, k.last_seen = status, ctx.now
@@ -48,6 +48,6 @@ def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskDep, o: OfficeDep
 
 
 @router.get("", response_model=schemas.KioskList)
-def list_kiosks(user: StaffDep, o: OfficeDep):
-    with o.db.read() as s:
+def list_kiosks(user: StaffDep, office: OfficeDep):
+    with office.db.read() as s:
         return {"kiosks": [json_views.kiosk_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}

@@ -16,15 +16,15 @@ router = OfficeRouter(prefix="/api", tags=["procedures"])
 
 
 @router.get("/procedures", response_model=schemas.CatalogueOut)
-def whole_catalogue(o: OfficeDep):
+def whole_catalogue(office: OfficeDep):
     """The whole catalogue in the shape of assets/data/procedures.json (kiosks keep a copy)."""
-    with o.db.read() as s:
+    with office.db.read() as s:
         return catalogue.catalogue_dict(s)
 
 
 @router.get("/procedures/{code}", response_model=schemas.ProcedureOut)
-def one_procedure(code: str, o: OfficeDep):
-    with o.db.read() as s:
+def one_procedure(code: str, office: OfficeDep):
+    with office.db.read() as s:
         for p in catalogue.catalogue_dict(s)["procedures"]:
             if p["code"] == code:
                 return p
@@ -33,7 +33,7 @@ def one_procedure(code: str, o: OfficeDep):
 
 @router.put("/admin/procedures/{code}", response_model=schemas.ProcedureOut)
 def put_procedure(code: str, changes: Annotated[dict[str, Any], Body(examples=[{"fee_vnd": 8000}])],
-                  user: AdminDep, o: OfficeDep):
+                  user: AdminDep, office: OfficeDep):
     """Replace the keys given (fee, processing days, documents…); an unknown code needs a complete
     entry and adds it. The result must pass the catalogue check, else 422 naming the key."""
-    return o.run(user.actor, catalogue.put_procedure, code, changes)
+    return office.run(user.actor, catalogue.put_procedure, code, changes)

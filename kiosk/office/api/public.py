@@ -19,30 +19,30 @@ router = OfficeRouter(prefix="/api", tags=["public"])
 
 
 @router.get("/health", response_model=schemas.Health)
-def health(o: OfficeDep):
-    with o.db.read() as s:
+def health(office: OfficeDep):
+    with office.db.read() as s:
         s.scalar(select(1))
-    return {"ok": True, "server_time": o.clock().isoformat(), "timezone": o.settings.timezone,
+    return {"ok": True, "server_time": office.clock().isoformat(), "timezone": office.settings.timezone,
             "worker": os.getpid()}
 
 
 @router.get("/services", response_model=schemas.ServiceList)
-def services(o: OfficeDep):
+def services(office: OfficeDep):
     """Active services for the kiosk's buttons, with the counters serving each and the line now."""
-    with o.db.read() as s:
-        return {"services": json_views.queue_view(s, o.ctx("public"), o.settings)["services"]}
+    with office.db.read() as s:
+        return {"services": json_views.queue_view(s, office.ctx("public"), office.settings)["services"]}
 
 
 @router.get("/queue", response_model=schemas.Queue)
-def queue(o: OfficeDep):
-    with o.db.read() as s:
-        return json_views.queue_view(s, o.ctx("public"), o.settings)
+def queue(office: OfficeDep):
+    with office.db.read() as s:
+        return json_views.queue_view(s, office.ctx("public"), office.settings)
 
 
 @router.get("/public/tickets/{public_token}", response_model=schemas.PublicTicket)
-def public_ticket(public_token: Annotated[str, Path(min_length=8, max_length=64)], o: OfficeDep):
-    with o.db.read() as s:
+def public_ticket(public_token: Annotated[str, Path(min_length=8, max_length=64)], office: OfficeDep):
+    with office.db.read() as s:
         t = s.scalar(select(Ticket).where(Ticket.public_token == public_token))
         if t is None:
             raise NotFound("ticket_not_found", "no ticket with this code", "public_token")
-        return json_views.public_ticket_view(s, t, o.settings)
+        return json_views.public_ticket_view(s, t, office.settings)

@@ -45,21 +45,21 @@ class PrintResultBody(BaseModel):
 
 @router.post("/tickets", status_code=201, response_model=schemas.TicketOut,
              responses={200: {"description": "the key was seen: same ticket", "model": schemas.TicketOut}})
-def issue(body: IssueBody, response: Response, caller: KioskDep, o: OfficeDep):
-    ticket, created = o.issue(caller.id, body.service, body.priority, body.idempotency_key, body.volunteer_code)
+def issue(body: IssueBody, response: Response, caller: KioskDep, office: OfficeDep):
+    ticket, created = office.issue(caller.id, body.service, body.priority, body.idempotency_key, body.volunteer_code)
     if not created:
         response.status_code = 200
     return ticket
 
 
 @router.get("/tickets", response_model=schemas.TicketList)
-def list_tickets(user: StaffDep, o: OfficeDep, status: Annotated[str | None, Query()] = None,
+def list_tickets(user: StaffDep, office: OfficeDep, status: Annotated[str | None, Query()] = None,
                  service: Annotated[str | None, Query()] = None, day: Annotated[dt.date | None, Query()] = None,
                  limit: Annotated[int, Query(ge=1, le=5000)] = 500):
     if status is not None and status not in rules.STATUSES:
         raise Invalid("unknown_status", f"status must be one of {', '.join(rules.STATUSES)}", "status")
-    with o.db.read() as s:
-        ctx = o.ctx(user.actor)
+    with office.db.read() as s:
+        ctx = office.ctx(user.actor)
         q = select(Ticket).where(Ticket.day == (day or ctx.today))
         if status:
             q = q.where(Ticket.status == status)
@@ -76,24 +76,24 @@ def list_tickets(user: StaffDep, o: OfficeDep, status: Annotated[str | None, Que
             if t.status == rules.WAITING:
                 ahead = position.get(t.service_id, 0)
                 position[t.service_id] = ahead + 1
-            out.append(json_views.ticket_view(s, t, o.settings, ahead=ahead))
+            out.append(json_views.ticket_view(s, t, office.settings, ahead=ahead))
         return {"day": (day or ctx.today).isoformat(), "tickets": out}
 
 
 @router.get("/tickets/{ticket_id}", response_model=schemas.TicketOut)
-def get_ticket(ticket_id: int, caller: StaffOrKioskDep, o: OfficeDep):
-    with o.db.read() as s:
-        return json_views.ticket_view(s, tickets.ticket_by_id(s, ticket_id, lock=False), o.settings)
+def get_ticket(ticket_id: int, caller: StaffOrKioskDep, office: OfficeDep):
+    with office.db.read() as s:
+        return json_views.ticket_view(s, tickets.ticket_by_id(s, ticket_id, lock=False), office.settings)
 
 
 @router.post("/tickets/{ticket_id}/call", response_model=schemas.TicketOut)
-def call(ticket_id: int, body: CallBody, user: StaffDep, o: OfficeDep):
-    return o.ticket_op(user.actor, tickets.call_ticket, ticket_id, body.counter_id)
+def call(ticket_id: int, body: CallBody, user: StaffDep, office: OfficeDep):
+    return office.ticket_op(user.actor, tickets.call_ticket, ticket_id, body.counter_id)
 
 
 def _step(name: str, fn) -> None:
-    def handler(ticket_id: int, user: StaffDep, o: OfficeDep):
-        return o.ticket_op(user.actor, fn, ticket_id)
+    def handler(ticket_id: int, user: StaffDep, office: OfficeDep):
+        return office.ticket_op(user.actor, fn, ticket_id)
     handler.__name__ = name.replace("-", "_")
     router.add_api_route(f"/tickets/{{ticket_id}}/{name}", handler, methods=["POST"],
                          response_model=schemas.TicketOut, summary=f"{name} a ticket")
@@ -105,15 +105,15 @@ for _name, _fn in [("recall", tickets.recall), ("start", tickets.start), ("finis
 
 
 @router.post("/tickets/{ticket_id}/transfer", response_model=schemas.TicketOut)
-def transfer(ticket_id: int, body: TransferBody, user: StaffDep, o: OfficeDep):
-    return o.ticket_op(user.actor, tickets.transfer, ticket_id, body.service, body.counter_id)
+def transfer(ticket_id: int, body: TransferBody, user: StaffDep, office: OfficeDep):
+    return office.ticket_op(user.actor, tickets.transfer, ticket_id, body.service, body.counter_id)
 
 
 @router.post("/tickets/{ticket_id}/reprint", response_model=schemas.TicketOut)
-def reprint(ticket_id: int, caller: StaffOrKioskDep, o: OfficeDep):
-    return o.ticket_op(caller.actor, tickets.reprint, ticket_id)
+def reprint(ticket_id: int, caller: StaffOrKioskDep, office: OfficeDep):
+    return office.ticket_op(caller.actor, tickets.reprint, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/print-result", response_model=schemas.TicketOut)
-def print_result(ticket_id: int, body: PrintResultBody, caller: StaffOrKioskDep, o: OfficeDep):
-    return o.ticket_op(caller.actor, tickets.print_result, ticket_id, body.printed, body.error)
+def print_result(ticket_id: int, body: PrintResultBody, caller: StaffOrKioskDep, office: OfficeDep):
+    return office.ticket_op(caller.actor, tickets.print_result, ticket_id, body.printed, body.error)

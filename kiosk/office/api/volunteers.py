@@ -25,8 +25,8 @@ from kiosk.office.storage.models import LoginAttempt, Volunteer
 router = OfficeRouter(prefix="/api/volunteers", tags=["volunteers"])
 
 
-def _window(o: Office) -> dt.timedelta:
-    return dt.timedelta(minutes=o.settings.login_window_minutes)
+def _window(office: Office) -> dt.timedelta:
+    return dt.timedelta(minutes=office.settings.login_window_minutes)
 
 
 def _limited(exc: TooManyAttempts, field: str, what: str) -> TooManyAttempts:
@@ -48,33 +48,33 @@ class KioskSessionBody(BaseModel):
 
 
 @router.post("/session", response_model=schemas.VolunteerBrief)
-def kiosk_session(body: KioskSessionBody, caller: KioskDep, o: OfficeDep):
+def kiosk_session(body: KioskSessionBody, caller: KioskDep, office: OfficeDep):
     """A volunteer starts assisted mode at this kiosk by badge or PIN: {code, name, first_name}."""
     if (body.code is None) == (body.pin is None):
         raise Invalid("code_or_pin", "send either the badge code or the PIN", "code")
-    now = o.clock()
+    now = office.clock()
     if body.code is not None:
-        with o.db.write() as s:
+        with office.db.write() as s:
             v = vol.volunteer_by_code(s, body.code)
             if v is None:
                 raise NotFound("volunteer_not_found", "this badge is not known or no longer active", "code")
-            vol.start_assist(s, o.ctx(caller.actor), v, caller.id, "badge")
+            vol.start_assist(s, office.ctx(caller.actor), v, caller.id, "badge")
             return _brief(v)
     if not vol.is_pin(body.pin):
         raise Invalid("bad_pin_format", "the PIN is 4 to 6 digits", "pin")
-    with o.db.read() as s:
+    with office.db.read() as s:
         try:
-            vol.check_pin_rate(s, caller.id, now, o.settings.login_max_failures, _window(o))
+            vol.check_pin_rate(s, caller.id, now, office.settings.login_max_failures, _window(office))
         except TooManyAttempts as exc:
             raise _limited(exc, "pin", "PINs at this kiosk") from None
         candidates = vol.pin_candidates(s)
     owner = vol.pin_owner(candidates, body.pin)  # slow: outside the write lock
-    with o.db.write() as s:
+    with office.db.write() as s:
         v = s.get(Volunteer, owner) if owner is not None else None
         ok = v is not None and v.active
         vol.record_pin_attempt(s, caller.id, now, ok)
         if ok:
-            vol.start_assist(s, o.ctx(caller.actor), v, caller.id, "pin")
+            vol.start_assist(s, office.ctx(caller.actor), v, caller.id, "pin")
             out = _brief(v)
     if not ok:  # raised after the commit so the failed attempt counts
         raise Unauthorized("bad_pin", "wrong PIN", "pin")
@@ -89,24 +89,24 @@ class WebLoginBody(BaseModel):
 
 
 @router.post("/login", response_model=schemas.VolunteerLogin)
-def web_login(body: WebLoginBody, request: Request, response: Response, o: OfficeDep):
-    s_, ip, now = o.settings, client_ip(request), o.clock()
+def web_login(body: WebLoginBody, request: Request, response: Response, office: OfficeDep):
+    s_, ip, now = office.settings, client_ip(request), office.clock()
     name = vol.web_login_name(body.code)
-    with o.db.read() as s:
+    with office.db.read() as s:
         try:
-            check_rate_limit(s, name, ip, now, s_.login_max_failures, _window(o))
+            check_rate_limit(s, name, ip, now, s_.login_max_failures, _window(office))
         except TooManyAttempts as exc:
             raise _limited(exc, "pin", "logins") from None
         v = vol.volunteer_by_code(s, body.code)
         stored = v.pin_hash if v else None
     ok = vol.check_pin(stored, body.pin) and vol.is_pin(body.pin)  # slow: outside the write lock
-    with o.db.write() as s:
+    with office.db.write() as s:
         s.add(LoginAttempt(username=name, ip=ip[:60], at=now, success=ok))
         if ok:
             token = vol.start_web_session(s, s.get(Volunteer, v.id), now, s_.session_hours)
     if not ok:
         raise Unauthorized("bad_credentials", "wrong volunteer code or PIN", "pin")
-    set_session_cookie(response, o, web_sessions.VOLUNTEER, token)
+    set_session_cookie(response, office, web_sessions.VOLUNTEER, token)
     return {"volunteer": _brief(v)}
 
 

@@ -40,19 +40,19 @@ def _badge_denied(status: int) -> HTMLResponse:
 
 
 @router.get("/admin/volunteers/{volunteer_id}/badge")
-def badge_page(volunteer_id: int, request: Request, o: OfficeDep,
+def badge_page(volunteer_id: int, request: Request, office: OfficeDep,
                format: Literal["card", "a4"] = "card") -> HTMLResponse:
-    user = identify(request, o, ("staff",))
+    user = identify(request, office, ("staff",))
     if user is None or user.role != "admin":
         return _badge_denied(401 if user is None else 403)
-    with o.db.read() as s:
+    with office.db.read() as s:
         v = s.get(Volunteer, volunteer_id)
         if v is None:
             return HTMLResponse("<!doctype html><meta charset='utf-8'><p>Không tìm thấy tình nguyện viên này.</p>",
                                 status_code=404, headers=web.PAGE_HEADERS)
         name, code = v.name, v.code
     text = (web.STATIC / "badge.html").read_text(encoding="utf-8")
-    fields = {"name": name, "ward": o.settings.ward_name or "", "format": format,
+    fields = {"name": name, "ward": office.settings.ward_name or "", "format": format,
               "code_display": vol.format_code(code), "department": "Bộ phận Tiếp nhận và trả kết quả"}
     for key, value in fields.items():
         text = text.replace("{{" + key + "}}", html.escape(unicodedata.normalize("NFC", value)))
