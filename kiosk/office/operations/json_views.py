@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.office.operations import queue_rules as rules
-from kiosk.office.operations import tickets as ops
+from kiosk.office.operations import tickets
 from kiosk.office.operations.context import Ctx
 from kiosk.office.storage.models import Counter, Event, Kiosk, Service, Ticket, User
 
@@ -42,14 +42,14 @@ def kiosk_view(k: Kiosk) -> dict[str, Any]:
 def ticket_view(s: Session, t: Ticket, settings, *, ahead: int | None = None) -> dict[str, Any]:
     """Full ticket for kiosks and staff (no personal data is ever stored on a ticket)."""
     if ahead is None:
-        ahead = ops.ahead_of(s, t)
+        ahead = tickets.ahead_of(s, t)
     svc = t.service
-    serving = ops.open_counters(s, svc.id)
+    serving = tickets.open_counters(s, svc.id)
     return {
         "id": t.id, "number": t.label, "service": svc.code, "service_name_vi": svc.name_vi,
         "service_name_en": svc.name_en, "status": t.status, "priority": t.priority,
         "ahead": ahead,
-        "estimated_wait_minutes": ops.estimate(s, svc.id, ahead, settings.estimate_sample,
+        "estimated_wait_minutes": tickets.estimate(s, svc.id, ahead, settings.estimate_sample,
                                                settings.default_minutes_per_person, serving)
         if t.status == rules.WAITING else 0,
         "public_token": t.public_token, "day": t.day.isoformat(), "kiosk_id": t.kiosk_id,
@@ -67,13 +67,13 @@ def ticket_view(s: Session, t: Ticket, settings, *, ahead: int | None = None) ->
 
 def public_ticket_view(s: Session, t: Ticket, settings) -> dict[str, Any]:
     """What the citizen's phone sees: no kiosk, no staff, no personal data."""
-    ahead = ops.ahead_of(s, t)
+    ahead = tickets.ahead_of(s, t)
     waiting = t.status == rules.WAITING
     return {
         "number": t.label, "service": t.service.code, "service_name_vi": t.service.name_vi,
         "service_name_en": t.service.name_en, "status": t.status, "day": t.day.isoformat(),
         "ahead": ahead if waiting else 0, "position": ahead + 1 if waiting else None,
-        "estimated_wait_minutes": ops.estimate(s, t.service_id, ahead, settings.estimate_sample,
+        "estimated_wait_minutes": tickets.estimate(s, t.service_id, ahead, settings.estimate_sample,
                                                settings.default_minutes_per_person) if waiting else 0,
         "counter": t.counter.number if t.counter and t.status in (rules.CALLED, rules.SERVING) else None,
         "issued_at": iso(t.issued_at), "called_at": iso(t.called_at),
@@ -90,13 +90,13 @@ def queue_view(s: Session, ctx: Ctx, settings) -> dict[str, Any]:
         services.append({
             **service_view(svc), "waiting": len(mine),
             "waiting_priority": sum(1 for w in mine if w.priority),
-            "estimated_wait_minutes": ops.estimate(s, svc.id, len(mine), settings.estimate_sample,
+            "estimated_wait_minutes": tickets.estimate(s, svc.id, len(mine), settings.estimate_sample,
                                                    settings.default_minutes_per_person),
-            "counters": [c.number for c in ops.open_counters(s, svc.id)],
+            "counters": [c.number for c in tickets.open_counters(s, svc.id)],
         })
     counters = []
     for c in s.scalars(select(Counter).where(Counter.active.is_(True)).order_by(Counter.number)):
-        cur = ops.current_ticket(s, c.id, day)
+        cur = tickets.current_ticket(s, c.id, day)
         counters.append({**counter_view(c), "current": None if cur is None else {
             "ticket_id": cur.id, "number": cur.label, "service": cur.service.code, "status": cur.status,
             "priority": cur.priority, "called_at": iso(cur.called_at)}})
