@@ -163,12 +163,12 @@ def deactivate_user(user_id: int, user: AdminDep, office: OfficeDep):
 @router.get("/kiosks", response_model=schemas.KioskList)
 def list_kiosks(user: AdminDep, office: OfficeDep):
     with office.db.read() as s:
-        return {"kiosks": [json_views.kiosk_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}
+        return {"kiosks": [json_views.kiosk_device_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}
 
 
 @router.put("/kiosks", response_model=schemas.KioskOut)
 def save_kiosk(body: KioskIn, user: AdminDep, office: OfficeDep):
-    return office.run(user.actor, lambda s, ctx: json_views.kiosk_view(configuration.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
+    return office.run(user.actor, lambda s, ctx: json_views.kiosk_device_view(configuration.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
 
 
 # ---- runtime settings

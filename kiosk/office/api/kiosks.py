@@ -50,4 +50,4 @@ def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskDep, office: Offi
 @router.get("", response_model=schemas.KioskList)
 def list_kiosks(user: StaffDep, office: OfficeDep):
     with office.db.read() as s:
-        return {"kiosks": [json_views.kiosk_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}
+        return {"kiosks": [json_views.kiosk_device_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}

@@ -34,7 +34,7 @@ def user_view(u: User) -> dict[str, Any]:
     return {"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "active": u.active}
 
 
-def kiosk_view(k: Kiosk) -> dict[str, Any]:
+def kiosk_device_view(k: Kiosk) -> dict[str, Any]:
     return {"id": k.id, "name": k.name, "active": k.active, "last_seen": iso(k.last_seen),
             "status": k.status or {}}
 
