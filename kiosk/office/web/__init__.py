@@ -14,6 +14,7 @@ import mimetypes
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -126,8 +127,8 @@ def _speaker(request: Request) -> Speaker:
 @router.get("/board/speech")
 def board_speech(
     request: Request,
-    number: str = Query(..., pattern=r"^[A-Za-z]{1,3}[0-9]{1,5}$", description="ticket number such as A012"),
-    counter: int = Query(..., ge=1, le=999, description="counter number"),
+    number: Annotated[str, Query(pattern=r"^[A-Za-z]{1,3}[0-9]{1,5}$", description="ticket number such as A012")],
+    counter: Annotated[int, Query(ge=1, le=999, description="counter number")],
 ) -> Response:
     """Chime + "Mời công dân có số thứ tự A012 đến quầy số 3" as WAV (the chime alone without
     espeak-ng). Only ticket-shaped numbers are accepted, so nobody can make the board say anything."""
