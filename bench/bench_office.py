@@ -253,7 +253,8 @@ def run(quick: bool, pg_url: str | None = None, workers: int = 4) -> dict:
             name = f"sqlite-{w}w"
             res["configs"][name] = bench_config(name, sqlite_url(tmp / f"{name}.db"), w, levels, seconds, board, tmp)
         if pg_url:
-            from kiosk.office.testing import pg_schema
+            sys.path.insert(0, str(ROOT / "tests" / "support"))  # the tests' office helpers
+            from office_testing import pg_schema
 
             with pg_schema(pg_url) as url:
                 name = f"postgresql-{several}w"

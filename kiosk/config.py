@@ -11,12 +11,14 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.domain.timezone import check_timezone
 from kiosk.paths import default_state_dir
+
+TimeZone = Annotated[str, AfterValidator(check_timezone)]
 
 ENV_VAR = "KIOSK_CONFIG"
 
@@ -34,16 +36,7 @@ class Ward(_Section):
     department: str = "Bộ phận Tiếp nhận và trả kết quả"
     office_code: str = Field("BT", pattern=r"^[A-Za-z0-9.\-]{1,20}$")
     address: str = "Số 1 đường Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh"
-    timezone: str = "Asia/Ho_Chi_Minh"
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("must be an IANA time zone such as Asia/Ho_Chi_Minh") from None
-        return v
+    timezone: TimeZone = "Asia/Ho_Chi_Minh"
 
 
 class Display(_Section):

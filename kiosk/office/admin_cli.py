@@ -26,8 +26,8 @@ def _read_password() -> str | None:
 
 
 def main(settings, args) -> int:
-    from kiosk.office import admin
-    from kiosk.office.runtime import Office
+    from kiosk.office.operations import configuration
+    from kiosk.office.service import Office
 
     command = getattr(args, "office_command", None)
     if command == "purge":
@@ -49,7 +49,7 @@ def main(settings, args) -> int:
         print(f"cannot open the database: {exc}", file=sys.stderr)
         return 2
     try:
-        office.run("cli", lambda s, ctx: admin.create_user(s, ctx, args.username, password, args.role,
+        office.run("cli", lambda s, ctx: configuration.create_user(s, ctx, args.username, password, args.role,
                                                             args.full_name or ""))
     except OfficeError as exc:
         print(exc.detail, file=sys.stderr)
@@ -62,8 +62,8 @@ def main(settings, args) -> int:
 
 def purge(settings, args) -> int:
     """Delete the personal data of dossiers returned/rejected more than the retention period ago."""
-    from kiosk.office import dossiers
-    from kiosk.office.runtime import Office
+    from kiosk.office.operations import dossiers
+    from kiosk.office.service import Office
 
     try:
         office_settings = OfficeSettings.from_settings(settings, database_url=getattr(args, "database", None) or None)

@@ -11,12 +11,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from kiosk import __version__
-from kiosk.office.api import admin, auth, counters, errors, events, kiosks, public, tickets
-from kiosk.office.api import dossiers as dossiers_api
-from kiosk.office.api import procedures as procedures_api
-from kiosk.office.api import volunteers as volunteers_api
-from kiosk.office.dossiers import seed_catalogue_once
-from kiosk.office.runtime import Office, utcnow
+from kiosk.office.api import errors, include_all
+from kiosk.office.api.dossiers import mask_access_log
+from kiosk.office.operations.catalogue import seed_catalogue_once
+from kiosk.office.service import Office, utcnow
 from kiosk.office.settings import OfficeSettings
 
 
@@ -54,12 +52,6 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
                   description="Queue of a ward's one-stop reception department. See kiosk/office/API.md.")
     app.state.office = office
     errors.install(app)
-    for module in (public, auth, tickets, counters, kiosks, admin, events):
-        app.include_router(module.router)
-    for module in (dossiers_api, procedures_api):
-        app.include_router(module.router)
-    app.include_router(volunteers_api.router)  # volunteers, help requests (issue 8)
-    dossiers_api.mask_access_log()
-    from kiosk.office.web import router as web_router
-    app.include_router(web_router)
+    include_all(app)
+    mask_access_log()
     return app

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.office.runtime import utcnow
+from kiosk.office.service import utcnow
 from kiosk.office.settings import OfficeSettings
 
 

@@ -24,7 +24,7 @@ def worker_app():
 
 def prepare_database(settings: OfficeSettings) -> None:
     """Migrate and seed once, in the parent, before any worker starts."""
-    from kiosk.office.runtime import Office
+    from kiosk.office.service import Office
 
     office = Office(settings)
     try:
@@ -36,8 +36,8 @@ def prepare_database(settings: OfficeSettings) -> None:
 def has_users(settings: OfficeSettings) -> bool:
     from sqlalchemy import select
 
-    from kiosk.office.db import Database
-    from kiosk.office.models import User
+    from kiosk.office.storage.db import Database
+    from kiosk.office.storage.models import User
 
     db = Database(settings.database_url)
     try:
@@ -50,7 +50,7 @@ def has_users(settings: OfficeSettings) -> bool:
 def _tcp_nodelay_for_workers() -> None:
     """uvicorn binds the socket for `--workers N` with proto 0, so asyncio never sets TCP_NODELAY
     on accepted connections and keep-alive answers wait for the client's delayed ACK (~40 ms;
-    Kludex/uvicorn#3149, found by bench/bench_office.py). Rebuild it with proto=IPPROTO_TCP."""
+    a limitation of uvicorn found by bench/bench_office.py). Rebuild it with proto=IPPROTO_TCP."""
     import socket
 
     from uvicorn.config import Config
@@ -86,7 +86,7 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
         print(f"serve: cannot open the database: {exc.orig}", file=sys.stderr)
         return 2
     if demo:
-        from kiosk.office.seed import demo_credentials_text
+        from kiosk.office.operations.seed import demo_credentials_text
 
         print(demo_credentials_text(f"http://{host}:{port}"), flush=True)
     elif not has_users(office_settings):

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from kiosk.domain.timezone import check_timezone
+
+TimeZone = Annotated[str, AfterValidator(check_timezone)]
 
 
 class OfficeSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     database_url: str
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: TimeZone = "Asia/Ho_Chi_Minh"
     ward_name: str = ""
     office_code: str = "BT"
     demo: bool = False
@@ -30,20 +32,11 @@ class OfficeSettings(BaseModel):
     default_minutes_per_person: float = Field(5.0, gt=0)
     estimate_sample: int = Field(20, ge=1)
     migrate: bool = True  # run `alembic upgrade head` when the app starts
-    # dossiers (issue 9): appointment calendar on top of VN public holidays, and data retention
+    # dossiers: appointment calendar on top of VN public holidays, and data retention
     extra_holidays: tuple[dt.date, ...] = ()
     extra_workdays: tuple[dt.date, ...] = ()
     dossier_cutoff: dt.time = dt.time(15, 0)  # received later counts from the next working day
     dossier_retention_days: int = Field(365, ge=1)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("must be an IANA time zone such as Asia/Ho_Chi_Minh") from None
-        return v
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":

@@ -73,6 +73,21 @@ def chime_wav() -> bytes:
     return wav_bytes(chime())
 
 
+@functools.lru_cache(maxsize=1)
+def help_chime_wav() -> bytes:
+    """Three short rising notes (C5 E5 G5) for the /volunteer page: "someone needs help", unlike
+    the board's ding-dong."""
+    frames = bytearray()
+    for freq in (523.25, 659.25, 783.99):
+        n = int(SAMPLE_RATE * 0.22)
+        for i in range(n):
+            t = i / SAMPLE_RATE
+            envelope = min(1.0, i / (0.005 * SAMPLE_RATE)) * math.exp(-9 * t)
+            s = math.sin(2 * math.pi * freq * t) + 0.25 * math.sin(4 * math.pi * freq * t)
+            frames += struct.pack("<h", int(0.5 * 32767 * envelope * s / 1.25))
+    return wav_bytes(bytes(frames))
+
+
 class Speaker:
     """Renders and caches call announcements.
 

@@ -15,7 +15,7 @@ from browser_harness import watch_errors
 from fastapi.testclient import TestClient
 
 from kiosk.office.app import create_app
-from kiosk.office.dossiers import STATUSES
+from kiosk.office.operations.dossiers import STATUSES
 from kiosk.office.settings import OfficeSettings
 
 WEB = Path(__file__).resolve().parents[2] / "kiosk" / "office" / "web"

@@ -254,7 +254,7 @@ def test_healthy_kiosk_passes_and_shows_the_scanned_card_masked(tmp_path, sectio
     assert out.rstrip().splitlines()[-1].startswith("doctor: all checks passed")
 
     # The doctor's heartbeat told the office what it found: staff see this kiosk's devices.
-    from kiosk.office.models import Kiosk as KioskRow
+    from kiosk.office.storage.models import Kiosk as KioskRow
 
     with office.office.db.read() as s:
         status = s.get(KioskRow, KIOSK_ID).status

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from kiosk.link.client import OfficeClient, OfficeError, OfficeUnavailable
 from kiosk.config import Kiosk, Settings
 from kiosk.office.embedded import start_embedded
-from kiosk.office.models import Ticket
+from kiosk.office.storage.models import Ticket
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from kiosk.domain.catalogue import catalogue_from_dict
 from kiosk.link.client import MissingIdempotencyKey, OfficeClient, OfficeError, OfficeUnavailable
 from kiosk.config import Kiosk, Settings
 from kiosk.office.embedded import start_embedded
-from kiosk.office.models_dossier import Dossier
+from kiosk.office.storage.models import Dossier
 from test_client import FlakyProxy
 
 ID_NUMBER = "079186001234"

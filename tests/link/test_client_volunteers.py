@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from kiosk.link.client import OfficeClient, OfficeError
 from kiosk.config import Kiosk, Settings
 from kiosk.office.embedded import start_embedded
-from kiosk.office.models_volunteer import HelpRequest
+from kiosk.office.storage.models import HelpRequest
 from kiosk.domain.scan import classify
 from test_client import FlakyProxy
 

@@ -476,7 +476,7 @@ def dossiers_with_key(office, key: str) -> int:
     """How many dossiers the office's database holds for this idempotency key."""
     from sqlalchemy import func, select
 
-    from kiosk.office.models_dossier import Dossier
+    from kiosk.office.storage.models import Dossier
 
     with office.office.db.read() as s:
         return s.scalar(select(func.count()).select_from(Dossier).where(Dossier.idempotency_key == key))

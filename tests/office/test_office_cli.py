@@ -5,7 +5,7 @@ import requests
 
 from kiosk.cli import main
 from kiosk.office.settings import sqlite_url
-from kiosk.office.testing import running_server
+from office_testing import running_server
 
 
 @pytest.fixture

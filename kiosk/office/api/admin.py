@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from kiosk.office import admin as ops_admin
-from kiosk.office import views
-from kiosk.office.api.deps import Staff, admin, office
-from kiosk.office.auth import hash_password
-from kiosk.office.models import AuditEntry, Counter, Kiosk, Service, User
-from kiosk.office.ops import runtime_settings
-from kiosk.office.runtime import Office
+from kiosk.office.api import schemas
+from kiosk.office.api.deps import AdminDep, OfficeDep
+from kiosk.office.api.routing import OfficeRouter
+from kiosk.office.operations import configuration, json_views
+from kiosk.office.operations.auth import hash_password
+from kiosk.office.operations.context import runtime_settings
+from kiosk.office.storage.models import AuditEntry, Counter, Kiosk, Service, User
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = OfficeRouter(prefix="/api/admin", tags=["admin"])
 
 Code = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,29}$", description="lowercase letters, digits, dashes")
 Prefix = Field(pattern=r"^[A-Z]{1,3}$", description="1-3 capital letters printed before the number")
@@ -86,111 +86,111 @@ def _changes(body: BaseModel) -> dict:
 
 
 # ---- services
-@router.get("/services")
-def list_services(user: Staff = Depends(admin), o: Office = Depends(office)):
-    with o.db.read() as s:
-        return {"services": [views.service_view(x) for x in s.scalars(select(Service).order_by(Service.sort_order))]}
+@router.get("/services", response_model=schemas.AdminServiceList)
+def list_services(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
+        return {"services": [json_views.service_view(x) for x in s.scalars(select(Service).order_by(Service.sort_order))]}
 
 
-@router.post("/services", status_code=201)
-def create_service(body: ServiceIn, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.service_view(ops_admin.create_service(s, ctx, body.model_dump())))
+@router.post("/services", status_code=201, response_model=schemas.ServiceOut)
+def create_service(body: ServiceIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.service_view(configuration.create_service(s, ctx, body.model_dump())))
 
 
-@router.patch("/services/{code}")
-def update_service(code: str, body: ServicePatch, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.service_view(ops_admin.update_service(s, ctx, code, _changes(body))))
+@router.patch("/services/{code}", response_model=schemas.ServiceOut)
+def update_service(code: str, body: ServicePatch, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.service_view(configuration.update_service(s, ctx, code, _changes(body))))
 
 
-@router.delete("/services/{code}")
-def deactivate_service(code: str, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.service_view(ops_admin.update_service(s, ctx, code, {"active": False})))
+@router.delete("/services/{code}", response_model=schemas.ServiceOut)
+def deactivate_service(code: str, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.service_view(configuration.update_service(s, ctx, code, {"active": False})))
 
 
 # ---- counters
-@router.get("/counters")
-def list_counters(user: Staff = Depends(admin), o: Office = Depends(office)):
-    with o.db.read() as s:
-        return {"counters": [views.counter_view(c) for c in s.scalars(select(Counter).order_by(Counter.number))]}
+@router.get("/counters", response_model=schemas.AdminCounterList)
+def list_counters(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
+        return {"counters": [json_views.counter_view(c) for c in s.scalars(select(Counter).order_by(Counter.number))]}
 
 
-@router.post("/counters", status_code=201)
-def create_counter(body: CounterIn, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.counter_view(
-        ops_admin.create_counter(s, ctx, body.number, body.name, body.services, body.active)))
+@router.post("/counters", status_code=201, response_model=schemas.CounterOut)
+def create_counter(body: CounterIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.counter_view(
+        configuration.create_counter(s, ctx, body.number, body.name, body.services, body.active)))
 
 
-@router.patch("/counters/{counter_id}")
-def update_counter(counter_id: int, body: CounterPatch, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.counter_view(
-        ops_admin.update_counter(s, ctx, counter_id, _changes(body))))
+@router.patch("/counters/{counter_id}", response_model=schemas.CounterOut)
+def update_counter(counter_id: int, body: CounterPatch, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.counter_view(
+        configuration.update_counter(s, ctx, counter_id, _changes(body))))
 
 
-@router.delete("/counters/{counter_id}")
-def deactivate_counter(counter_id: int, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.counter_view(
-        ops_admin.update_counter(s, ctx, counter_id, {"active": False})))
+@router.delete("/counters/{counter_id}", response_model=schemas.CounterOut)
+def deactivate_counter(counter_id: int, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.counter_view(
+        configuration.update_counter(s, ctx, counter_id, {"active": False})))
 
 
 # ---- users
-@router.get("/users")
-def list_users(user: Staff = Depends(admin), o: Office = Depends(office)):
-    with o.db.read() as s:
-        return {"users": [views.user_view(u) for u in s.scalars(select(User).order_by(User.username))]}
+@router.get("/users", response_model=schemas.UserList)
+def list_users(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
+        return {"users": [json_views.user_view(u) for u in s.scalars(select(User).order_by(User.username))]}
 
 
-@router.post("/users", status_code=201)
-def create_user(body: UserIn, user: Staff = Depends(admin), o: Office = Depends(office)):
+@router.post("/users", status_code=201, response_model=schemas.UserOut)
+def create_user(body: UserIn, user: AdminDep, office: OfficeDep):
     hashed = hash_password(body.password)  # slow: outside the write transaction
-    return o.run(user.actor, lambda s, ctx: views.user_view(ops_admin.create_user(
+    return office.run(user.actor, lambda s, ctx: json_views.user_view(configuration.create_user(
         s, ctx, body.username, body.password, body.role, body.full_name, body.active, password_hash=hashed)))
 
 
-@router.patch("/users/{user_id}")
-def update_user(user_id: int, body: UserPatch, user: Staff = Depends(admin), o: Office = Depends(office)):
+@router.patch("/users/{user_id}", response_model=schemas.UserOut)
+def update_user(user_id: int, body: UserPatch, user: AdminDep, office: OfficeDep):
     changes = _changes(body)
     if "password" in changes:  # hash outside the write transaction
         changes["password_hash"] = hash_password(changes.pop("password"))
-    return o.run(user.actor, lambda s, ctx: views.user_view(ops_admin.update_user(s, ctx, user_id, changes)))
+    return office.run(user.actor, lambda s, ctx: json_views.user_view(configuration.update_user(s, ctx, user_id, changes)))
 
 
-@router.delete("/users/{user_id}")
-def deactivate_user(user_id: int, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.user_view(ops_admin.update_user(s, ctx, user_id, {"active": False})))
+@router.delete("/users/{user_id}", response_model=schemas.UserOut)
+def deactivate_user(user_id: int, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.user_view(configuration.update_user(s, ctx, user_id, {"active": False})))
 
 
 # ---- kiosks
-@router.get("/kiosks")
-def list_kiosks(user: Staff = Depends(admin), o: Office = Depends(office)):
-    with o.db.read() as s:
-        return {"kiosks": [views.kiosk_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}
+@router.get("/kiosks", response_model=schemas.KioskList)
+def list_kiosks(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
+        return {"kiosks": [json_views.kiosk_device_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}
 
 
-@router.put("/kiosks")
-def save_kiosk(body: KioskIn, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: views.kiosk_view(ops_admin.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
+@router.put("/kiosks", response_model=schemas.KioskOut)
+def save_kiosk(body: KioskIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: json_views.kiosk_device_view(configuration.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
 
 
 # ---- runtime settings
-@router.get("/settings")
-def get_settings(user: Staff = Depends(admin), o: Office = Depends(office)):
-    with o.db.read() as s:
+@router.get("/settings", response_model=schemas.RuntimeSettings)
+def get_settings(user: AdminDep, office: OfficeDep):
+    with office.db.read() as s:
         return runtime_settings(s)
 
 
-@router.put("/settings")
-def put_settings(body: SettingsIn, user: Staff = Depends(admin), o: Office = Depends(office)):
-    return o.run(user.actor, lambda s, ctx: ops_admin.update_settings(s, ctx, _changes(body)))
+@router.put("/settings", response_model=schemas.RuntimeSettings)
+def put_settings(body: SettingsIn, user: AdminDep, office: OfficeDep):
+    return office.run(user.actor, lambda s, ctx: configuration.update_settings(s, ctx, _changes(body)))
 
 
 # ---- audit log (read-only)
-@router.get("/audit")
-def audit_log(ticket_id: int | None = None, limit: int = 200, user: Staff = Depends(admin),
-              o: Office = Depends(office)):
-    with o.db.read() as s:
+@router.get("/audit", response_model=schemas.AuditList)
+def audit_log(user: AdminDep, office: OfficeDep, ticket_id: Annotated[int | None, Query()] = None,
+              limit: Annotated[int, Query()] = 200):
+    with office.db.read() as s:
         q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 2000)))
         if ticket_id is not None:
             q = q.where(AuditEntry.ticket_id == ticket_id)
-        return {"entries": [{"id": a.id, "at": views.iso(a.at), "actor": a.actor, "action": a.action,
+        return {"entries": [{"id": a.id, "at": json_views.iso(a.at), "actor": a.actor, "action": a.action,
                              "entity": a.entity, "entity_id": a.entity_id, "ticket_id": a.ticket_id,
                              "details": a.details or {}} for a in s.scalars(q)]}

@@ -1,26 +1,44 @@
-"""Who is calling: staff (bearer token or session cookie), admin, or a kiosk (bearer API key)."""
+"""Who is calling, as FastAPI dependencies, and the `Annotated` aliases routes use.
+
+Callers are staff (a web session: bearer token or the console's cookie), volunteers (a web
+session: the /volunteer page's cookie or a bearer token) and kiosks (bearer API key). One
+factory, `caller(*kinds)`, builds each dependency; `identify` answers "who is this, if anyone".
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated, Union
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
-from kiosk.office import auth
 from kiosk.office.errors import Forbidden, Unauthorized
-from kiosk.office.runtime import Office
+from kiosk.office.operations import auth, volunteers, web_sessions
+from kiosk.office.service import Office
 
+# one cookie per kind, so a phone can hold a volunteer session and a staff session side by side
 COOKIE = "motcua_session"
+VOLUNTEER_COOKIE = "motcua_volunteer"
+COOKIES = {web_sessions.STAFF: COOKIE, web_sessions.VOLUNTEER: VOLUNTEER_COOKIE}
 
 
 def office(request: Request) -> Office:
     return request.app.state.office
 
 
+OfficeDep = Annotated[Office, Depends(office)]
+
+
 def bearer(request: Request) -> str | None:
     h = request.headers.get("authorization", "")
     scheme, _, value = h.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,7 @@ class Staff:
     full_name: str
     role: str
     token: str
+    kind = web_sessions.STAFF
 
     @property
     def actor(self) -> str:
@@ -37,54 +56,100 @@ class Staff:
 
 
 @dataclass(frozen=True)
+class VolunteerCaller:
+    id: int
+    code: str
+    name: str
+    token: str
+    kind = web_sessions.VOLUNTEER
+
+    @property
+    def actor(self) -> str:
+        return f"volunteer:{self.code}"
+
+
+@dataclass(frozen=True)
 class KioskCaller:
     id: str
+    kind = "kiosk"
 
     @property
     def actor(self) -> str:
         return f"kiosk:{self.id}"
 
 
-def _staff_or_none(request: Request, o: Office) -> Staff | None:
+Caller = Union[Staff, VolunteerCaller, KioskCaller]
+
+
+def _staff(request: Request, s: Session, office: Office) -> Staff | None:
     token = bearer(request) or request.cookies.get(COOKIE)
-    if not token:
-        return None
-    with o.db.read() as s:
-        u = auth.user_for_token(s, token, o.clock())
-        return None if u is None else Staff(u.id, u.username, u.full_name, u.role, token)
+    u = auth.user_for_token(s, token, office.clock()) if token else None
+    return None if u is None else Staff(u.id, u.username, u.full_name, u.role, token)
 
 
-def _kiosk_or_none(request: Request, o: Office) -> KioskCaller | None:
+def _volunteer(request: Request, s: Session, office: Office) -> VolunteerCaller | None:
+    token = request.cookies.get(VOLUNTEER_COOKIE) or bearer(request)
+    v = volunteers.volunteer_for_token(s, token, office.clock()) if token else None
+    return None if v is None else VolunteerCaller(v.id, v.code, v.name, token)
+
+
+def _kiosk(request: Request, s: Session, office: Office) -> KioskCaller | None:
     key = bearer(request)
-    if not key:
-        return None
-    with o.db.read() as s:
-        k = auth.kiosk_for_key(s, key)
-        return None if k is None else KioskCaller(k.id)
+    k = auth.kiosk_for_key(s, key) if key else None
+    return None if k is None else KioskCaller(k.id)
 
 
-def staff(request: Request, o: Office = Depends(office)) -> Staff:
-    user = _staff_or_none(request, o)
-    if user is None:
-        raise Unauthorized("login_required", "log in first (missing or expired session)", "authorization")
-    return user
+_FINDERS = {"staff": _staff, "volunteer": _volunteer, "kiosk": _kiosk}
 
 
-def admin(user: Staff = Depends(staff)) -> Staff:
+def identify(request: Request, office: Office, kinds: tuple[str, ...]) -> Caller | None:
+    """The first of `kinds` (staff, volunteer, kiosk) the request proves to be, else None."""
+    with office.db.read() as s:
+        for kind in kinds:
+            found = _FINDERS[kind](request, s, office)
+            if found is not None:
+                return found
+    return None
+
+
+def caller(*kinds: str, missing: tuple[str, str] = ("login_required", "log in first (missing or expired session)"),
+           optional: bool = False) -> Callable[..., Caller | None]:
+    """A dependency for a route that any of `kinds` may call; others get 401 `missing` (code, detail)
+    unless `optional`, which hands the route None instead."""
+    for kind in kinds:
+        if kind not in _FINDERS:
+            raise ValueError(f"unknown caller kind {kind!r}")
+
+    def dependency(request: Request, office: OfficeDep) -> Caller | None:
+        found = identify(request, office, kinds)
+        if found is None and not optional:
+            raise Unauthorized(*missing, "authorization")
+        return found
+
+    dependency.__name__ = "_or_".join(kinds) + ("_if_any" if optional else "")
+    return dependency
+
+
+staff = caller("staff")
+kiosk = caller("kiosk", missing=("bad_api_key", "missing or unknown kiosk API key"))
+volunteer = caller("volunteer", missing=("login_required", "log in with your volunteer code and PIN"))
+staff_or_kiosk = caller("staff", "kiosk", missing=("login_required", "log in or send a kiosk API key"))
+helper = caller("staff", "volunteer", missing=("login_required", "log in as staff or volunteer"))
+anyone = caller("staff", "volunteer", "kiosk", missing=("login_required", "log in or send a kiosk API key"))
+staff_or_kiosk_if_any = caller("staff", "kiosk", optional=True)
+
+
+def admin(user: Annotated[Staff, Depends(staff)]) -> Staff:
     if user.role != "admin":
         raise Forbidden("admin_only", "this needs an admin account", "authorization")
     return user
 
 
-def kiosk(request: Request, o: Office = Depends(office)) -> KioskCaller:
-    k = _kiosk_or_none(request, o)
-    if k is None:
-        raise Unauthorized("bad_api_key", "missing or unknown kiosk API key", "authorization")
-    return k
-
-
-def staff_or_kiosk(request: Request, o: Office = Depends(office)) -> Staff | KioskCaller:
-    caller = _staff_or_none(request, o) or _kiosk_or_none(request, o)
-    if caller is None:
-        raise Unauthorized("login_required", "log in or send a kiosk API key", "authorization")
-    return caller
+StaffDep = Annotated[Staff, Depends(staff)]
+AdminDep = Annotated[Staff, Depends(admin)]
+KioskDep = Annotated[KioskCaller, Depends(kiosk)]
+VolunteerDep = Annotated[VolunteerCaller, Depends(volunteer)]
+StaffOrKioskDep = Annotated[Union[Staff, KioskCaller], Depends(staff_or_kiosk)]
+HelperDep = Annotated[Union[Staff, VolunteerCaller], Depends(helper)]
+AnyoneDep = Annotated[Caller, Depends(anyone)]
+MaybeStaffOrKioskDep = Annotated[Union[Staff, KioskCaller, None], Depends(staff_or_kiosk_if_any)]

@@ -6,21 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import Query, Response
 from pydantic import BaseModel, Field
 
 from kiosk.domain.cccd import mask_id
 from kiosk.domain.contract import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN
-from kiosk.office import dossiers
-from kiosk.office.api.deps import (KioskCaller, Staff, _kiosk_or_none, _staff_or_none, office, staff,
-                                   staff_or_kiosk)
+from kiosk.office.api import schemas
+from kiosk.office.api.deps import KioskCaller, MaybeStaffOrKioskDep, OfficeDep, Staff, StaffDep, StaffOrKioskDep
+from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Invalid
-from kiosk.office.runtime import Office
+from kiosk.office.operations import dossiers
 
-router = APIRouter(prefix="/api", tags=["dossiers"])
+router = OfficeRouter(prefix="/api", tags=["dossiers"])
 _ID_IN_QUERY = re.compile(r"(id_number=)([^&\s]*)")
 
 
@@ -56,23 +55,26 @@ class StatusIn(BaseModel):
     note: str | None = Field(None, max_length=1000)
 
 
-@router.post("/dossiers", status_code=201, responses={200: {"description": "the key was seen: same dossier"}})
-def submit(body: DossierIn, caller: Staff | KioskCaller = Depends(staff_or_kiosk), o: Office = Depends(office)):
+@router.post("/dossiers", status_code=201, response_model=schemas.DossierReceipt,
+             responses={200: {"description": "the key was seen: same dossier", "model": schemas.DossierReceipt}})
+def submit(body: DossierIn, response: Response, caller: StaffOrKioskDep, office: OfficeDep):
     kiosk_id = caller.id if isinstance(caller, KioskCaller) else body.kiosk_id
-    view, created = dossiers.submit_once(o, body.model_dump(), kiosk_id, caller.actor)
-    return JSONResponse(view, status_code=201 if created else 200)
+    view, created = dossiers.submit_once(office, body.model_dump(), kiosk_id, caller.actor)
+    if not created:
+        response.status_code = 200
+    return view
 
 
-@router.get("/dossiers")
-def list_dossiers(id_number: str | None = Query(None, description="kiosks: the citizen's scanned card"),
-                  status: str | None = Query(None), day: dt.date | None = Query(None),
-                  limit: int = Query(200, ge=1, le=2000),
-                  caller: Staff | KioskCaller = Depends(staff_or_kiosk), o: Office = Depends(office)):
+@router.get("/dossiers", response_model=schemas.DossierList)
+def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
+                  id_number: Annotated[str | None, Query(description="kiosks: the citizen's scanned card")] = None,
+                  status: Annotated[str | None, Query()] = None, day: Annotated[dt.date | None, Query()] = None,
+                  limit: Annotated[int, Query(ge=1, le=2000)] = 200):
     if id_number is not None and not dossiers.ID_NUMBER.match(id_number):
         raise Invalid("bad_id_number", "id_number must be the 12 digits of the ID card", "id_number")
     if status is not None and status not in dossiers.STATUSES:
         raise Invalid("unknown_status", f"status must be one of {', '.join(dossiers.STATUSES)}", "status")
-    with o.db.read() as s:
+    with office.db.read() as s:
         if isinstance(caller, KioskCaller):
             if id_number is None:
                 raise Invalid("id_number_required", "a kiosk lists only the dossiers of a scanned ID card",
@@ -86,23 +88,23 @@ def list_dossiers(id_number: str | None = Query(None, description="kiosks: the c
         return {"dossiers": [view(d, names[d.procedure_code]) for d in found]}
 
 
-@router.get("/dossiers/{code}")
-def one_dossier(code: str, request: Request, o: Office = Depends(office)):
+@router.get("/dossiers/{code}", response_model=schemas.DossierOut)
+def one_dossier(code: str, caller: MaybeStaffOrKioskDep, office: OfficeDep):
     """Staff see everything; a kiosk sees the status screen with a masked id; anyone else (the
     receipt's tracking) the status and history only."""
-    if _staff_or_none(request, o) is not None:
+    if isinstance(caller, Staff):
         view = dossiers.staff_view
-    elif _kiosk_or_none(request, o) is not None:
+    elif isinstance(caller, KioskCaller):
         view = dossiers.kiosk_view
     else:
         view = dossiers.public_view
-    with o.db.read() as s:
+    with office.db.read() as s:
         d = dossiers.by_code(s, code)
         return view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
 
 
-@router.post("/dossiers/{code}/status")
-def change_status(code: str, body: StatusIn, user: Staff = Depends(staff), o: Office = Depends(office)):
-    with o.db.write() as s:
-        d = dossiers.change_status(s, o.ctx(user.actor), code, body.status, body.note)
+@router.post("/dossiers/{code}/status", response_model=schemas.DossierOut)
+def change_status(code: str, body: StatusIn, user: StaffDep, office: OfficeDep):
+    with office.db.write() as s:
+        d = dossiers.change_status(s, office.ctx(user.actor), code, body.status, body.note)
         return dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])

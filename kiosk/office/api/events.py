@@ -5,30 +5,30 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.office.api.deps import office
-from kiosk.office.events import format_sse
-from kiosk.office.runtime import Office
+from kiosk.office.api.deps import OfficeDep
+from kiosk.office.api.routing import OfficeRouter
+from kiosk.office.storage.events import format_sse
 
-router = APIRouter(prefix="/api", tags=["events"])
+router = OfficeRouter(prefix="/api", tags=["events"])
 
 
 @router.get("/events", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
-async def events(request: Request, last_event_id: str | None = Header(None),
-                 since: int | None = Query(None, ge=0, description="resume after this event id"),
-                 kinds: str | None = Query(None, description="comma-separated filter, e.g. call,queue"),
-                 o: Office = Depends(office)):
-    hub = o.hub
+async def events(request: Request, office: OfficeDep, last_event_id: Annotated[str | None, Header()] = None,
+                 since: Annotated[int | None, Query(ge=0, description="resume after this event id")] = None,
+                 kinds: Annotated[str | None, Query(description="comma-separated filter, e.g. call,queue")] = None):
+    hub = office.hub
     wanted = {k.strip() for k in kinds.split(",") if k.strip()} if kinds else None
     resume = since
     if last_event_id and last_event_id.strip().isdigit():
         resume = int(last_event_id.strip())
-    heartbeat = o.settings.sse_heartbeat_seconds
+    heartbeat = office.settings.sse_heartbeat_seconds
     q = hub.subscribe()  # subscribe before replaying, then drop duplicates by id
 
     async def stream():

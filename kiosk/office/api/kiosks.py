@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from kiosk.office import views
-from kiosk.office.api.deps import KioskCaller, Staff, kiosk, office, staff
+from kiosk.office.api import schemas
+from kiosk.office.api.deps import KioskDep, OfficeDep, StaffDep
+from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Forbidden
-from kiosk.office.events import publish
-from kiosk.office.models import Kiosk
-from kiosk.office.ops import audit
-from kiosk.office.runtime import Office
+from kiosk.office.operations import json_views
+from kiosk.office.operations.context import audit
+from kiosk.office.storage.events import publish
+from kiosk.office.storage.models import Kiosk
 
-router = APIRouter(prefix="/api/kiosks", tags=["kiosks"])
+router = OfficeRouter(prefix="/api/kiosks", tags=["kiosks"])
 
 
 class DeviceStatus(BaseModel):
@@ -31,14 +31,13 @@ class HeartbeatBody(BaseModel):
     version: str | None = Field(None, max_length=40)
 
 
-@router.post("/{kiosk_id}/heartbeat")
-def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskCaller = Depends(kiosk),
-              o: Office = Depends(office)):
+@router.post("/{kiosk_id}/heartbeat", response_model=schemas.HeartbeatOut)
+def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskDep, office: OfficeDep):
     if caller.id != kiosk_id:
         raise Forbidden("wrong_kiosk", f"this API key belongs to kiosk {caller.id}, not {kiosk_id}", "kiosk_id")
     status: dict[str, Any] = body.model_dump(exclude_none=True)
-    with o.db.write() as s:
-        ctx = o.ctx(caller.actor)
+    with office.db.write() as s:
+        ctx = office.ctx(caller.actor)
         k = s.get(Kiosk, kiosk_id, with_for_update=True)
         changed = (k.status or {}) != status
         k.status, k.last_seen = status, ctx.now
@@ -48,7 +47,7 @@ def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskCaller = Depends(
         return {"ok": True, "server_time": ctx.now.isoformat()}
 
 
-@router.get("")
-def list_kiosks(user: Staff = Depends(staff), o: Office = Depends(office)):
-    with o.db.read() as s:
-        return {"kiosks": [views.kiosk_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}
+@router.get("", response_model=schemas.KioskList)
+def list_kiosks(user: StaffDep, office: OfficeDep):
+    with office.db.read() as s:
+        return {"kiosks": [json_views.kiosk_device_view(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]}

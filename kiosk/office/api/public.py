@@ -3,44 +3,46 @@
 from __future__ import annotations
 
 import os
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Path
 from sqlalchemy import select
 
-from kiosk.office import views
-from kiosk.office.api.deps import office
+from kiosk.office.api import schemas
+from kiosk.office.api.deps import OfficeDep
+from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import NotFound
-from kiosk.office.models import Ticket
-from kiosk.office.runtime import Office
+from kiosk.office.operations import json_views
+from kiosk.office.storage.models import Ticket
 
-router = APIRouter(prefix="/api", tags=["public"])
+router = OfficeRouter(prefix="/api", tags=["public"])
 
 
-@router.get("/health")
-def health(o: Office = Depends(office)):
-    with o.db.read() as s:
+@router.get("/health", response_model=schemas.Health)
+def health(office: OfficeDep):
+    with office.db.read() as s:
         s.scalar(select(1))
-    return {"ok": True, "server_time": o.clock().isoformat(), "timezone": o.settings.timezone,
+    return {"ok": True, "server_time": office.clock().isoformat(), "timezone": office.settings.timezone,
             "worker": os.getpid()}
 
 
-@router.get("/services")
-def services(o: Office = Depends(office)):
+@router.get("/services", response_model=schemas.ServiceList)
+def services(office: OfficeDep):
     """Active services for the kiosk's buttons, with the counters serving each and the line now."""
-    with o.db.read() as s:
-        return {"services": views.queue_view(s, o.ctx("public"), o.settings)["services"]}
+    with office.db.read() as s:
+        return {"services": json_views.queue_view(s, office.ctx("public"), office.settings)["services"]}
 
 
-@router.get("/queue")
-def queue(o: Office = Depends(office)):
-    with o.db.read() as s:
-        return views.queue_view(s, o.ctx("public"), o.settings)
+@router.get("/queue", response_model=schemas.Queue)
+def queue(office: OfficeDep):
+    with office.db.read() as s:
+        return json_views.queue_view(s, office.ctx("public"), office.settings)
 
 
-@router.get("/public/tickets/{public_token}")
-def public_ticket(public_token: str = Path(min_length=8, max_length=64), o: Office = Depends(office)):
-    with o.db.read() as s:
+@router.get("/public/tickets/{public_token}", response_model=schemas.PublicTicket)
+def public_ticket(public_token: Annotated[str, Path(min_length=8, max_length=64)], office: OfficeDep):
+    with office.db.read() as s:
         t = s.scalar(select(Ticket).where(Ticket.public_token == public_token))
         if t is None:
             raise NotFound("ticket_not_found", "no ticket with this code", "public_token")
-        return views.public_ticket_view(s, t, o.settings)
+        return json_views.public_ticket_view(s, t, office.settings)

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from kiosk.domain.contract import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN, Priority
-from kiosk.office import ops, views
-from kiosk.office import queue as rules
-from kiosk.office.api.deps import KioskCaller, Staff, kiosk, office, staff, staff_or_kiosk
+from kiosk.office.api import schemas
+from kiosk.office.api.deps import KioskDep, OfficeDep, StaffDep, StaffOrKioskDep
+from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Invalid
-from kiosk.office.models import Service, Ticket
-from kiosk.office.runtime import Office
+from kiosk.office.operations import json_views, tickets
+from kiosk.office.operations import queue_rules as rules
+from kiosk.office.storage.models import Service, Ticket
 
-router = APIRouter(prefix="/api", tags=["tickets"])
+router = OfficeRouter(prefix="/api", tags=["tickets"])
 
 
 class IssueBody(BaseModel):
@@ -42,20 +43,23 @@ class PrintResultBody(BaseModel):
     error: str | None = Field(None, max_length=300)
 
 
-@router.post("/tickets", status_code=201, responses={200: {"description": "the key was seen: same ticket"}})
-def issue(body: IssueBody, caller: KioskCaller = Depends(kiosk), o: Office = Depends(office)):
-    ticket, created = o.issue(caller.id, body.service, body.priority, body.idempotency_key, body.volunteer_code)
-    return JSONResponse(ticket, status_code=201 if created else 200)
+@router.post("/tickets", status_code=201, response_model=schemas.TicketOut,
+             responses={200: {"description": "the key was seen: same ticket", "model": schemas.TicketOut}})
+def issue(body: IssueBody, response: Response, caller: KioskDep, office: OfficeDep):
+    ticket, created = office.issue(caller.id, body.service, body.priority, body.idempotency_key, body.volunteer_code)
+    if not created:
+        response.status_code = 200
+    return ticket
 
 
-@router.get("/tickets")
-def list_tickets(status: str | None = Query(None), service: str | None = Query(None),
-                 day: dt.date | None = Query(None), limit: int = Query(500, ge=1, le=5000),
-                 user: Staff = Depends(staff), o: Office = Depends(office)):
+@router.get("/tickets", response_model=schemas.TicketList)
+def list_tickets(user: StaffDep, office: OfficeDep, status: Annotated[str | None, Query()] = None,
+                 service: Annotated[str | None, Query()] = None, day: Annotated[dt.date | None, Query()] = None,
+                 limit: Annotated[int, Query(ge=1, le=5000)] = 500):
     if status is not None and status not in rules.STATUSES:
         raise Invalid("unknown_status", f"status must be one of {', '.join(rules.STATUSES)}", "status")
-    with o.db.read() as s:
-        ctx = o.ctx(user.actor)
+    with office.db.read() as s:
+        ctx = office.ctx(user.actor)
         q = select(Ticket).where(Ticket.day == (day or ctx.today))
         if status:
             q = q.where(Ticket.status == status)
@@ -64,55 +68,52 @@ def list_tickets(status: str | None = Query(None), service: str | None = Query(N
             if svc is None:
                 raise Invalid("unknown_service", f"no service with code {service!r}", "service")
             q = q.where(Ticket.service_id == svc.id)
-        tickets = s.scalars(q.order_by(Ticket.queued_at, Ticket.id).limit(limit)).unique().all()
+        found = s.scalars(q.order_by(Ticket.queued_at, Ticket.id).limit(limit)).unique().all()
         position: dict[int, int] = {}  # ordered by queued_at, so position = waiting seen so far
         out = []
-        for t in tickets:
+        for t in found:
             ahead = 0
             if t.status == rules.WAITING:
                 ahead = position.get(t.service_id, 0)
                 position[t.service_id] = ahead + 1
-            out.append(views.ticket_view(s, t, o.settings, ahead=ahead))
+            out.append(json_views.ticket_view(s, t, office.settings, ahead=ahead))
         return {"day": (day or ctx.today).isoformat(), "tickets": out}
 
 
-@router.get("/tickets/{ticket_id}")
-def get_ticket(ticket_id: int, caller=Depends(staff_or_kiosk), o: Office = Depends(office)):
-    with o.db.read() as s:
-        return views.ticket_view(s, ops.ticket_by_id(s, ticket_id, lock=False), o.settings)
+@router.get("/tickets/{ticket_id}", response_model=schemas.TicketOut)
+def get_ticket(ticket_id: int, caller: StaffOrKioskDep, office: OfficeDep):
+    with office.db.read() as s:
+        return json_views.ticket_view(s, tickets.ticket_by_id(s, ticket_id, lock=False), office.settings)
 
 
-@router.post("/tickets/{ticket_id}/call")
-def call(ticket_id: int, body: CallBody, user: Staff = Depends(staff), o: Office = Depends(office)):
-    return o.ticket_op(user.actor, ops.call_ticket, ticket_id, body.counter_id)
+@router.post("/tickets/{ticket_id}/call", response_model=schemas.TicketOut)
+def call(ticket_id: int, body: CallBody, user: StaffDep, office: OfficeDep):
+    return office.ticket_op(user.actor, tickets.call_ticket, ticket_id, body.counter_id)
 
 
-def _step(name: str, fn):
-    def handler(ticket_id: int, user: Staff = Depends(staff), o: Office = Depends(office)):
-        return o.ticket_op(user.actor, fn, ticket_id)
+def _step(name: str, fn) -> None:
+    def handler(ticket_id: int, user: StaffDep, office: OfficeDep):
+        return office.ticket_op(user.actor, fn, ticket_id)
     handler.__name__ = name.replace("-", "_")
     router.add_api_route(f"/tickets/{{ticket_id}}/{name}", handler, methods=["POST"],
-                         summary=f"{name} a ticket")
+                         response_model=schemas.TicketOut, summary=f"{name} a ticket")
 
 
-for _name, _fn in [("recall", ops.recall), ("start", ops.start), ("finish", ops.finish),
-                   ("no-show", ops.no_show), ("requeue", ops.requeue), ("cancel", ops.cancel)]:
+for _name, _fn in [("recall", tickets.recall), ("start", tickets.start), ("finish", tickets.finish),
+                   ("no-show", tickets.no_show), ("requeue", tickets.requeue), ("cancel", tickets.cancel)]:
     _step(_name, _fn)
 
 
-@router.post("/tickets/{ticket_id}/transfer")
-def transfer(ticket_id: int, body: TransferBody, user: Staff = Depends(staff), o: Office = Depends(office)):
-    return o.ticket_op(user.actor, ops.transfer, ticket_id, body.service, body.counter_id)
+@router.post("/tickets/{ticket_id}/transfer", response_model=schemas.TicketOut)
+def transfer(ticket_id: int, body: TransferBody, user: StaffDep, office: OfficeDep):
+    return office.ticket_op(user.actor, tickets.transfer, ticket_id, body.service, body.counter_id)
 
 
-@router.post("/tickets/{ticket_id}/reprint")
-def reprint(ticket_id: int, caller=Depends(staff_or_kiosk), o: Office = Depends(office)):
-    return o.ticket_op(caller.actor, ops.reprint, ticket_id)
+@router.post("/tickets/{ticket_id}/reprint", response_model=schemas.TicketOut)
+def reprint(ticket_id: int, caller: StaffOrKioskDep, office: OfficeDep):
+    return office.ticket_op(caller.actor, tickets.reprint, ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/print-result")
-def print_result(ticket_id: int, body: PrintResultBody, caller=Depends(staff_or_kiosk),
-                 o: Office = Depends(office)):
-    return o.ticket_op(caller.actor, ops.print_result, ticket_id, body.printed, body.error)
-
-
+@router.post("/tickets/{ticket_id}/print-result", response_model=schemas.TicketOut)
+def print_result(ticket_id: int, body: PrintResultBody, caller: StaffOrKioskDep, office: OfficeDep):
+    return office.ticket_op(caller.actor, tickets.print_result, ticket_id, body.printed, body.error)

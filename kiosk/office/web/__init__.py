@@ -1,5 +1,6 @@
 """Browser pages of the office service: staff console (/counter, /admin), lobby board (/board),
-public ticket page (/t/{token}), public dossier page (/d/{code}). Their JSON comes from kiosk.office's /api routes.
+public ticket page (/t/{token}), public dossier page (/d/{code}), the volunteers' page (/volunteer)
+and the printable volunteer badge (badge.py). Their JSON comes from kiosk.office.api's /api routes.
 
 Plain HTML + small vanilla JS + CSS from ./static, no build step and no CDN: the office often
 has no internet. Texts for both languages are in ./i18n/{vi,en}.json.
@@ -13,11 +14,12 @@ import mimetypes
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from kiosk.office.speech import Speaker, chime_wav
+from kiosk.office.speech import Speaker, chime_wav, help_chime_wav
 from kiosk.paths import default_state_dir
 
 from . import lookup
@@ -66,35 +68,26 @@ def _page(request: Request, name: str, status: int = 200, **fields: str) -> HTML
     return HTMLResponse(text, status_code=status, headers=PAGE_HEADERS)
 
 
-@router.get("/")
-def index_page(request: Request) -> HTMLResponse:
-    return _page(request, "index.html")
+# path -> page: the plain pages, each filled in only with the ward's name and department
+PAGES = {
+    "/": "index.html",
+    "/counter": "counter.html",  # staff console
+    "/admin": "admin.html",
+    "/dossiers": "dossiers.html",  # officers receive dossiers
+    "/board": "board.html",  # the lobby TV
+    "/volunteer": "volunteer.html",  # a volunteer's phone: open help requests live
+}
 
 
-@router.get("/counter")
-def counter_page(request: Request) -> HTMLResponse:
-    return _page(request, "counter.html")
+def _plain_page(name: str):
+    def page(request: Request) -> HTMLResponse:
+        return _page(request, name)
+    page.__name__ = name.removesuffix(".html") + "_page"
+    return page
 
 
-@router.get("/admin")
-def admin_page(request: Request) -> HTMLResponse:
-    return _page(request, "admin.html")
-
-
-@router.get("/dossiers")
-def dossiers_page(request: Request) -> HTMLResponse:
-    return _page(request, "dossiers.html")
-
-
-@router.get("/board")
-def board_page(request: Request) -> HTMLResponse:
-    return _page(request, "board.html")
-
-
-@router.get("/volunteer")
-def volunteer_page(request: Request) -> HTMLResponse:
-    """A volunteer's phone: open help requests live (issue 8; API in kiosk.office.api.volunteers)."""
-    return _page(request, "volunteer.html")
+for _path, _name in PAGES.items():
+    router.add_api_route(_path, _plain_page(_name), methods=["GET"], response_class=HTMLResponse)
 
 
 @router.get("/t/{public_token}")
@@ -134,8 +127,8 @@ def _speaker(request: Request) -> Speaker:
 @router.get("/board/speech")
 def board_speech(
     request: Request,
-    number: str = Query(..., pattern=r"^[A-Za-z]{1,3}[0-9]{1,5}$", description="ticket number such as A012"),
-    counter: int = Query(..., ge=1, le=999, description="counter number"),
+    number: Annotated[str, Query(pattern=r"^[A-Za-z]{1,3}[0-9]{1,5}$", description="ticket number such as A012")],
+    counter: Annotated[int, Query(ge=1, le=999, description="counter number")],
 ) -> Response:
     """Chime + "Mời công dân có số thứ tự A012 đến quầy số 3" as WAV (the chime alone without
     espeak-ng). Only ticket-shaped numbers are accepted, so nobody can make the board say anything."""
@@ -148,6 +141,11 @@ def board_speech(
 @router.get("/board/chime.wav")
 def board_chime() -> Response:
     return Response(chime_wav(), media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/volunteer/chime.wav")
+def volunteer_chime() -> Response:
+    return Response(help_chime_wav(), media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
 
 
 # --- static files and translations ------------------------------------------------------------

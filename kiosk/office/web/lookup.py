@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from sqlalchemy import select
 
-from kiosk.office.models import Ticket
+from kiosk.office.storage.models import Dossier, Ticket
 
 
 def public_ticket_exists(request: Request, public_token: str) -> bool | None:
@@ -21,8 +21,6 @@ def public_ticket_exists(request: Request, public_token: str) -> bool | None:
 
 def public_dossier_exists(request: Request, code: str) -> bool | None:
     """Like public_ticket_exists, for the receipt's dossier code (/d/{code})."""
-    from kiosk.office.models_dossier import Dossier
-
     office = getattr(request.app.state, "office", None)
     if office is None:
         return None

@@ -12,7 +12,7 @@ const S = {
   waiting: [],
   noShows: [],
   kiosks: [],
-  help: [], // help requests from kiosks (open or taken), issue 8
+  help: [], // help requests from kiosks (open or taken)
   helpOffset: 0, // server clock minus this browser's, in ms
   busy: false,
   events: null,

@@ -1,0 +1,375 @@
+"""The ticket lifecycle on the database: issue, call, start, finish, transfer, requeue, reprint,
+counters' pauses, the daily close, and wait estimates.
+
+Each function runs inside the caller's write transaction, checks the ticket's status under a row
+lock, writes the change, its audit entry and its event. The rules live in queue_rules; this
+module only loads, locks and stores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kiosk.domain.contract import PRIORITY_CATEGORIES
+from kiosk.office.errors import Conflict, Invalid, NotFound
+from kiosk.office.operations import queue_rules as rules
+from kiosk.office.operations.context import Ctx, audit, runtime_settings
+from kiosk.office.storage.db import next_in_sequence
+from kiosk.office.storage.events import publish
+from kiosk.office.storage.models import Counter, DailyCounter, Event, Service, Ticket
+
+def policy(s: Session) -> rules.Policy:
+    v = runtime_settings(s)
+    return rules.Policy(int(v["priority_ratio_normal"]), int(v["priority_ratio_priority"]),
+                        dt.timedelta(minutes=float(v["max_wait_minutes"])))
+
+
+# ---- lookups
+
+def service_by_code(s: Session, code: str, field: str = "service") -> Service:
+    svc = s.scalar(select(Service).where(Service.code == code))
+    if svc is None or not svc.active:
+        raise Invalid("unknown_service", f"no active service with code {code!r}", field)
+    return svc
+
+
+def counter_by_id(s: Session, counter_id: int, *, lock: bool = False, field: str | None = None) -> Counter:
+    c = s.get(Counter, counter_id, with_for_update=lock or None, populate_existing=lock)
+    if c is None or not c.active:
+        if field:
+            raise Invalid("unknown_counter", f"no active counter with id {counter_id}", field)
+        raise NotFound("counter_not_found", f"no active counter with id {counter_id}")
+    return c
+
+
+def ticket_by_id(s: Session, ticket_id: int, *, lock: bool = True) -> Ticket:
+    t = s.get(Ticket, ticket_id, with_for_update=lock or None, populate_existing=lock)
+    if t is None:
+        raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
+    return t
+
+
+def _require(t: Ticket, action: str) -> None:
+    allowed = rules.TRANSITIONS[action]
+    if t.status not in allowed:
+        raise Conflict("bad_status", f"ticket {t.label} is {t.status}; {action} needs "
+                       f"{' or '.join(allowed)}", "status", status=t.status)
+
+
+def _queue_event(s: Session, ctx: Ctx, t: Ticket, action: str) -> None:
+    publish(s, "queue", {"action": action, "ticket_id": t.id, "number": t.label,
+                         "service": t.service.code if t.service else None, "status": t.status}, ctx.now)
+
+
+# ---- issue
+
+def find_by_key(s: Session, kiosk_id: str, key: str) -> Ticket | None:
+    return s.scalar(select(Ticket).where(Ticket.kiosk_id == kiosk_id, Ticket.idempotency_key == key))
+
+
+def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | None, idempotency_key: str,
+                 kiosk_id: str, volunteer_code: str | None = None) -> tuple[Ticket, bool]:
+    """Issue a ticket, or return the one this kiosk already got for this key (created=False).
+
+    A concurrent duplicate key surfaces as IntegrityError from the flush; the caller runs it with
+    Database.write_retrying_duplicates, whose retry then finds the winner's ticket.
+    """
+    existing = find_by_key(s, kiosk_id, idempotency_key)
+    if existing is not None:
+        return existing, False
+    if priority is not None and priority not in PRIORITY_CATEGORIES:
+        raise Invalid("unknown_priority", f"priority must be null or one of {', '.join(PRIORITY_CATEGORIES)}",
+                      "priority")
+    svc = service_by_code(s, service_code)
+    if not open_counters(s, svc.id):  # a number nobody can call would strand the citizen
+        raise Conflict("service_closed", f"no counter serves {svc.name_vi} ({svc.code}) now", "service")
+    day = ctx.today
+    n = next_in_sequence(s, DailyCounter, service_id=svc.id, day=day)
+    t = Ticket(issued_service_id=svc.id, service_id=svc.id, day=day, number=n,
+               label=rules.format_number(svc.prefix, n), status=rules.WAITING, priority=priority,
+               kiosk_id=kiosk_id, idempotency_key=idempotency_key, volunteer_code=volunteer_code,
+               public_token=secrets.token_urlsafe(16), issued_at=ctx.now, queued_at=ctx.now,
+               reprint_count=0, call_count=0, transfer_count=0)
+    t.service = svc
+    s.add(t)
+    s.flush()
+    audit(s, ctx, "issue", "ticket", t.id, t.id, number=t.label, service=svc.code, priority=priority,
+          kiosk_id=kiosk_id)
+    _queue_event(s, ctx, t, "issue")
+    return t, True
+
+
+# ---- calling
+
+def current_ticket(s: Session, counter_id: int, day: dt.date) -> Ticket | None:
+    return s.scalar(select(Ticket).where(Ticket.counter_id == counter_id, Ticket.day == day,
+                                         Ticket.status.in_((rules.CALLED, rules.SERVING)))
+                    .order_by(Ticket.called_at.desc()).limit(1))
+
+
+def _ready_counter(s: Session, ctx: Ctx, counter_id: int) -> Counter:
+    c = counter_by_id(s, counter_id, lock=True)
+    if c.paused:
+        raise Conflict("counter_paused", f"counter {c.number} is paused; resume it first", "counter_id")
+    busy = current_ticket(s, c.id, ctx.today)
+    if busy is not None:
+        raise Conflict("counter_busy", f"counter {c.number} still has ticket {busy.label} ({busy.status}); "
+                       "finish it or mark it no-show first", "counter_id", ticket_id=busy.id)
+    return c
+
+
+def _callable_for(s: Session, c: Counter, day: dt.date):
+    """Waiting tickets this counter may call: its services' lines plus tickets sent to it."""
+    service_ids = [svc.id for svc in c.services if svc.active]
+    return select(Ticket.id, Ticket.priority, Ticket.queued_at).where(
+        Ticket.day == day, Ticket.status == rules.WAITING,
+        ((Ticket.service_id.in_(service_ids) & Ticket.target_counter_id.is_(None))
+         | (Ticket.target_counter_id == c.id)))
+
+
+def _mark_called(s: Session, ctx: Ctx, t: Ticket, c: Counter, how: str) -> Ticket:
+    t.status = rules.CALLED
+    t.counter_id = c.id
+    t.counter = c
+    t.target_counter_id = None
+    t.called_at = ctx.now
+    t.call_count += 1
+    streak = rules.Streak(c.streak_kind, c.streak_len).after(t.priority is not None)
+    c.streak_kind, c.streak_len = streak.kind, streak.length
+    s.flush()
+    audit(s, ctx, how, "ticket", t.id, t.id, number=t.label, counter=c.number)
+    publish(s, "call", call_payload(t, c, ctx.now, recall=False), ctx.now)
+    _queue_event(s, ctx, t, how)
+    return t
+
+
+def call_payload(t: Ticket, c: Counter, now: dt.datetime, recall: bool) -> dict[str, Any]:
+    return {"ticket_id": t.id, "number": t.label, "counter_number": c.number, "counter_id": c.id,
+            "service": t.service.code, "at": now.isoformat(), "recall": recall}
+
+
+def call_next(s: Session, ctx: Ctx, counter_id: int) -> Ticket | None:
+    c = _ready_counter(s, ctx, counter_id)
+    pol = policy(s)
+    streak = rules.Streak(c.streak_kind, c.streak_len)
+    waiting = [rules.Candidate(r.id, r.priority is not None, r.queued_at)
+               for r in s.execute(_callable_for(s, c, ctx.today))]
+    while waiting:
+        pick = rules.choose_next(waiting, streak, pol, ctx.now)
+        # Lock the chosen row; a row another counter holds is skipped, and a row already called
+        # (committed) no longer matches status=waiting. Then choose again among the rest.
+        t = s.scalar(select(Ticket).where(Ticket.id == pick.id, Ticket.status == rules.WAITING)
+                     .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+        if t is not None:
+            return _mark_called(s, ctx, t, c, "call_next")
+        waiting = [w for w in waiting if w.id != pick.id]
+    return None
+
+
+def call_ticket(s: Session, ctx: Ctx, ticket_id: int, counter_id: int) -> Ticket:
+    c = _ready_counter(s, ctx, counter_id)
+    t = ticket_by_id(s, ticket_id)
+    _require(t, "call")
+    if t.day != ctx.today:
+        raise Conflict("ticket_expired", f"ticket {t.label} is from {t.day}", "ticket_id")
+    return _mark_called(s, ctx, t, c, "call")
+
+
+def recall(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+    t = ticket_by_id(s, ticket_id)
+    _require(t, "recall")
+    t.call_count += 1
+    s.flush()
+    audit(s, ctx, "recall", "ticket", t.id, t.id, number=t.label, counter=t.counter.number)
+    publish(s, "call", call_payload(t, t.counter, ctx.now, recall=True), ctx.now)
+    return t
+
+
+def _step(s: Session, ctx: Ctx, ticket_id: int, action: str, status: str, stamp: str, **changes) -> Ticket:
+    t = ticket_by_id(s, ticket_id)
+    _require(t, action)
+    t.status = status
+    setattr(t, stamp, ctx.now)
+    for k, v in changes.items():
+        setattr(t, k, v)
+    s.flush()
+    audit(s, ctx, action, "ticket", t.id, t.id, number=t.label,
+          counter=t.counter.number if t.counter else None)
+    _queue_event(s, ctx, t, action)
+    return t
+
+
+def start(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+    return _step(s, ctx, ticket_id, "start", rules.SERVING, "started_at")
+
+
+def finish(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+    return _step(s, ctx, ticket_id, "finish", rules.DONE, "finished_at")
+
+
+def no_show(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+    return _step(s, ctx, ticket_id, "no_show", rules.NO_SHOW, "no_show_at")
+
+
+def cancel(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+    return _step(s, ctx, ticket_id, "cancel", rules.CANCELLED, "cancelled_at")
+
+
+def requeue(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+    """A no-show who came back returns to the line at their original place (queued_at kept)."""
+    t = ticket_by_id(s, ticket_id)
+    _require(t, "requeue")
+    if t.day != ctx.today:
+        raise Conflict("ticket_expired", f"ticket {t.label} is from {t.day}; issue a new one", "ticket_id")
+    was_counter = t.counter.number if t.counter else None
+    t.status = rules.WAITING
+    t.counter_id, t.counter = None, None
+    s.flush()
+    audit(s, ctx, "requeue", "ticket", t.id, t.id, number=t.label, counter=was_counter)
+    _queue_event(s, ctx, t, "requeue")
+    return t
+
+
+def transfer(s: Session, ctx: Ctx, ticket_id: int, service_code: str | None, counter_id: int | None) -> Ticket:
+    """Send a ticket to another service's line and/or to one counter, keeping its number.
+
+    It waits again (queued_at = now, at the back of the new line); with a counter, only that
+    counter's call-next picks it up.
+    """
+    if service_code is None and counter_id is None:
+        raise Invalid("missing_target", "give a service code, a counter_id, or both", "service")
+    t = ticket_by_id(s, ticket_id)
+    _require(t, "transfer")
+    if t.day != ctx.today:
+        raise Conflict("ticket_expired", f"ticket {t.label} is from {t.day}", "ticket_id")
+    before = {"service": t.service.code, "counter": t.counter.number if t.counter else None}
+    if service_code is not None:
+        svc = service_by_code(s, service_code)
+        t.service_id, t.service = svc.id, svc
+    target = counter_by_id(s, counter_id, field="counter_id") if counter_id is not None else None
+    t.target_counter_id = target.id if target else None
+    t.status = rules.WAITING
+    t.counter_id, t.counter = None, None
+    t.queued_at = t.transferred_at = ctx.now
+    t.transfer_count += 1
+    s.flush()
+    audit(s, ctx, "transfer", "ticket", t.id, t.id, number=t.label, before=before,
+          service=t.service.code, counter=target.number if target else None)
+    _queue_event(s, ctx, t, "transfer")
+    return t
+
+
+# ---- counters
+
+def pause(s: Session, ctx: Ctx, counter_id: int, reason: str) -> Counter:
+    c = counter_by_id(s, counter_id, lock=True)
+    c.paused, c.pause_reason = True, reason
+    s.flush()
+    audit(s, ctx, "pause", "counter", c.id, reason=reason, counter=c.number)
+    publish(s, "queue", {"action": "pause", "counter_id": c.id, "counter_number": c.number}, ctx.now)
+    return c
+
+
+def resume(s: Session, ctx: Ctx, counter_id: int) -> Counter:
+    c = counter_by_id(s, counter_id, lock=True)
+    c.paused, c.pause_reason = False, None
+    s.flush()
+    audit(s, ctx, "resume", "counter", c.id, counter=c.number)
+    publish(s, "queue", {"action": "resume", "counter_id": c.id, "counter_number": c.number}, ctx.now)
+    return c
+
+
+# ---- printing
+
+def reprint(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+    t = ticket_by_id(s, ticket_id)
+    if t.status not in rules.OPEN_STATUSES:
+        raise Conflict("bad_status", f"ticket {t.label} is {t.status}; only open tickets are reprinted", "status")
+    t.reprint_count += 1
+    t.reprint_requested_at = ctx.now
+    t.printed = None
+    s.flush()
+    audit(s, ctx, "reprint", "ticket", t.id, t.id, number=t.label)
+    publish(s, "reprint", {"ticket_id": t.id, "number": t.label, "kiosk_id": t.kiosk_id}, ctx.now)
+    _queue_event(s, ctx, t, "reprint")
+    return t
+
+
+def print_result(s: Session, ctx: Ctx, ticket_id: int, printed: bool, error: str | None) -> Ticket:
+    t = ticket_by_id(s, ticket_id)
+    t.printed, t.print_error = printed, (None if printed else error)
+    s.flush()
+    audit(s, ctx, "print_result", "ticket", t.id, t.id, number=t.label, printed=printed, error=error)
+    _queue_event(s, ctx, t, "print_result")
+    return t
+
+
+# ---- daily reset
+
+def close_previous_days(s: Session, ctx: Ctx) -> int:
+    """Close tickets left open from earlier local days (runs at start and every minute).
+
+    Waiting or called tickets become no_show, serving ones done, each with
+    closed_reason='day_closed' and an audit entry; the numbers are kept as history.
+    """
+    stale = s.scalars(select(Ticket).where(Ticket.day < ctx.today, Ticket.status.in_(rules.OPEN_STATUSES))
+                      .with_for_update(skip_locked=True)).all()
+    for t in stale:
+        was = t.status
+        if was == rules.SERVING:
+            t.status, t.finished_at = rules.DONE, ctx.now
+        else:
+            t.status, t.no_show_at = rules.NO_SHOW, ctx.now
+        t.closed_reason = "day_closed"
+        audit(s, ctx, "day_closed", "ticket", t.id, t.id, number=t.label, day=t.day.isoformat(), was=was)
+    if stale:
+        s.flush()
+        publish(s, "queue", {"action": "day_closed", "count": len(stale)}, ctx.now)
+    return len(stale)
+
+
+EVENT_RETENTION = dt.timedelta(days=3)  # events serve live screens and resume; the audit log is the history
+
+
+def prune_events(s: Session, ctx: Ctx) -> int:
+    return s.execute(delete(Event).where(Event.at < ctx.now - EVENT_RETENTION)).rowcount or 0
+
+
+# ---- estimates
+
+def ahead_of(s: Session, t: Ticket) -> int:
+    if t.status != rules.WAITING:
+        return 0
+    return s.scalar(select(func.count()).select_from(Ticket).where(
+        Ticket.day == t.day, Ticket.status == rules.WAITING, Ticket.service_id == t.service_id,
+        (Ticket.queued_at < t.queued_at) | ((Ticket.queued_at == t.queued_at) & (Ticket.id < t.id)))) or 0
+
+
+def open_counters(s: Session, service_id: int) -> list[Any]:
+    """The active counters serving a service, as light rows (id, number, paused).
+
+    One column query: loading each counter with its services cost most of an issue's CPU time."""
+    return list(s.execute(select(Counter.id, Counter.number, Counter.paused)
+                          .where(Counter.active.is_(True), Counter.services.any(Service.id == service_id))
+                          .order_by(Counter.number)))
+
+
+def recent_durations(s: Session, service_id: int, limit: int) -> list[float]:
+    rows = s.execute(select(Ticket.started_at, Ticket.finished_at).where(
+        Ticket.service_id == service_id, Ticket.status == rules.DONE, Ticket.started_at.is_not(None),
+        Ticket.finished_at.is_not(None), Ticket.closed_reason.is_(None))
+        .order_by(Ticket.finished_at.desc()).limit(limit)).all()
+    return [(f - st).total_seconds() / 60 for st, f in rows if f >= st]
+
+
+def estimate(s: Session, service_id: int, ahead: int, sample: int, default: float,
+             counters: list[Any] | None = None) -> int:
+    """Minutes to wait; pass the service's open counters when already loaded."""
+    counters = [c for c in (open_counters(s, service_id) if counters is None else counters) if not c.paused]
+    return rules.estimate_minutes(ahead, recent_durations(s, service_id, sample), len(counters), default)
+

@@ -1,0 +1,122 @@
+"""Database engine and transactions, plus the two write patterns several operations share: the
+atomic per-day number (`next_in_sequence`) and the idempotent create that survives a race on its
+key (`Database.write_retrying_duplicates`).
+
+SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout, and
+write transactions opened with BEGIN IMMEDIATE so two processes never interleave a
+read-then-write (numbering, call-next). PostgreSQL (psycopg 3): READ COMMITTED plus row locks
+taken by the operations themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 30_000
+DUPLICATE_RETRIES = 3
+T = TypeVar("T")
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    u = make_url(url)
+    if u.database and u.database != ":memory:":
+        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """Holds the engines; `write()` and `read()` give a Session inside one transaction."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(url, immediate=True)
+            self.read_engine = _sqlite_engine(url, immediate=False)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            self.read_engine = self.engine
+        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._write() as s, s.begin():
+            yield s
+
+    def write_retrying_duplicates(self, fn: Callable[[Session], T]) -> T:
+        """Run fn(session) in its own write transaction, for an idempotent create.
+
+        Two requests with the same idempotency key can both miss the existing row and insert; the
+        loser's commit fails on the unique key. Running fn again then finds the winner's row, so
+        the caller gets that one back instead of an error.
+        """
+        for attempt in range(DUPLICATE_RETRIES):
+            try:
+                with self.write() as s:
+                    return fn(s)
+            except IntegrityError as exc:
+                if not is_duplicate_key(exc) or attempt == DUPLICATE_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as s, s.begin():
+            yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+
+def is_duplicate_key(exc: IntegrityError) -> bool:
+    """The insert lost a race on an idempotency key (and not on some other constraint)."""
+    return "idempotency" in str(exc.orig).lower() or "idempotency_key" in str(exc).lower()
+
+
+def next_in_sequence(s: Session, counter: type, **key: Any) -> int:
+    """Take the next number of a counter row atomically, inside the caller's transaction.
+
+    `counter` is a model whose primary key is exactly the `key` columns and which has a
+    `last_number` column (tickets: per service and day; dossiers: per day). INSERT ... ON
+    CONFLICT DO UPDATE ... RETURNING locks the row until commit (PostgreSQL) or runs under the
+    BEGIN IMMEDIATE write lock (SQLite): no two transactions get the same number, and a rolled-back
+    insert gives its number back (no gap).
+    """
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover
+        raise RuntimeError(f"unsupported database {dialect}")
+    stmt = insert(counter).values(**key, last_number=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[getattr(counter, k) for k in key],
+                                      set_={"last_number": counter.last_number + 1})
+    return s.execute(stmt.returning(counter.last_number)).scalar_one()

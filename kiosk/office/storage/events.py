@@ -1,0 +1,175 @@
+"""Events across worker processes.
+
+A change writes its event row in the same transaction (so an event exists iff the change was
+committed). Each worker runs ONE listener thread that reads new rows (woken by PostgreSQL
+LISTEN/NOTIFY, or polling every ~100 ms on SQLite) and fans them out to that worker's SSE clients.
+A commit in the same process also wakes the listener at once, so a single-process office (the
+kiosk's embedded one) can poll rarely and still deliver at once.
+On PostgreSQL event inserts take a transaction advisory lock, so event ids become visible in
+order and a reader that remembers the last id never skips one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import threading
+import time
+import weakref
+from typing import Any
+
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from kiosk.office.storage.models import Event
+
+log = logging.getLogger(__name__)
+CHANNEL = "motcua_events"
+_EVENT_LOCK_KEY = 7_450_002
+
+
+_hubs: "weakref.WeakSet[EventHub]" = weakref.WeakSet()  # this process's listeners
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_local_listeners(session: Session) -> None:
+    if session.info.pop("published_events", False):
+        for hub in list(_hubs):
+            hub.wake()
+
+
+def publish(s: Session, kind: str, data: dict[str, Any], now: dt.datetime) -> None:
+    s.info["published_events"] = True
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK_KEY})
+        s.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
+    s.add(Event(at=now, kind=kind, data=data))
+    s.flush()
+
+
+def format_sse(event_id: int, kind: str, data: str) -> bytes:
+    return f"id: {event_id}\nevent: {kind}\ndata: {data}\n\n".encode()
+
+
+class EventHub:
+    """The worker's listener thread plus its subscribers (asyncio queues of (id, kind, data))."""
+
+    def __init__(self, db, poll_seconds: float = 0.1, housekeeping=None, housekeeping_every: float = 60.0):
+        self.db = db
+        self.poll = poll_seconds
+        self._subs: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()  # set by a commit in this process that published events
+        self._thread: threading.Thread | None = None
+        self._housekeeping = housekeeping
+        self._housekeeping_every = housekeeping_every
+        self.last_id = 0
+        _hubs.add(self)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # ---- subscribers (called from the event loop)
+    def subscribe(self) -> asyncio.Queue:
+        q: asyncio.Queue = asyncio.Queue(maxsize=1000)
+        with self._lock:
+            self._subs.add((asyncio.get_running_loop(), q))
+        return q
+
+    def unsubscribe(self, q: asyncio.Queue) -> None:
+        with self._lock:
+            self._subs = {(lp, x) for lp, x in self._subs if x is not q}
+
+    # ---- the listener thread
+    def start(self) -> None:
+        self.last_id = self.max_id()
+        self._thread = threading.Thread(target=self._run, name="office-events", daemon=True)
+        self._thread.start()
+
+    def close_streams(self) -> None:
+        """End every open event stream (the server is stopping; browsers reconnect elsewhere)."""
+        with self._lock:
+            subs = list(self._subs)
+        for loop, q in subs:
+            _put(loop, q, None)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self.close_streams()
+
+    def max_id(self) -> int:
+        with self.db.read() as s:
+            return s.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
+
+    def fetch_since(self, last_id: int, limit: int = 500) -> list[tuple[int, str, dict]]:
+        with self.db.read() as s:
+            rows = s.execute(select(Event.id, Event.kind, Event.data).where(Event.id > last_id)
+                             .order_by(Event.id).limit(limit)).all()
+        return [(r.id, r.kind, r.data) for r in rows]
+
+    def _deliver(self) -> None:
+        while True:
+            rows = self.fetch_since(self.last_id)
+            if not rows:
+                return
+            self.last_id = rows[-1][0]
+            with self._lock:
+                subs = list(self._subs)
+            for item in rows:
+                for loop, q in subs:
+                    _put(loop, q, item)
+
+    def _run(self) -> None:
+        listen = self._pg_listener() if not self.db.is_sqlite else None
+        next_housekeeping = 0.0
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() >= next_housekeeping and self._housekeeping:
+                    next_housekeeping = time.monotonic() + self._housekeeping_every
+                    self._housekeeping()
+                self._deliver()
+                if listen is not None:
+                    listen()
+                else:
+                    self._wake.wait(self.poll)
+                    self._wake.clear()
+            except Exception:  # keep listening whatever happens; the database may come back
+                log.exception("event listener error")
+                listen = None if self.db.is_sqlite else self._pg_listener()
+                self._stop.wait(1.0)
+
+    def _pg_listener(self):
+        """Return a function that blocks until a NOTIFY arrives, or 0.5 s pass (the fallback poll
+        bounds the delay even if a notification were missed)."""
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        try:
+            url = make_url(self.db.url).set(drivername="postgresql")
+            conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+            conn.execute(f"LISTEN {CHANNEL}")
+        except Exception:
+            log.warning("LISTEN failed; polling events instead")
+            return lambda: self._stop.wait(self.poll)
+
+        def wait() -> None:
+            for _ in conn.notifies(timeout=0.5, stop_after=1):
+                pass
+        return wait
+
+
+def _put(loop: asyncio.AbstractEventLoop, q: asyncio.Queue, item) -> None:
+    def put():
+        try:
+            q.put_nowait(item)
+        except asyncio.QueueFull:  # a stuck client: drop it rather than hold memory
+            pass
+    try:
+        loop.call_soon_threadsafe(put)
+    except RuntimeError:  # loop closed
+        pass

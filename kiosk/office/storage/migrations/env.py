@@ -1,0 +1,15 @@
+"""Alembic environment: run programmatically by kiosk.office.storage.migrate with a live connection."""
+
+from alembic import context
+
+from kiosk.office.storage.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - only the programmatic path is supported
+    raise RuntimeError("run migrations through kiosk.office.storage.migrate.upgrade()")
+
+context.configure(connection=connection, target_metadata=Base.metadata,
+                  render_as_batch=connection.dialect.name == "sqlite")
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,103 @@
+"""Migration 0004: one web_sessions table replaces auth_sessions and volunteer_web_sessions, on a
+database that already holds users, volunteers and their sessions (SQLite and PostgreSQL)."""
+
+import datetime as dt
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from kiosk.office.settings import sqlite_url
+from kiosk.office.storage.migrate import alembic_config, upgrade
+from kiosk.office.storage.models import Base
+from office_testing import pg_schema
+
+NOW = dt.datetime(2026, 12, 1, 8, 0)
+SESSION_TABLES = {"web_sessions", "auth_sessions", "volunteer_web_sessions"}
+
+
+def _upgrade_to(url: str, revision: str) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def _session_diffs(diffs) -> list:
+    """The autogenerate differences that concern the session tables."""
+    found = []
+    for d in diffs:
+        for part in (d if isinstance(d, list) else [d]):
+            names = {getattr(p, "name", None) for p in part} | {getattr(getattr(p, "table", None), "name", None)
+                                                                 for p in part}
+            names |= {p for p in part if isinstance(p, str)}
+            if names & SESSION_TABLES:
+                found.append(d)
+    return found
+
+
+def check_upgrade_drops_old_sessions(url: str) -> None:
+    _upgrade_to(url, "0003")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO users (id, username, full_name, role, password_hash, active, created_at) "
+                           "VALUES (1, 'canbo1', 'An', 'staff', 'x', :t, :now)"), {"t": True, "now": NOW})
+            c.execute(text("INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at) "
+                           "VALUES ('a' , 1, :now, :now)"), {"now": NOW})
+            c.execute(text("INSERT INTO volunteers (id, code, name, pin_hash, active, created_at) "
+                           "VALUES (1, 'DEM0TNV00001', 'Lan', 'x', :t, :now)"), {"t": True, "now": NOW})
+            c.execute(text("INSERT INTO volunteer_web_sessions (token_hash, volunteer_id, created_at, expires_at) "
+                           "VALUES ('b', 1, :now, :now)"), {"now": NOW})
+        upgrade(url)  # to head, as the office does at start
+        with engine.connect() as c:
+            tables = set(inspect(c).get_table_names())
+            diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
+            assert c.execute(text("SELECT count(*) FROM web_sessions")).scalar_one() == 0  # everyone logs in again
+            assert c.execute(text("SELECT count(*) FROM users")).scalar_one() == 1  # the people stay
+            assert c.execute(text("SELECT count(*) FROM volunteers")).scalar_one() == 1
+            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+    finally:
+        engine.dispose()
+    assert "web_sessions" in tables
+    assert not tables & {"auth_sessions", "volunteer_web_sessions"}
+    assert _session_diffs(diffs) == []
+
+
+def test_0004_on_sqlite(tmp_path):
+    check_upgrade_drops_old_sessions(sqlite_url(tmp_path / "m.db"))
+
+
+@pytest.mark.postgres
+def test_0004_on_postgresql(pg_url):
+    with pg_schema(pg_url) as url:
+        check_upgrade_drops_old_sessions(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+def test_0004_downgrades_to_the_two_old_tables(backend, tmp_path, request):
+    def check(url):
+        upgrade(url)
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, "0003")
+            with engine.connect() as c:
+                tables = set(inspect(c).get_table_names())
+        finally:
+            engine.dispose()
+        assert {"auth_sessions", "volunteer_web_sessions"} <= tables and "web_sessions" not in tables
+
+    if backend == "sqlite":
+        check(sqlite_url(tmp_path / "d.db"))
+    else:
+        with pg_schema(request.getfixturevalue("pg_url")) as url:
+            check(url)
