@@ -16,6 +16,8 @@ from kiosk.office.api.dossiers import mask_access_log
 from kiosk.office.operations.catalogue import seed_catalogue_once
 from kiosk.office.service import Office, utcnow
 from kiosk.office.settings import OfficeSettings
+from kiosk.office.web import router as web_router
+from kiosk.office.web.badge import router as badge_router
 
 
 def _end_streams_on_signal(office: Office) -> None:
@@ -53,5 +55,7 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
     app.state.office = office
     errors.install(app)
     include_all(app)
+    app.include_router(badge_router)  # pages after the API: their catch-alls come last
+    app.include_router(web_router)
     mask_access_log()
     return app

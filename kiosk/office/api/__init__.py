@@ -11,14 +11,12 @@ from fastapi import FastAPI
 
 
 def include_all(app: FastAPI) -> None:
-    """Mount every API router, then the web pages (whose catch-alls come last)."""
+    """Mount every API router. The web pages (kiosk.office.web) are mounted by the app factory
+    after these: they sit above the API (they use its caller dependencies) and their catch-alls
+    must come last."""
     from kiosk.office.api import (admin, admin_volunteers, auth, counters, dossiers, events, help_requests, kiosks,
                                   procedures, public, tickets, volunteers)
-    from kiosk.office.web import router as web_router
-    from kiosk.office.web.badge import router as badge_router
 
     for module in (public, auth, tickets, counters, kiosks, admin, events, dossiers, procedures, volunteers,
                    help_requests, admin_volunteers):
         app.include_router(module.router)
-    app.include_router(badge_router)
-    app.include_router(web_router)
