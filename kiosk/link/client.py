@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -58,13 +57,15 @@ class OfficeClient:
     def queue(self) -> dict[str, Any]:
         return self._request("GET", "/api/queue")
 
-    def issue_ticket(self, service: str, priority: str | None = None,
-                     idempotency_key: str | None = None, volunteer_code: str | None = None) -> dict[str, Any]:
-        """Issue a ticket. Pass one key per citizen action (the same key if the app retries
-        later); a fresh one is made when omitted. Retries inside use the same key.
-        `volunteer_code` attributes the ticket to the volunteer helping (assisted mode)."""
-        key = idempotency_key or uuid.uuid4().hex
-        body = {"service": service, "priority": priority, "idempotency_key": key}
+    def issue_ticket(self, service: str, priority: str | None, idempotency_key: str,
+                     volunteer_code: str | None = None) -> dict[str, Any]:
+        """Issue a ticket. The key is one per citizen action (the same key if the app retries
+        later; kiosk.domain.queue_rules makes it); retries inside use it too. Without one this
+        raises MissingIdempotencyKey and sends nothing: a key made up here would let a double tap
+        print two tickets. `volunteer_code` attributes the ticket to the volunteer helping."""
+        if not idempotency_key:
+            raise MissingIdempotencyKey("issue_ticket: no idempotency_key; make one per citizen action")
+        body = {"service": service, "priority": priority, "idempotency_key": idempotency_key}
         if volunteer_code:
             body["volunteer_code"] = volunteer_code
         return self._request("POST", "/api/tickets", body)

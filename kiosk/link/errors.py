@@ -33,7 +33,7 @@ class OfficeError(LinkError):
 
 
 class MissingIdempotencyKey(LinkError, ValueError):
-    """A dossier was to be sent without an idempotency key.
+    """A dossier or a ticket was to be sent without an idempotency key.
 
     The key is born once, where the dossier is stored durably (the outbox), and every retry must
     carry that same key, so the office stores the dossier exactly once. A key made up at sending

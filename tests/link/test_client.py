@@ -115,6 +115,18 @@ def test_answer_lost_then_retry_with_same_key_makes_one_ticket(office):
     proxy.close()
 
 
+def test_a_ticket_without_an_idempotency_key_is_refused_before_sending(office):
+    from kiosk.link.client import MissingIdempotencyKey
+
+    proxy = FlakyProxy(office.url)
+    before = ticket_count(office)
+    for key in (None, ""):
+        with pytest.raises(MissingIdempotencyKey, match="idempotency_key"):
+            client_for(proxy.url).issue_ticket("ho-tich", None, key)
+    assert proxy.requests == 0 and ticket_count(office) == before
+    proxy.close()
+
+
 def test_5xx_is_retried(office):
     busy = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
             b"Retry-After: 0\r\n\r\n{}")

@@ -53,7 +53,7 @@ def test_volunteer_login_by_scanned_badge_then_a_ticket_carries_the_code(office,
     assert scanned.kind == "volunteer"
     who = client.volunteer_login(code=scanned.code)
     assert who == {"code": v["code"], "name": "Nguyễn Thị Lan", "first_name": "Lan"}
-    ticket = client.issue_ticket("ho-tich", volunteer_code=who["code"])
+    ticket = client.issue_ticket("ho-tich", None, "assisted-1", volunteer_code=who["code"])
     assert ticket["volunteer_code"] == v["code"]
 
 
