@@ -117,10 +117,10 @@ def test_the_wheel_holds_every_file_of_the_packages_and_the_assets(wheel):
     assert not missing, f"not in the wheel: {missing[:20]}"
     for must in ("kiosk/assets/fonts/Roboto-Regular.ttf", "kiosk/assets/i18n/vi.json",
                  "kiosk/assets/data/procedures.json", "kiosk/assets/data/provinces.json", "screens/widgets/common.kv",
-                 "kiosk/office/migrations/script.py.mako", "kiosk/office/migrations/env.py",
+                 "kiosk/office/storage/migrations/script.py.mako", "kiosk/office/storage/migrations/env.py",
                  "kiosk/office/web/static/counter.html", "kiosk/office/web/i18n/vi.json"):
         assert must in names
-    assert any(re.fullmatch(r"kiosk/office/migrations/versions/0001_\w+\.py", n) for n in names)
+    assert any(re.fullmatch(r"kiosk/office/storage/migrations/versions/0001_\w+\.py", n) for n in names)
     assert not any(n.startswith(("assets/", "tests/", "bench/")) or "__pycache__" in n for n in names)
 
 
@@ -149,7 +149,7 @@ PROBE = r"""
 import json, kiosk, screens, devices
 from kiosk import paths
 from kiosk.i18n import catalogue
-from kiosk.office import migrate
+from kiosk.office.storage import migrate
 from kiosk.office import web
 from kiosk.domain import catalogue as procedures
 print(json.dumps({
