@@ -14,15 +14,27 @@ from kiosk import __version__
 from kiosk.config import ENV_VAR, ConfigError, load
 
 
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command takes, before or after its name (`kiosk --config X run` and
+    `kiosk run --config X`). On the subcommands their default is SUPPRESS, so an option given
+    before the subcommand is not overwritten by the subcommand's own (absent) one."""
+    config_default = None if defaults else argparse.SUPPRESS
+    verbose_default = False if defaults else argparse.SUPPRESS
+    parser.add_argument("--config", metavar="PATH", default=config_default,
+                        help=f"TOML config file (default: ${ENV_VAR} or built-in defaults)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=verbose_default, help="log debug messages")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kiosk",
         description="Self-service kiosk of a ward's one-stop reception department (motcua-kiosk).",
     )
     p.add_argument("--version", action="version", version=f"motcua-kiosk {__version__}")
-    p.add_argument("--config", metavar="PATH", help=f"TOML config file (default: ${ENV_VAR} or built-in defaults)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    _global_options(p, defaults=True)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, defaults=False)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_subparser_class(common))
 
     sub.add_parser("run", help="run the kiosk from its config")
 
@@ -55,6 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--printer", metavar="SPEC", help="connection, e.g. usb:0x0416:0x5011 or file:/dev/usb/lp0")
     sample.add_argument("--width", type=int, choices=[58, 80], help="paper width in mm")
     return p
+
+
+def _subparser_class(common: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    """A parser class for subcommands (and their own subcommands, e.g. `office add-user`) that
+    always includes the global options."""
+
+    class WithGlobalOptions(argparse.ArgumentParser):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs["parents"] = [*kwargs.get("parents", []), common]
+            super().__init__(*args, **kwargs)
+
+    return WithGlobalOptions
 
 
 def main(argv: list[str] | None = None) -> int:
