@@ -69,6 +69,21 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+# Libraries whose INFO lines are detail nobody reading the kiosk's log needs (shown with -v).
+CHATTY_AT_INFO = ("alembic.runtime.plugins",)
+
+
+def _setup_logging(verbose: bool) -> None:
+    """INFO and above by default; DEBUG with -v. Kivy is told to log through this (kivy_setup)."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not verbose:
+        for name in CHATTY_AT_INFO:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def _subparser_class(common: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
     """A parser class for subcommands (and their own subcommands, e.g. `office add-user`) that
     always includes the global options."""
@@ -83,10 +98,7 @@ def _subparser_class(common: argparse.ArgumentParser) -> type[argparse.ArgumentP
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _setup_logging(args.verbose)
     if args.command is None:
         _parser().print_help()
         return 0

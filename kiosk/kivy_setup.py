@@ -10,7 +10,9 @@ import os
 from kiosk.config import Settings
 
 # Set before the first `import kivy`: no argv parsing, no log files, no ~/.kivy config writes.
-KIVY_ENV = {"KIVY_NO_ARGS": "1", "KIVY_NO_FILELOG": "1", "KIVY_NO_CONSOLELOG": "0"}
+# KIVY_LOG_MODE=PYTHON: Kivy's messages go through the logging the CLI set up (INFO, DEBUG with -v);
+# Kivy's default mode would open the root logger to every DEBUG line and take over sys.stderr.
+KIVY_ENV = {"KIVY_NO_ARGS": "1", "KIVY_NO_FILELOG": "1", "KIVY_NO_CONSOLELOG": "0", "KIVY_LOG_MODE": "PYTHON"}
 
 
 def kivy_options(settings: Settings, *, windowed: bool = False) -> dict[tuple[str, str], str]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 import os
+import functools
 import sys
 import threading
+import time
 from typing import Any
 
 from kiosk import kivy_setup
@@ -17,6 +19,10 @@ from kiosk.system import signals as stopping
 from kiosk.config import Settings
 
 log = logging.getLogger(__name__)
+
+# How long the kiosk's office calls wait for the embedded office to start (migrations on a Pi's SD
+# card take seconds); after that they go ahead and fail as for an unreachable office.
+OFFICE_START_WAIT = 60.0
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -33,7 +39,8 @@ def demo_settings(settings: Settings) -> Settings:
 class OfficeStarter:
     """Start the embedded office service in the background, so the kiosk's window does not wait
     for FastAPI, SQLAlchemy and the migrations (seconds on a Pi). Its address is fixed up front;
-    until it answers, the kiosk shows the "cannot reach the ward's system" note and retries."""
+    `ready` is set once it answers (or has failed to start), and the kiosk's client waits for it
+    before its first request (`WaitForOffice`), so the first seconds log no connection failures."""
 
     def __init__(self, settings: Settings, *, demo: bool) -> None:
         import socket
@@ -43,22 +50,49 @@ class OfficeStarter:
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.office: Any = None
+        self.ready = threading.Event()
         self._thread = threading.Thread(target=self._start, args=(settings, demo), name="office-start", daemon=True)
         self._thread.start()
 
     def _start(self, settings: Settings, demo: bool) -> None:
         from kiosk.office.embedded import start_embedded
 
+        began = time.monotonic()
         try:
             self.office = start_embedded(settings, database_url=settings.office.database or None, demo=demo,
                                          port=self.port)
+            log.info("embedded office service ready at %s after %.1f s", self.url, time.monotonic() - began)
         except Exception:  # e.g. a database it cannot open: the kiosk still runs and says so
             log.exception("the embedded office service did not start")
+        finally:
+            self.ready.set()  # started or failed: either way nobody need wait any longer
 
     def stop(self) -> None:
         self._thread.join(timeout=30)
         if self.office is not None:
             self.office.stop()
+
+
+class WaitForOffice:
+    """The office client of a kiosk with an embedded office: until that office answers, each call
+    first waits for it (at most `timeout` seconds). Calls run on worker threads and the outbox's
+    sender, never on the UI thread, so the window does not wait; the flows need not know."""
+
+    def __init__(self, client: Any, ready: threading.Event, timeout: float = OFFICE_START_WAIT) -> None:
+        self._client, self._ready, self._timeout = client, ready, timeout
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if not callable(attr) or self._ready.is_set():
+            return attr
+
+        @functools.wraps(attr)
+        def after_office_start(*args: Any, **kwargs: Any) -> Any:
+            if not self._ready.wait(self._timeout):
+                log.warning("the embedded office service has not started after %s s", self._timeout)
+            return attr(*args, **kwargs)
+
+        return after_office_start
 
 
 def make_client(settings: Settings, base_url: str) -> Any:
@@ -132,12 +166,16 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
             raise SystemExit(0)
 
     stopping.install(request_stop)  # before the window exists, so SDL leaves SIGTERM to us
+    level = logging.getLogger().level
     from kiosk.app import KioskApp  # imports Kivy's window: after the config above
 
+    logging.getLogger().setLevel(level)  # Kivy's own log mode, if one is forced, resets it to NOTSET
     office = OfficeStarter(settings, demo=demo) if settings.office.url == "embedded" else None
     try:
         base_url = office.url if office is not None else settings.office.url
         client = make_client(settings, base_url)
+        if office is not None:
+            client = WaitForOffice(client, office.ready)
         outbox, sender = open_outbox(settings, client)
         running["outbox"] = outbox
         app = KioskApp(settings, client=client, printer=open_printer(settings), outbox=outbox, sender=sender,
