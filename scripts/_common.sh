@@ -15,6 +15,22 @@ ensure_debs() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# venv_has EXTRA: .venv holds an install, newer than pyproject.toml, that covers [EXTRA] (EXTRA may
+# be a comma list; empty: the base install). Each install leaves a stamp .venv/.installed-<extras>
+# ("base" without extras); any install includes the base one, so a venv installed with [test] also
+# satisfies a plain `pip install -e .` and scripts/demo.sh does not install again after test.sh.
+venv_has() {
+  local want="${1:-}" stamp have e ok
+  for stamp in .venv/.installed-*; do
+    [ -f "$stamp" ] && [ ! pyproject.toml -nt "$stamp" ] || continue
+    have=",${stamp#.venv/.installed-},"
+    ok=1
+    for e in ${want//,/ }; do [[ "$have" == *",$e,"* ]] || ok=0; done
+    [ "$ok" = 1 ] && return 0
+  done
+  return 1
+}
+
 # ensure_venv EXTRA: .venv with the package installed editable (with [EXTRA] if given).
 ensure_venv() {
   local extra="${1:-}" py="${PYTHON:-python3}"
@@ -24,12 +40,11 @@ ensure_venv() {
   if [ ! -x .venv/bin/python ]; then
     "$py" -m venv .venv 2>/dev/null || { ensure_debs python3-venv; rm -rf .venv; "$py" -m venv .venv; }
   fi
-  local stamp=".venv/.installed-${extra:-base}"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if ! venv_has "$extra"; then
     echo ">> installing Python packages into .venv"
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e ".${extra:+[$extra]}"
-    touch "$stamp"
+    touch ".venv/.installed-${extra:-base}"
   fi
 }
 
