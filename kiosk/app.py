@@ -26,6 +26,7 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.scrollview import ScrollView
 
 from devices.printer import NullPrinter
 from devices.scanner import NullScanner
@@ -82,6 +83,27 @@ TAP_GUARD_SECONDS = 0.4
 def _post(fn: Callable[[], None]) -> None:
     """Run fn on the UI thread at the next frame (safe to call from any thread)."""
     Clock.schedule_once(lambda _dt: fn(), 0)
+
+
+def _back_to_defaults(screen: Any) -> None:
+    """What a screen's reset() leaves to its widgets: every list back at its top (a fling under way
+    stopped), every on-screen keyboard back to its first layout without shift."""
+    from screens.widgets.vnkeyboard import VNKeyboard
+
+    for widget in screen.walk(restrict=True):
+        if isinstance(widget, ScrollView):
+            for effect in (widget.effect_x, widget.effect_y):
+                if effect is not None:
+                    effect.velocity = 0
+                    effect.is_manual = False
+            widget.scroll_x, widget.scroll_y = 0, 1
+            if widget.effect_x is not None:
+                widget.effect_x.value = 0
+            if widget.effect_y is not None:
+                widget.effect_y.value = widget.effect_y.max  # as ScrollView keeps it for scroll_y = 1
+        elif isinstance(widget, VNKeyboard):
+            widget.shift = False
+            widget.layout = "digits" if widget.input_type == "digits" else "letters"
 
 
 def _kiosk_part(name: str) -> property:
@@ -239,11 +261,16 @@ class KioskApp(App):
                 "shift": t("kb.shift"), "digits": "123", "letters": "ABC"}
 
     def switch_language(self) -> None:
-        self.lang = i18n.other(self.lang)
+        self.set_language(i18n.other(self.lang))
+        self.activity()
+
+    def set_language(self, lang: str) -> None:
+        if lang == self.lang:
+            return
+        self.lang = lang
         for screen in self.root.screens:
             if hasattr(screen, "on_lang_change"):
                 screen.on_lang_change()
-        self.activity()
 
     def show_notice(self, text: str, seconds: float = NOTICE_SECONDS) -> None:
         self.notice = text
@@ -329,6 +356,9 @@ class KioskApp(App):
             flow.reset()
         for screen in self.root.screens:
             screen.reset()
+            _back_to_defaults(screen)
+        # the next citizen starts in the configured language, whatever this one chose
+        self.set_language(self.settings.display.language)
         self.notice = ""
         self.root.current = "home"
         log.info("session ended and wiped")
