@@ -150,3 +150,22 @@ def swipe_up(drv, widget) -> None:
         time.sleep(0.01)
     finger.touch_up()
     drv.frames(5)
+
+
+def test_a_priority_chosen_then_abandoned_is_not_the_next_citizens(kiosk):
+    app = kiosk.app
+    vietnamese = home_text_in_vietnamese(kiosk)
+    switch_to_english(kiosk)
+    touch(kiosk, "take_number")
+    touch(kiosk, "priority_button")
+    touch(kiosk, "priority_pregnant")
+    kiosk.wait_until(lambda: app.screen("service").priority_text)
+    touch(kiosk, "back")  # changed their mind
+    kiosk.wait_until(lambda: app.root.current == "home")
+    shows(kiosk, vietnamese)
+    touch(kiosk, "take_number")
+    kiosk.wait_until(lambda: kiosk.has("service_khac"))
+    assert app.screen("service").priority_text == "" and "priority" not in app.session.data
+    touch(kiosk, "service_khac")
+    kiosk.wait_until(lambda: app.root.current == "ticket", timeout=15)
+    assert app.session.data["ticket"]["priority"] in (None, "", "none")
