@@ -226,3 +226,33 @@ def test_walk_look_up_by_scanning_the_id_card(kiosk, office):
     assert app.session.citizen is None and code not in kiosk.all_text()
     if known:
         pytest.xfail("; ".join(known))
+
+
+def type_on_keyboard(drv, text: str) -> None:
+    """Type text key by key on the on-screen keyboard, switching between its letters and its
+    digits as a person does."""
+    for ch in text:
+        name = f"key-{ch.lower()}"
+        if not drv.has(name):
+            touch(drv, "key-layout-letters" if ch.isalpha() else "key-layout-digits")
+        touch(drv, name)
+
+
+def test_walk_look_up_by_typing_the_code(kiosk, office):
+    app = kiosk.app
+    code = submit_dossier(office, "001190000779")
+    at_home(kiosk)
+    touch(kiosk, "lookup")
+    kiosk.wait_until(lambda: app.root.current == "lookup")
+    type_on_keyboard(kiosk, code.lower())  # small letters: the look-up reads them as capitals
+    assert kiosk.find("lookup_code").text.upper() == code
+    touch(kiosk, "key-ok")  # "Tra cứu"
+    results = kiosk.wait_until(lambda: code in kiosk.find("lookup_results").text and kiosk.find("lookup_results"),
+                               timeout=15)
+    assert "Đã tiếp nhận" in results.text
+    known = known_lookup_faults(kiosk, results)
+    touch(kiosk, "back")
+    at_home(kiosk)
+    assert code not in kiosk.all_text()
+    if known:
+        pytest.xfail("; ".join(known))
