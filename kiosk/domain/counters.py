@@ -72,3 +72,13 @@ def handover_text(counters: Iterable[Any] | None, place: str, lang: str = "vi") 
     where = counters_text(counters, lang, capital=True)
     place = place_without_counters(place)
     return " – ".join(part for part in (where, place) if part)
+
+
+def counters_for_field(services: Iterable[dict] | None, field_code: str) -> list[Any]:
+    """The open counters the office's services list gives the queue of a catalogue field (the
+    same numbers a ticket in that field carries); [] when the field has no queue or the list is
+    not known yet."""
+    from kiosk.domain.queue_rules import service_for_field
+
+    service = service_for_field(list(services or ()), field_code)
+    return list(service.get("counters") or ()) if service else []

@@ -212,6 +212,7 @@ class DossierFlow(Flow):
         self.shell.end_session_after(RESULT_SCREEN_SECONDS)
 
     def _print_receipt(self, sub: "Submission | None", entry: Any) -> None:
+        from kiosk.domain.counters import counters_for_field
         from kiosk.slips.receipt import dossier_for_receipt, receipt_blocks
 
         result = self.session.data.get("dossier_result")
@@ -223,7 +224,8 @@ class DossierFlow(Flow):
                                       fee_vnd=sub.procedure.estimate_fee(sub.document()))
         try:
             blocks = receipt_blocks(dossier, sub.procedure.raw, self.kiosk.settings.ward, self.lang,
-                                    tracking_url_base=self.kiosk.public_base_url)
+                                    tracking_url_base=self.kiosk.public_base_url,
+                                    counters=counters_for_field(self.kiosk.services, sub.procedure.field_code))
         except Exception:
             log.exception("receipt layout failed")
             screen.print_note = self.t("dossier.receipt_failed")
