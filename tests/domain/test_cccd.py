@@ -170,7 +170,7 @@ def test_invalid_id_qr_survives_pickling():
     import pickle
 
     err = pickle.loads(pickle.dumps(InvalidIdQR("truncated")))
-    assert err.code == "truncated" and "scan" in str(err) and err.reason_vi.startswith("Chưa đọc")
+    assert err.code == "truncated" and "scan" in str(err) and err.reason_vi.startswith("Máy chưa đọc hết")
 
 
 def test_non_string_input_is_rejected_cleanly():
