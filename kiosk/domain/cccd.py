@@ -372,7 +372,9 @@ def needs_serial_mode(text: str) -> bool:
     if _LOST.search(t):
         return True
     fields = t.split("|")
-    if len(fields) >= 7 and re.fullmatch(r"[0-9]*", fields[1].strip()):
+    if re.fullmatch(r"[0-9]*", fields[1].strip()):  # the 7-field form (as `_split` decides)
+        if len(fields) < 7:
+            return False  # truncated: the parser's reason says "scan again"
         name, sex, address = fields[2], fields[4], fields[5]
     elif len(fields) >= 6:
         name, sex, address = fields[1], fields[3], fields[4]
