@@ -19,7 +19,7 @@ from kiosk.domain.counters import counter_numbers, counters_text
 WORDS: dict[str, dict[str, str]] = {
     "vi": {
         "your_number": "SỐ THỨ TỰ",
-        "counter": "Khi được gọi, mời ông/bà đến {counters}",
+        "counter": "Mời ông/bà đến {counters}",
         "ahead_none": "Ông/bà là người tiếp theo",
         "ahead": "Trước ông/bà còn {n} người",
         "wait": "Dự kiến chờ khoảng {n} phút",
@@ -27,11 +27,11 @@ WORDS: dict[str, dict[str, str]] = {
         "priority": "Ưu tiên: {category}\u00a0— xác nhận tại quầy",
         "scan": "Quét mã để xem lượt gọi",
         "issued": "{date}  {time}",
-        "advice": "Xin ông/bà chú ý màn hình gọi số.",
+        "advice": "Xin chú ý màn hình gọi số.",
     },
     "en": {
         "your_number": "YOUR NUMBER",
-        "counter": "When called, please go to {counters}",
+        "counter": "Please go to {counters}",
         "ahead_none": "You are next",
         "ahead": "{n} people before you",
         "wait": "Estimated wait: about {n} min",
