@@ -140,3 +140,43 @@ def test_a_second_card_during_a_form_asks_before_replacing_the_applicant(kiosk):
     assert sub.answers["applicant.full_name"] == "Nguyễn Văn An"
     assert sub.answers["applicant.id_number"] == "001089012345"
     assert app.session.citizen.id_number == "001089012345"
+
+
+def test_a_scanned_ticket_follows_the_call_to_its_counter(kiosk, office):
+    import requests
+
+    client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)
+    t = client.issue_ticket("khac", None, uuid.uuid4().hex)
+    token = requests.post(f"{office.url}/api/auth/login", json={"username": "canbo2", "password": "canbo2-demo"},
+                          timeout=5).json()["token"]
+    staff = {"Authorization": f"Bearer {token}"}
+    frame = f"{office.url}/t/{t['public_token']}"
+    r = requests.post(f"{office.url}/api/tickets/{t['id']}/call", headers=staff, json={"counter_id": 3}, timeout=5)
+    assert r.status_code == 200, r.text
+    counter = r.json()["counter"]
+    scan(kiosk, frame)
+    assert notice(kiosk) == f"Phiếu {t['number']}: đã đến lượt ông/bà. Mời ông/bà đến quầy số {counter}."
+    assert requests.post(f"{office.url}/api/tickets/{t['id']}/start", headers=staff, timeout=5).ok
+    scan(kiosk, frame)
+    assert notice(kiosk) == f"Phiếu {t['number']} đang được giải quyết tại quầy số {counter}."
+    assert requests.post(f"{office.url}/api/tickets/{t['id']}/finish", headers=staff, timeout=5).ok
+    scan(kiosk, frame)
+    assert notice(kiosk) == f"Phiếu {t['number']} đã được giải quyết xong. Cảm ơn ông/bà!"
+
+
+def test_a_typed_applicant_is_not_overwritten_without_asking(kiosk):
+    app = kiosk.app
+    to_form(kiosk)
+    sub = app.session.data["submission"]
+    assert sub.current.path == "applicant.full_name"
+    app.dossier.form_input("Lê Văn Tám")
+    app.dossier.form_next()
+    scan(kiosk, CARD)
+    kiosk.wait_until(lambda: kiosk.has("card_confirm"))
+    assert i18n.tr("card.replace", "vi") in kiosk.all_text()
+    kiosk.tap("card_not_me")
+    assert sub.answers["applicant.full_name"] == "Lê Văn Tám" and app.session.citizen is None
+    scan(kiosk, CARD)
+    kiosk.wait_until(lambda: kiosk.has("card_confirm"))
+    kiosk.tap("card_confirm")
+    assert sub.answers["applicant.full_name"] == "Trần Thị Bích" and app.root.current == "form"
