@@ -180,3 +180,47 @@ def test_a_typed_applicant_is_not_overwritten_without_asking(kiosk):
     kiosk.wait_until(lambda: kiosk.has("card_confirm"))
     kiosk.tap("card_confirm")
     assert sub.answers["applicant.full_name"] == "Trần Thị Bích" and app.root.current == "form"
+
+
+class TicketsOnly:
+    """An office that knows a few public tickets by token (the rest of its API is not needed)."""
+
+    def __init__(self, tickets):
+        self.tickets = tickets
+
+    def public_ticket(self, token):
+        from kiosk.link.errors import OfficeError
+
+        if token not in self.tickets:
+            raise OfficeError(404, "no ticket with this code", "public_token", "ticket_not_found")
+        return self.tickets[token]
+
+
+def public(number, status, **extra):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    return {"number": number, "service": "khac", "service_name_vi": "Khác", "service_name_en": "Other",
+            "status": status, "day": today, "ahead": 0, "position": None, "estimated_wait_minutes": 0,
+            "counter": None, "issued_at": f"{today}T01:00:00+00:00", "called_at": None, **extra}
+
+
+@pytest.mark.parametrize("ticket,vi", [
+    (public("E004", "no_show"),
+     "Phiếu E004 đã được gọi nhưng ông/bà không có mặt. Xin ông/bà báo cán bộ tại quầy để được xếp lại."),
+    (public("E005", "cancelled"), "Phiếu E005 đã bị hủy. Mời ông/bà lấy số mới."),
+    (public("E006", "transferred"), "Phiếu E006 đã được chuyển sang lĩnh vực khác. Xin ông/bà hỏi cán bộ tại quầy."),
+    (public("E007", "waiting", day="2026-11-30", ahead=4),
+     "Phiếu E007 là phiếu của ngày 30/11/2026. Mời ông/bà lấy số mới cho hôm nay."),
+])
+def test_every_state_of_a_scanned_ticket_reads_plainly(kiosk_ui, ticket, vi):
+    app = kiosk_ui.app
+    saved = app.client
+    app.client = TicketsOnly({"tok-12345678": ticket})
+    try:
+        scan(kiosk_ui, "https://motcua.example.vn/t/tok-12345678")
+        assert notice(kiosk_ui) == vi
+        assert vi in kiosk_ui.all_text()
+    finally:
+        app.client = saved
