@@ -400,8 +400,9 @@ class KioskApp(App):
         _post(lambda: setattr(self, "scanner_status", state))
 
     def on_scan(self, text: str) -> None:
-        """A frame from any scanner, on the UI thread. A card starts or refreshes the session;
-        anything else that is not ours shows why and changes nothing."""
+        """A frame from any scanner, on the UI thread. A card starts or refreshes the session, or
+        fills the form being filled; a queue ticket shows its place in the queue; anything else
+        that is not ours says, in plain words, what to do and changes nothing."""
         self.activity()
         result = scan.classify(text)
         log.info("scan: %r", result)  # ScanResult's repr holds at most a masked id
@@ -409,6 +410,13 @@ class KioskApp(App):
             # a keyboard-mode scanner dropped the Vietnamese letters: the name would be wrong
             # on every form, so the card is not used; staff must switch the scanner's mode
             self.show_notice(self.t("notice.scanner_serial_mode"))
+        elif result.kind == "id_card" and self.dossier.form_open():
+            # for the form's applicant: used once confirmed; "Không phải tôi" leaves the form as it was,
+            # and a form already holding someone else's details says so before they are replaced
+            citizen = result.citizen
+            replacing = self.dossier.would_replace_applicant(citizen)
+            self._show_card(citizen, replacing=replacing,
+                            on_confirm=lambda: self._card_for_form(citizen), on_reject=self._card_kept_form)
         elif result.kind == "id_card":
             self.session.set_citizen(result.citizen)
             self._show_card(result.citizen)
@@ -416,27 +424,50 @@ class KioskApp(App):
                 self.ticket.offer_priority()
             self.dossier.card_scanned(result.citizen)  # fills the form's applicant fields
             self.lookup.card_scanned(result.citizen)  # lists the card's dossiers
-        elif result.kind in ("volunteer", "dossier", "ticket") and result.kind in self.scan_handlers:
+        elif result.kind == "ticket":
+            self.scan_handlers.get("ticket", self.lookup.scanned_ticket)(result)
+        elif result.kind in ("volunteer", "dossier") and result.kind in self.scan_handlers:
             self.scan_handlers[result.kind](result)
         elif cccd.needs_serial_mode(text):
             self.show_notice(self.t("notice.scanner_serial_mode"))
+        elif result.partial:  # a card read only in part: not "this is not a card"
+            self.show_notice(self.t("scan.partial"))
+        elif result.kind == "invalid_id":  # a whole card frame with a field that cannot be right
+            self.show_notice(result.reason(self.lang))
         else:
-            reason = result.reason(self.lang) or self.t("notice.not_available")
-            self.show_notice(self.t("notice.scan_not_card", reason=reason))
+            self.show_notice(self.t("scan.not_card"))
 
-    def _show_card(self, citizen: Any) -> None:
+    def _card_for_form(self, citizen: Any) -> None:
+        """The card was confirmed while a form is being filled: it becomes the form's applicant
+        (the session goes on: replacing an applicant the citizen agreed to replace is no new citizen)."""
+        self._dismiss_card()
+        self.session.citizen = citizen
+        self.activity()
+        self.dossier.card_scanned(citizen)
+
+    def _card_kept_form(self) -> None:
+        """'Không phải tôi' while a form is being filled: the card is dropped, the form stays."""
+        self._dismiss_card()
+        self.activity()
+
+    def _show_card(self, citizen: Any, *, replacing: bool = False, on_confirm: Callable[[], None] | None = None,
+                   on_reject: Callable[[], None] | None = None) -> None:
         from screens.dialogs.card import CardDialog
 
         self._dismiss_card()  # a second scan replaces the dialog
         warnings = [cccd.warning_text(w, self.lang) for w in citizen.warnings]
+        notes = [self.t("card.replace")] if replacing else []
+        if warnings:
+            notes.append(self.t("card.warning", warning="; ".join(warnings)))
+        confirm, reject = on_confirm or self._card_confirmed, on_reject or self._card_rejected
         self._card_dialog = CardDialog(
             name=citizen.display_name,
             masked_id=citizen.masked_id(),
             dob=citizen.date_of_birth.strftime("%d/%m/%Y"),
             address=citizen.address,
-            warning=self.t("card.warning", warning="; ".join(warnings)) if warnings else "",
-            on_confirm=lambda _d: self._card_confirmed(),
-            on_reject=lambda _d: self._card_rejected(),
+            warning="\n".join(notes),
+            on_confirm=lambda _d: confirm(),
+            on_reject=lambda _d: reject(),
         ).show()
 
     def _card_confirmed(self) -> None:

@@ -33,13 +33,18 @@ ISSUER_CC = "Bộ Công an"
 _CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}
 
 _REASONS = {
+    # Where the QR is: front of the chip-based CCCD (TT 06/2021/TT-BCA), back of the thẻ căn cước
+    # issued from 1/7/2024 (TT 16/2024/TT-BCA art. 6: "mã QR và chíp điện tử được gắn ở mặt sau").
     "not_id_card": (
-        "Mã QR này không phải của thẻ căn cước. Xin quét mã QR ở mặt trước thẻ căn cước.",
-        "This QR code is not from a citizen ID card. Please scan the QR on the front of your ID card.",
+        "Mã QR này không phải của thẻ căn cước. Thẻ căn cước công dân gắn chíp có mã QR ở mặt trước; "
+        "thẻ căn cước cấp từ 1/7/2024 có mã QR ở mặt sau.",
+        "This QR code is not from a citizen ID card. The chip-based citizen ID card (CCCD) has its QR "
+        "code on the front; the ID card issued from 1 July 2024 has it on the back.",
     ),
     "truncated": (
-        "Chưa đọc được hết mã QR. Xin giữ thẻ yên trước máy quét và quét lại.",
-        "The QR code was only partly read. Please hold the card still under the scanner and try again.",
+        "Máy chưa đọc hết mã QR trên thẻ. Xin ông/bà giữ thẻ yên trước máy quét rồi quét lại.",
+        "The QR code on the card was only partly read. Please hold the card still in front of the scanner "
+        "and scan again.",
     ),
     "bad_date": (
         "Ngày tháng trong mã QR không hợp lệ. Xin quét lại hoặc nhờ cán bộ hỗ trợ.",
@@ -367,7 +372,9 @@ def needs_serial_mode(text: str) -> bool:
     if _LOST.search(t):
         return True
     fields = t.split("|")
-    if len(fields) >= 7 and re.fullmatch(r"[0-9]*", fields[1].strip()):
+    if re.fullmatch(r"[0-9]*", fields[1].strip()):  # the 7-field form (as `_split` decides)
+        if len(fields) < 7:
+            return False  # truncated: the parser's reason says "scan again"
         name, sex, address = fields[2], fields[4], fields[5]
     elif len(fields) >= 6:
         name, sex, address = fields[1], fields[3], fields[4]

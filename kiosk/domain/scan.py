@@ -5,7 +5,9 @@ Recognised frames:
 - `MCVOL:<code>`  (volunteer badge)              -> kind "volunteer", `code`
 - `MCHS:<code>` or a URL ending in `/d/<code>`   -> kind "dossier", `code` (dossier slip)
 - a URL ending in `/t/<token>`                   -> kind "ticket", `code`
-- a broken ID card (truncated, bad date, ...)    -> kind "invalid_id", `error`
+- a broken ID card (truncated, bad date, ...)    -> kind "invalid_id", `error`; `partial` when it was
+  only partly read (cut short, too few fields, or the tail of a card frame a scanner split in two):
+  the citizen is told to hold the card still and scan again, never "this is not an ID card"
 - anything else                                  -> kind "unknown", `error` (code "not_id_card")
 
 Plain Python. `ScanResult.__repr__` shows only what is safe for a log line.
@@ -26,6 +28,8 @@ DOSSIER_PREFIX = DOSSIER_QR_PREFIX
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,63}")
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{4,128}")
 _URL_TAIL = re.compile(r"/(t|d)/([^/]+)/?")
+# Fields only an ID card's QR has: the sex, a ddmmyyyy date, the 12-digit number.
+_CARD_FIELD = re.compile(r"(?i:nam|nữ)|[0-9]{2}[/.\-]?[0-9]{2}[/.\-]?[0-9]{4}|[0-9]{12}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,11 @@ class ScanResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def partial(self) -> bool:
+        """An ID card read only in part: hold it still and scan again."""
+        return self.error is not None and self.error.code == "truncated"
 
     def reason(self, lang: str = "vi") -> str | None:
         """The sentence to show the citizen when the scan was not usable."""
@@ -99,5 +108,14 @@ def classify(text: str) -> ScanResult:
     try:
         return ScanResult("id_card", citizen=parse(t))
     except InvalidIdQR as err:
+        if err.code == "not_id_card" and _card_fragment(t):
+            err = InvalidIdQR("truncated")
         kind = "unknown" if err.code == "not_id_card" else "invalid_id"
         return ScanResult(kind, error=err)
+
+
+def _card_fragment(text: str) -> bool:
+    """The rest of an ID card's frame whose start was lost (a serial scanner that split one read
+    in two sends "ị Bích|05031990|Nữ|12 Lê Lợi…"): "|"-separated, with two fields only a card has."""
+    fields = [f.strip() for f in text.split("|")]
+    return len(fields) >= 3 and sum(1 for f in fields if _CARD_FIELD.fullmatch(f)) >= 2

@@ -7,9 +7,13 @@ upkeep's) makes sure one is loaded, off the UI thread, before the list is drawn.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable
 
+from kiosk.domain.counters import counters_for_field, handover_text
 from kiosk.flows.base import Flow, Kiosk, Shell
+
+log = logging.getLogger(__name__)
 
 EnsureCatalogue = Callable[[Callable[[Any], None]], None]
 
@@ -115,10 +119,33 @@ class CatalogueFlow(Flow):
         screen.facts = [
             (self.t("dossier.fee"), fee + (f" — {fee_text}" if fee_text else "")),
             (self.t("dossier.processing"), days),
-            (self.t("dossier.handover"), proc.handover_en if en else proc.handover_vi),
+            (self.t("dossier.handover"), self._handover(proc)),
         ]
         screen.tip = "" if self.session.citizen is not None else self.t("dossier.scan_first")
         self.shell.go("procedure")
+        self._refresh_counters(proc)
+
+    def _handover(self, proc: Any) -> str:
+        """Where the originals go: the counters the queue's configuration gives the procedure's
+        field (as a ticket in that field prints them), then the catalogue's place."""
+        counters = counters_for_field(self.kiosk.services, proc.field_code)
+        return handover_text(counters, proc.handover_en if self.lang == "en" else proc.handover_vi, self.lang)
+
+    def _refresh_counters(self, proc: Any) -> None:
+        """Ask the office which counters serve the field now; the page (and the slip printed
+        later from the same list) follow its answer."""
+        if self.kiosk.client is None:
+            return
+
+        def loaded(services: list[dict]) -> None:
+            self.kiosk.services = [s for s in services if s.get("active", True)]
+            if self.shell.current() == "procedure" and self.session.data.get("procedure") == proc.code:
+                screen = self.shell.screen("procedure")
+                label = self.t("dossier.handover")
+                screen.facts = [(k, self._handover(proc) if k == label else v) for k, v in screen.facts]
+
+        self.kiosk.submit_for_session(self.kiosk.client.services, on_done=loaded,
+                                      on_error=lambda exc: log.info("services not refreshed: %s", exc))
 
     def reset(self) -> None:
         self.close_search()

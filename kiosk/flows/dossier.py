@@ -212,6 +212,7 @@ class DossierFlow(Flow):
         self.shell.end_session_after(RESULT_SCREEN_SECONDS)
 
     def _print_receipt(self, sub: "Submission | None", entry: Any) -> None:
+        from kiosk.domain.counters import counters_for_field
         from kiosk.slips.receipt import dossier_for_receipt, receipt_blocks
 
         result = self.session.data.get("dossier_result")
@@ -223,7 +224,8 @@ class DossierFlow(Flow):
                                       fee_vnd=sub.procedure.estimate_fee(sub.document()))
         try:
             blocks = receipt_blocks(dossier, sub.procedure.raw, self.kiosk.settings.ward, self.lang,
-                                    tracking_url_base=self.kiosk.public_base_url)
+                                    tracking_url_base=self.kiosk.public_base_url,
+                                    counters=counters_for_field(self.kiosk.services, sub.procedure.field_code))
         except Exception:
             log.exception("receipt layout failed")
             screen.print_note = self.t("dossier.receipt_failed")
@@ -243,8 +245,29 @@ class DossierFlow(Flow):
         if sub is not None:
             self.take_number_in_field(sub.procedure.field_code)
 
+    # ---- a card scanned while a form is being filled ------------------------------------------
+    def form_open(self) -> bool:
+        """A form is being filled (consent, a page or the review on show, not yet sent): a card
+        scanned now is for its applicant."""
+        return (self._submission() is not None and "dossier_entry" not in self.session.data
+                and self.shell.current() in ("consent", "form", "review"))
+
+    def would_replace_applicant(self, citizen: Any) -> bool:
+        """True when the form's applicant already holds someone's details (from another card, or
+        typed) that this card would overwrite: the citizen is asked first."""
+        sub = self._submission()
+        if sub is None:
+            return False
+        card_paths = [f.path for f in sub.fields if f.from_card]
+        if not any((sub.answers.get(path) or "").strip() for path in card_paths):
+            return False  # nothing filled yet: the card just fills it
+        same = getattr(sub.citizen, "id_number", None) == getattr(citizen, "id_number", None) or any(
+            f.from_card == "id_number" and sub.answers.get(f.path) == getattr(citizen, "id_number", None)
+            for f in sub.fields)
+        return not same
+
     def card_scanned(self, citizen: Any) -> None:
-        """A card scanned mid-form fills the applicant fields."""
+        """A card scanned mid-form (and confirmed) fills the applicant fields."""
         sub = self._submission()
         if sub is not None:
             sub.fill_from_card(citizen)

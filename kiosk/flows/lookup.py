@@ -7,9 +7,13 @@ behind a lock the sender holds across fsyncs, so it is read on a worker, never t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kiosk.flows.base import Flow
+
+TICKET_NOTICE_SECONDS = 20  # long enough to read a ticket's place in the queue twice
 
 
 class LookupFlow(Flow):
@@ -42,6 +46,43 @@ class LookupFlow(Flow):
             self.shell.go("lookup")
             self.enter()
         self.find(result.code)
+
+    def scanned_ticket(self, result: Any) -> None:
+        """The QR of a queue ticket (…/t/<token>): that ticket's live place in the queue, from the
+        office's public ticket view (what the citizen's phone would show), as a notice."""
+        self.shell.activity()
+        self.kiosk.submit_for_session(self.kiosk.client.public_ticket, result.code, on_done=self._ticket_status,
+                                      on_error=self._ticket_failed)
+
+    def _ticket_status(self, ticket: dict) -> None:
+        number = ticket.get("number", "")
+        service = ticket.get(f"service_name_{self.lang}") or ticket.get("service_name_vi") or ""
+        status = ticket.get("status", "")
+        counter = ticket.get("counter")
+        today = datetime.now(ZoneInfo(self.kiosk.settings.ward.timezone)).date().isoformat()
+        day = ticket.get("day") or today
+        if day != today and status in ("waiting", "called", "serving"):
+            from kiosk.domain.forms import format_date
+
+            text = self.t("scan.ticket_other_day", number=number, day=format_date(day))
+        elif status == "waiting":
+            ahead = int(ticket.get("ahead") or 0)
+            text = (self.t("scan.ticket_waiting", number=number, service=service, ahead=ahead,
+                           minutes=int(ticket.get("estimated_wait_minutes") or 0))
+                    if ahead > 0 else self.t("scan.ticket_next", number=number, service=service))
+        elif status in ("called", "serving") and counter is not None:
+            text = self.t(f"scan.ticket_{status}", number=number, counter=counter)
+        elif status in ("done", "no_show", "cancelled", "transferred"):
+            text = self.t(f"scan.ticket_{status}", number=number)
+        else:  # called without a counter, or a status this kiosk does not know yet
+            text = self.t("scan.ticket_next", number=number, service=service)
+        self.shell.show_notice(text, seconds=TICKET_NOTICE_SECONDS)
+
+    def _ticket_failed(self, exc: BaseException) -> None:
+        if getattr(exc, "status", None) in (404, 422):  # not a ticket of this office, or a malformed token
+            self.shell.show_notice(self.t("scan.ticket_not_found"))
+        else:
+            self.office_failed(exc)
 
     def card_scanned(self, citizen: Any) -> None:
         """A card scanned on the look-up screen lists this citizen's dossiers."""

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Callable
 
 from kiosk.domain import queue_rules
+from kiosk.domain.counters import counters_text
 from kiosk.flows.base import Flow, Kiosk, Shell, print_blocks
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class TicketFlow(Flow):
         screen = self.shell.screen("ticket")
         screen.number = ticket["number"]
         screen.service_name = ticket.get(f"service_name_{self.lang}") or ticket.get("service_name_vi", "")
-        screen.counters = ", ".join(str(c) for c in ticket.get("counters") or [])
+        screen.counters = counters_text(ticket.get("counters"), self.lang)  # "quầy số 1 hoặc 3"
         ahead = ticket.get("ahead", 0)
         screen.ahead = (self.t("ticket.ahead", ahead=ahead, minutes=ticket.get("estimated_wait_minutes", 0))
                         if ahead else self.t("ticket.next_up"))

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
 from kiosk.domain.cccd import mask_id
+from kiosk.domain.counters import handover_text
 from kiosk.domain.scan import DOSSIER_PREFIX, classify
 from kiosk.slips.ticket import _issued_local, _nfc
 
@@ -36,8 +37,8 @@ WORDS: dict[str, dict[str, str]] = {
         "saved_title": "HỒ SƠ ĐÃ ĐƯỢC LƯU",
         "saved": "Hồ sơ đã được lưu và sẽ được gửi tự động đến Bộ phận Tiếp nhận và trả kết quả.",
         "local_ref": "Số tham chiếu",
-        "saved_later": "Mã hồ sơ và ngày hẹn trả sẽ có khi hồ sơ được gửi. Tra cứu bằng số tham chiếu này "
-                       "tại ki-ốt (quét mã QR) hoặc hỏi tại quầy.",
+        "saved_later": "Mã hồ sơ và ngày hẹn trả sẽ có khi hồ sơ được gửi. Ông/bà tra cứu bằng số tham chiếu "
+                       "này tại máy tự phục vụ (quét mã QR) hoặc hỏi tại quầy.",
         "procedure": "Thủ tục: {name}",
         "applicant": "Người nộp: {name}",
         "id_number": "Số định danh: {masked}",
@@ -52,10 +53,10 @@ WORDS: dict[str, dict[str, str]] = {
         "fee_amount": "{amount} đồng",
         "fee_free": "Miễn lệ phí",
         "track": "Tra cứu hồ sơ:",
-        "track_kiosk": "• Tại ki-ốt: quét mã QR này",
+        "track_kiosk": "• Tại máy tự phục vụ: quét mã QR này",
         "track_phone": "• Bằng điện thoại, mở địa chỉ:",
         "track_portal": "• Cổng Dịch vụ công quốc gia: " + NATIONAL_PORTAL,
-        "keep": "Vui lòng giữ giấy này để nhận kết quả.",
+        "keep": "Xin ông/bà giữ giấy này để nhận kết quả.",
     },
     "en": {
         "nation": "SOCIALIST REPUBLIC OF VIET NAM",
@@ -149,12 +150,14 @@ def _localized(procedure: Any, key: str, lang: str) -> str:
 
 
 def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *,
-                   tracking_url_base: str) -> list[Block]:
+                   tracking_url_base: str, counters: Any = None) -> list[Block]:
     """The printed receipt for a submitted dossier.
 
     `dossier`: {"code" (None while only saved), "local_ref", "received_at" (the office's, or when the
     outbox stored it), "appointment_date"?, "applicant": {"full_name", "id_number"?}, "fee_vnd"?}
     (see `dossier_for_receipt`). `procedure`: the catalogue entry. `ward`: config.Ward.
+    `counters`: the queue's open counters for the procedure's field (the office's services list,
+    as a ticket in that field prints them); None or [] while not known: the place alone.
     """
     lang = lang if lang in WORDS else "vi"
     w = WORDS[lang]
@@ -218,7 +221,7 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
     originals = _originals(procedure, lang)
     blocks += [Spacer(6), Text(w["originals"] if originals else w["no_originals"], size=20, bold=True, align="left")]
     blocks += [Text(f"• {doc}", size=20, align="left") for doc in originals]
-    handover = _localized(procedure, "handover", lang)
+    handover = handover_text(counters, _localized(procedure, "handover", lang), lang)
     if handover:
         blocks.append(Spacer(4))
         blocks.append(Text(w["handover"].format(place=handover), size=20, align="left"))

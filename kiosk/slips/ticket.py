@@ -13,16 +13,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
+from kiosk.domain.counters import counter_numbers, counters_text
 
 # The ticket's own words, in one place (vi first, en as the switch).
 WORDS: dict[str, dict[str, str]] = {
     "vi": {
         "your_number": "SỐ THỨ TỰ",
-        "counter": "Mời đến quầy: {counters}",
-        "ahead_none": "Không có ai chờ trước bạn",
-        "ahead": "Trước bạn còn {n} người",
+        "counter": "Mời ông/bà đến {counters}",
+        "ahead_none": "Ông/bà là người tiếp theo",
+        "ahead": "Trước ông/bà còn {n} người",
         "wait": "Dự kiến chờ khoảng {n} phút",
-        "wait_soon": "Sắp đến lượt của bạn",
+        "wait_soon": "Sắp đến lượt ông/bà",
         "priority": "Ưu tiên: {category}\u00a0— xác nhận tại quầy",
         "scan": "Quét mã để xem lượt gọi",
         "issued": "{date}  {time}",
@@ -30,8 +31,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "your_number": "YOUR NUMBER",
-        "counter": "Please go to counter {counters}",
-        "ahead_none": "Nobody is waiting before you",
+        "counter": "Please go to {counters}",
+        "ahead_none": "You are next",
         "ahead": "{n} people before you",
         "wait": "Estimated wait: about {n} min",
         "wait_soon": "Your turn is coming soon",
@@ -54,17 +55,6 @@ PRIORITY_NAMES: dict[str, dict[str, str]] = {
 
 def _nfc(s: Any) -> str:
     return unicodedata.normalize("NFC", str(s)).strip()
-
-
-def _counter_names(counters: Any) -> list[str]:
-    """Counters may come as numbers, strings or {"number", "name"} objects: show their numbers."""
-    names = []
-    for c in counters or []:
-        if isinstance(c, dict):
-            c = c.get("number") or c.get("name") or c.get("id")
-        if c not in (None, ""):
-            names.append(_nfc(c))
-    return names
 
 
 def _issued_local(issued_at: Any, tz: str) -> datetime:
@@ -93,9 +83,8 @@ def ticket_blocks(ticket: dict, ward: Any, lang: str = "vi", *, public_url_base:
     service = ticket.get(f"service_name_{lang}") or ticket.get("service_name_vi") or ticket.get("service", "")
     if service:
         blocks.append(Text(_nfc(service), size=26, bold=True))
-    counters = _counter_names(ticket.get("counters"))
-    if counters:
-        blocks.append(Text(w["counter"].format(counters=", ".join(counters)), size=24))
+    if counter_numbers(ticket.get("counters")):  # the queue's open counters for this field
+        blocks.append(Text(w["counter"].format(counters=counters_text(ticket["counters"], lang)), size=24))
 
     ahead = ticket.get("ahead")
     if ahead is not None:

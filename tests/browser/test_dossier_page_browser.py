@@ -172,7 +172,7 @@ def test_citizen_sees_the_result_ready_without_reloading(ctx, office, staff_api)
     page.wait_for_selector("#status-text:text('Đang giải quyết')")
     move(office, staff_api, code, "ready")
     page.wait_for_selector("#status-text:text('Đã có kết quả')")
-    assert page.text_content("#next") == ("Mời ông/bà mang giấy tiếp nhận và giấy tờ tuỳ thân đến Bộ phận "
+    assert page.text_content("#next") == ("Mời ông/bà mang giấy tiếp nhận và giấy tờ tùy thân đến Bộ phận "
                                           "Tiếp nhận và trả kết quả để nhận kết quả.")
     assert page.evaluate("window.__sameDocument") is True  # pushed, not reloaded
     history = page.locator("#history li .what").all_text_contents()

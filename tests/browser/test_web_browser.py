@@ -291,7 +291,7 @@ def test_public_ticket_page_updates_live_when_called(browser, ctx, office, admin
         phone.evaluate("window.__sameDocument = true")
         assert phone.text_content("#number") == mine["number"]
         assert phone.text_content("#service") == "Hộ tịch"
-        assert phone.text_content("#status-text") == "Bạn đang trong hàng chờ."
+        assert phone.text_content("#status-text") == "Ông/bà đang trong hàng chờ."
         assert phone.text_content("#ahead") == "1 người"
         assert phone.is_hidden("#call")
 
@@ -301,13 +301,13 @@ def test_public_ticket_page_updates_live_when_called(browser, ctx, office, admin
         call_this.click()
         phone.wait_for_selector("#call:not([hidden])")
         assert phone.text_content("#call-counter") == "3"
-        assert phone.text_content("#call .call-label") == "Đến lượt bạn! Mời bạn đến"
+        assert phone.text_content("#call .call-label") == "Đến lượt ông/bà! Mời ông/bà đến"
         assert phone.is_hidden("#status-text")  # the big call box replaces the sentence
         assert phone.evaluate("window.__sameDocument") is True
 
         admin_api.post(f"{office.url}/api/tickets/{mine['id']}/finish").raise_for_status()
         phone.wait_for_selector("#ticket[data-status='done']")
-        assert phone.text_content("#status-text") == "Đã giải quyết xong. Cảm ơn bạn!"
+        assert phone.text_content("#status-text") == "Đã giải quyết xong. Cảm ơn ông/bà!"
         assert phone.is_hidden("#call")
         # nothing personal on the page: no kiosk, no staff name
         body = phone.text_content("body")

@@ -170,7 +170,7 @@ def test_invalid_id_qr_survives_pickling():
     import pickle
 
     err = pickle.loads(pickle.dumps(InvalidIdQR("truncated")))
-    assert err.code == "truncated" and "scan" in str(err) and err.reason_vi.startswith("Chưa đọc")
+    assert err.code == "truncated" and "scan" in str(err) and err.reason_vi.startswith("Máy chưa đọc hết")
 
 
 def test_non_string_input_is_rejected_cleanly():
@@ -255,3 +255,14 @@ def test_random_cards_round_trip(card, slash_dates, mangle):
     assert c.warnings == ()
     if card["issued"]:
         assert c.card_type == ("CC" if card["issued"] >= date(2024, 7, 1) else "CCCD")
+
+
+def test_a_card_cut_after_six_fields_is_truncated_not_a_keyboard_mode_scan():
+    """A 7-field frame cut in its address has six fields: not the 6-field layout, and no sign of
+    lost letters, so the citizen is asked to scan again, not staff to change the scanner."""
+    cut = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê"
+    with pytest.raises(cccd.InvalidIdQR) as err:
+        cccd.parse(cut)
+    assert err.value.code == "truncated"
+    assert not cccd.needs_serial_mode(cut)
+    assert cccd.needs_serial_mode("079190000001||Tr?n Th? Bich|05031990|N?|12 Le")  # lost letters still tell

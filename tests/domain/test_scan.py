@@ -99,3 +99,44 @@ def test_classify_never_raises(text):
     assert isinstance(r, ScanResult)
     assert r.kind in ("id_card", "volunteer", "dossier", "ticket", "invalid_id", "unknown")
     assert (r.error is None) == (r.kind in ("id_card", "volunteer", "dossier", "ticket"))
+
+
+@pytest.mark.parametrize("text", [
+    CARD[:40],                                                   # cut short
+    "001089012345|123456789|Nguyễn Văn An|15031989|Nam",         # too few fields
+    "001089012345",                                              # only the number came through
+    "ễn Văn An|15031989|Nam|Hà Nội|01052021",                    # the tail of a frame split in two
+    "Văn An|15031989|Nam|Số 12 ngõ 5, phường Láng, Hà Nội|01052021\r\n",
+])
+def test_a_partly_read_card_is_partial_not_something_else(text):
+    r = classify(text)
+    assert r.kind == "invalid_id" and r.partial and r.error.code == "truncated"
+    assert "quét lại" in r.reason("vi") and "giữ thẻ yên" in r.reason("vi")
+    assert "không phải" not in r.reason("vi")  # never "this is not an ID card"
+    assert "scan again" in r.reason("en")
+
+
+@pytest.mark.parametrize("text", ["ABC|DEF|GHI", "a|b|Nam", "MCHS:", "https://dichvucong.gov.vn/"])
+def test_only_card_shaped_pieces_count_as_a_partly_read_card(text):
+    r = classify(text)
+    assert r.kind == "unknown" and not r.partial
+
+
+@pytest.mark.parametrize("vec", [v for v in VECTORS["invalid"] if v["error"] not in ("truncated", "not_id_card")],
+                         ids=lambda v: v["name"])
+def test_a_whole_card_with_a_bad_field_is_not_partial(vec):
+    assert not classify(vec["text"]).partial
+
+
+def test_not_a_card_says_where_the_qr_is_on_both_card_generations():
+    r = classify("https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html")
+    vi, en = r.reason("vi"), r.reason("en")
+    # CCCD with chip (TT 06/2021/TT-BCA): front; thẻ căn cước from 1/7/2024 (TT 16/2024/TT-BCA art. 6): back
+    assert "gắn chíp có mã QR ở mặt trước" in vi and "1/7/2024 có mã QR ở mặt sau" in vi
+    assert "front" in en and "back" in en and "1 July 2024" in en
+    assert not r.partial
+
+
+def test_a_ticket_scan_is_neither_an_error_nor_partial():
+    r = classify("https://motcua.example.vn/t/Zx8_k-3QpL")
+    assert r.ok and not r.partial and r.reason() is None

@@ -21,7 +21,7 @@ def test_vietnamese_text_is_nfc_with_diacritics():
         assert unicodedata.is_normalized("NFC", text), key
     # a catalogue that lost its diacritics would still pass the checks above
     assert "Lấy số thứ tự" == vi["home.take_number"]
-    assert "Bạn còn tiếp tục không?" == vi["idle.question"]
+    assert "Ông/bà còn tiếp tục không?" == vi["idle.question"]
 
 
 def test_placeholders_match_between_languages():

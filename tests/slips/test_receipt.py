@@ -36,8 +36,8 @@ SENT = {
 SAVED = {**SENT, "code": None, "appointment_date": None, "status": None}
 
 
-def blocks(dossier=SENT, procedure=COPY, lang="vi", base=BASE):
-    return receipt_blocks(dossier, procedure, WARD, lang, tracking_url_base=base)
+def blocks(dossier=SENT, procedure=COPY, lang="vi", base=BASE, counters=(1, 3)):
+    return receipt_blocks(dossier, procedure, WARD, lang, tracking_url_base=base, counters=counters)
 
 
 def texts(bl):
@@ -71,9 +71,10 @@ def test_vietnamese_receipt_has_what_the_official_form_has():
     not_original = [d["vi"] for d in COPY["documents"] if not d["original_required"]]
     assert originals and all(f"• {d}" in lines for d in originals)
     assert not any(d in t for d in not_original for t in lines)
-    assert f"Nộp bản chính và nhận kết quả tại: {COPY['handover_vi']}" in lines
+    assert f"Nộp bản chính và nhận kết quả tại: Quầy số 1 hoặc 3 – {COPY['handover_vi']}" in lines
     assert f"Lệ phí: {COPY['fee_text_vi']}" in lines
-    assert "• Tại ki-ốt: quét mã QR này" in lines
+    assert "• Tại máy tự phục vụ: quét mã QR này" in lines
+    assert "Xin ông/bà giữ giấy này để nhận kết quả." in lines
     assert f"{BASE}/d/BT-20261130-0007" in lines
     assert any("dichvucong.gov.vn" in t for t in lines)
     assert qrs(bl) == [f"{BASE}/d/BT-20261130-0007"]
@@ -199,3 +200,15 @@ def test_receipt_from_outbox_entries_before_and_after_sending(tmp_path):
         assert "BT-20261130-0009" in lines and "Nhận lúc: 15:10, 30/11/2026" in lines
         assert "Hẹn trả kết quả: Thứ Tư, 02/12/2026" in lines and "Lệ phí: 8.000 đồng" in lines
         assert classify(decoded(paper(bl, 80))[0]).code == "BT-20261130-0009"
+
+
+def test_the_counters_come_from_the_queue_not_from_the_catalogue_text():
+    old_text = {**COPY, "handover_vi": "Quầy số 2 – Bộ phận Tiếp nhận và trả kết quả",
+                "handover_en": "Counter 2 – One-stop reception department"}  # a catalogue seeded before
+    lines = texts(blocks(procedure=old_text, counters=[3, 1]))
+    assert "Nộp bản chính và nhận kết quả tại: Quầy số 1 hoặc 3 – Bộ phận Tiếp nhận và trả kết quả" in lines
+    assert not any("Quầy số 2" in t for t in lines)
+    lines = texts(blocks(procedure=old_text, counters=[1, 2, 3], lang="en"))
+    assert "Hand in originals and collect the result at: Counters 1, 2 or 3 – One-stop reception department" in lines
+    lines = texts(blocks(procedure=old_text, counters=None))  # the office's counters not known: the place alone
+    assert "Nộp bản chính và nhận kết quả tại: Bộ phận Tiếp nhận và trả kết quả" in lines

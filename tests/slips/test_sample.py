@@ -34,7 +34,7 @@ def test_sample_is_vietnamese_with_a_working_qr(tmp_path, monkeypatch, capsys):
     paper = interpret((tmp_path / "sample-ticket.bin").read_bytes(), 576, strict=True)
     assert [r.text for r in zxingcpp.read_barcodes(paper.convert("L"))] == ["http://127.0.0.1:8080/t/in-thu-mau"]
     texts = [b.text for b in print_sample.sample_blocks(Settings(), issued_at=FIXED) if hasattr(b, "text")]
-    assert "Mời đến quầy: 1, 2" in texts
+    assert "Mời ông/bà đến quầy số 1 hoặc 2" in texts
 
 
 def test_fault_and_bad_spec_give_one_line_and_exit_codes(tmp_path, capsys):

@@ -28,8 +28,8 @@ def test_vietnamese_ticket_says_everything_a_citizen_needs():
     assert lines[0] == "UBND phường Bến Thành"
     assert "Bộ phận Tiếp nhận và trả kết quả" in lines
     assert "Hộ tịch" in lines
-    assert "Mời đến quầy: 1, 2" in lines
-    assert "Trước bạn còn 5 người" in lines
+    assert "Mời ông/bà đến quầy số 1 hoặc 2" in lines  # one of them, not both
+    assert "Trước ông/bà còn 5 người" in lines
     assert "Dự kiến chờ khoảng 15 phút" in lines
     assert "30/11/2026  09:38" in lines  # 02:38 UTC is 09:38 in Hồ Chí Minh City
     assert not any("Ưu tiên" in t for t in lines)
@@ -47,7 +47,7 @@ def test_the_number_is_the_largest_text():
 def test_english_ticket_when_asked():
     lines = texts(ticket_blocks({**TICKET, "priority": "elderly"}, WARD, "en", public_url_base="http://x"))
     assert "Civil status" in lines
-    assert "Please go to counter 1, 2" in lines
+    assert "Please go to counter 1 or 2" in lines
     assert "5 people before you" in lines
     assert "Priority: elderly\u00a0— confirm at the counter" in lines
     assert not any("Quầy" in t or "Ưu tiên" in t for t in lines)
@@ -65,8 +65,8 @@ def test_priority_category_is_printed_to_be_confirmed_at_the_counter(code, name)
 def test_nobody_ahead_and_no_wait_read_naturally():
     lines = texts(ticket_blocks({**TICKET, "ahead": 0, "estimated_wait_minutes": 0}, WARD,
                                 public_url_base="http://x"))
-    assert "Không có ai chờ trước bạn" in lines
-    assert "Sắp đến lượt của bạn" in lines
+    assert "Ông/bà là người tiếp theo" in lines
+    assert "Sắp đến lượt ông/bà" in lines
 
 
 def test_counters_given_as_objects_and_missing_fields_are_tolerated():
@@ -103,3 +103,14 @@ def test_every_priority_category_has_a_printed_name_in_both_languages():
 
     assert set(PRIORITY_NAMES) == set(PRIORITY_CATEGORIES)
     assert all(names["vi"] and names["en"] for names in PRIORITY_NAMES.values())
+
+
+def test_three_counters_read_as_a_choice_in_both_languages():
+    t = {**TICKET, "counters": [3, 1, 2]}
+    assert "Mời ông/bà đến quầy số 1, 2 hoặc 3" in texts(ticket_blocks(t, WARD, public_url_base="http://x"))
+    assert "Please go to counters 1, 2 or 3" in texts(ticket_blocks(t, WARD, "en", public_url_base="http://x"))
+
+
+def test_no_counter_line_without_counters():
+    lines = texts(ticket_blocks({**TICKET, "counters": []}, WARD, public_url_base="http://x"))
+    assert not any("quầy số" in t for t in lines)

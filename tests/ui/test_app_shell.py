@@ -42,7 +42,7 @@ def test_scanned_card_is_shown_masked_and_not_me_discards_it(kiosk_ui):
 def test_qr_that_is_not_a_card_says_why_and_changes_nothing(kiosk_ui):
     kiosk_ui.app.scanner_frame("https://dichvucong.gov.vn/p/home/dvc-trang-chu.html\r")
     kiosk_ui.wait_until(lambda: kiosk_ui.app.notice)
-    assert "không phải thẻ căn cước" in kiosk_ui.all_text()
+    assert "không phải mã QR trên thẻ căn cước" in kiosk_ui.all_text()
     assert kiosk_ui.app.session.citizen is None and kiosk_ui.app.root.current == "home"
 
 
@@ -54,7 +54,7 @@ def test_idle_asks_then_wipes_everything(kiosk_ui):
     kiosk_ui.tap("card_confirm")
     assert app.session.in_use
     kiosk_ui.wait_until(lambda: kiosk_ui.has("idle_continue"), timeout=5)
-    assert "Bạn còn tiếp tục không?" in kiosk_ui.all_text()
+    assert "Ông/bà còn tiếp tục không?" in kiosk_ui.all_text()
     kiosk_ui.wait_until(lambda: not kiosk_ui.has("idle_continue"), timeout=5)
     assert app.session.citizen is None and not app.session.in_use
     assert app.root.current == "home"

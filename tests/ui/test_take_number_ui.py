@@ -54,8 +54,8 @@ def test_two_taps_issue_one_ticket_and_print_it(kiosk, office):
     ticket = kiosk.app.session.data["ticket"]
     assert ticket["number"].startswith("A")
     text = kiosk.all_text()
-    assert ticket["number"] in text and "Mời ông/bà nhận vé" in text
-    assert "quầy số 1, 3" in text  # demo counters 1 and 3 serve Hộ tịch
+    assert ticket["number"] in text and "Mời ông/bà nhận phiếu" in text
+    assert "Mời ông/bà đến quầy số 1 hoặc 3 khi được gọi" in text  # demo counters 1 and 3 serve Hộ tịch
     assert waiting(office, "ho-tich") == before + 1
     pngs = list(kiosk.previews.glob("ticket-*.png"))
     assert len(pngs) == 1 and pngs[0].with_suffix(".bin").stat().st_size > 1000
@@ -111,7 +111,7 @@ def test_printer_out_of_paper_keeps_the_number_and_allows_reprint(kiosk):
     kiosk.wait_until(lambda: kiosk.app.screen("ticket").print_state == "failed", timeout=15)
     ticket = kiosk.app.session.data["ticket"]
     text = kiosk.all_text()
-    assert "Vui lòng ghi nhớ số thứ tự của bạn" in text and ticket["number"] in text
+    assert "Xin ông/bà ghi nhớ hoặc chụp ảnh số thứ tự này" in text and ticket["number"] in text
     assert kiosk.app.client.ticket(ticket["id"])["printed"] is False  # flagged for staff
     (kiosk.previews / "simulate-fault").unlink()
     kiosk.tap("reprint")

@@ -1,0 +1,97 @@
+"""The counters a citizen is sent to, end to end offscreen against a real office (embedded, SQLite,
+demo data: counters 1 (A, B), 2 (C, D), 3 (all)): the ticket, the procedure page and the dossier
+slip of one field name the same counters, the queue's, in the same words."""
+
+import pytest
+
+from kiosk.domain.counters import counters_text
+from kiosk.link.client import OfficeClient
+from kiosk.link.outbox import Outbox, Sender
+
+pytestmark = pytest.mark.ui
+
+CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
+COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính: field B, service chung-thuc
+
+
+class RecordingPrinter:
+    """The preview printer, keeping the blocks of every job: what the paper says, as text."""
+
+    def __init__(self, inner):
+        self.inner, self.jobs = inner, []
+
+    def print_blocks(self, blocks, job):
+        self.jobs.append((job, blocks))
+        return self.inner.print_blocks(blocks, job)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def lines(self, prefix):
+        return [b.text for job, blocks in self.jobs if job.startswith(prefix) for b in blocks if hasattr(b, "text")]
+
+
+@pytest.fixture
+def kiosk(kiosk_ui, office, tmp_path):
+    from devices.printer import open_printer
+
+    app = kiosk_ui.app
+    saved = app.client, app.printer, app.public_base_url, app.outbox, app.sender, app.services
+    app.client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)
+    app.printer = RecordingPrinter(open_printer(f"preview:{tmp_path}"))
+    app.public_base_url = office.url
+    app.outbox = Outbox(tmp_path / "outbox.db", kiosk_id="kiosk-1")
+    app.sender = Sender(app.outbox, lambda request: app.client.submit_dossier(request), backoff=(0.2, 0.5)).start()
+    app.services = []
+    yield kiosk_ui
+    app.end_session()
+    app.sender.stop()
+    app.outbox.close()
+    app.client, app.printer, app.public_base_url, app.outbox, app.sender, app.services = saved
+
+
+def test_ticket_procedure_page_and_slip_name_the_queues_counters(kiosk, office):
+    app = kiosk.app
+    configured = next(s["counters"] for s in OfficeClient(office.url, "demo-kiosk-key", "kiosk-1").services()
+                      if s["code"] == "chung-thuc")
+    assert sorted(configured) == [1, 3]  # the office's configuration, not the catalogue's "Quầy số 2"
+    words = counters_text(configured, "vi")
+    assert words == "quầy số 1 hoặc 3"
+
+    # 1. the ticket: on screen and on paper
+    kiosk.tap("take_number")
+    kiosk.wait_until(lambda: kiosk.has("service_chung-thuc"))
+    kiosk.tap("service_chung-thuc")
+    kiosk.wait_until(lambda: app.root.current == "ticket")
+    assert sorted(app.session.data["ticket"]["counters"]) == sorted(configured)
+    assert f"Mời ông/bà đến {words} khi được gọi" in kiosk.all_text()
+    kiosk.wait_until(lambda: app.printer.lines("ticket-"), timeout=15)
+    assert f"Mời ông/bà đến {words}" in app.printer.lines("ticket-")
+    kiosk.tap("ticket_done")
+
+    # 2. the procedure page of the same field, with no services list known beforehand
+    app.services = []
+    app.scanner_frame(CARD + "\r")
+    kiosk.wait_until(lambda: kiosk.has("card_confirm"))
+    kiosk.tap("card_confirm")
+    kiosk.tap("submit_dossier")
+    kiosk.wait_until(lambda: kiosk.has(f"procedure_{COPY_CERTIFICATION}"))
+    kiosk.tap(f"procedure_{COPY_CERTIFICATION}")
+    kiosk.wait_until(lambda: "Quầy số 1 hoặc 3" in kiosk.all_text(), timeout=10)
+    page = kiosk.all_text()
+    assert "Nơi nộp bản chính và nhận kết quả:[/b] Quầy số 1 hoặc 3 – Bộ phận Tiếp nhận và trả kết quả" in page
+    assert "Quầy số 2" not in page
+
+    # 3. the dossier slip of that procedure
+    kiosk.tap("start_dossier")
+    kiosk.tap("consent_agree")
+    kiosk.tap("consent_next")
+    for value in ("0901234567", "Bằng tốt nghiệp", "2", "3"):
+        app.dossier.form_input(value)
+        app.dossier.form_next()
+    assert app.root.current == "review"
+    kiosk.tap("submit_dossier_now")
+    kiosk.wait_until(lambda: app.printer.lines("receipt-"), timeout=30)
+    slip = app.printer.lines("receipt-")
+    assert "Nộp bản chính và nhận kết quả tại: Quầy số 1 hoặc 3 – Bộ phận Tiếp nhận và trả kết quả" in slip
+    assert not any("Quầy số 2" in line for line in slip)
