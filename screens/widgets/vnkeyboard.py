@@ -21,6 +21,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 from kiosk.domain.telex import Composer
+from screens.widgets.common import TouchWhenShown
 
 KEY_HEIGHT = 64  # px at 1024×600: a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm tall, ~100 px wide
 
@@ -50,7 +51,7 @@ class VNKey(Button):
     special = BooleanProperty(False)
 
 
-class VNKeyboard(BoxLayout):
+class VNKeyboard(TouchWhenShown, BoxLayout):
     target = ObjectProperty(None, allownone=True)
     input_type = OptionProperty("text", options=["text", "digits"])
     method = OptionProperty("telex", options=["telex", "vni"])
