@@ -3,6 +3,7 @@ from kivy.properties import ListProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
+from screens.widgets.theme import dp
 
 
 class ProceduresScreen(KioskScreen):
@@ -18,7 +19,7 @@ class ProceduresScreen(KioskScreen):
         bar.clear_widgets()
         for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
             b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter)
-            b.height = 70  # after the kv rule, which sizes primary buttons taller
+            b.height = dp(70)  # after the kv rule, which sizes primary buttons taller
             b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.filter(c))
             bar.add_widget(b)
 

@@ -41,6 +41,7 @@ class LookupFlow(Flow):
         if self.shell.current() != "lookup":
             self.shell.go("lookup")
             self.enter()
+        self.shell.screen("lookup").code = result.code  # in the field, as if typed
         self.find(result.code)
 
     def card_scanned(self, citizen: Any) -> None:
