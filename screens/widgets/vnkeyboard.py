@@ -24,7 +24,8 @@ from kivy.uix.button import Button
 from kiosk.domain.telex import Composer
 from screens.widgets.common import TouchWhenShown
 
-KEY_HEIGHT = 64  # dp (px at 1024×600): a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm tall, ~100 px wide
+KEY_HEIGHT = 64  # dp (px at 1024×600)
+KEY_GAP = 6  # dp between keys and rows, on every keyboard (the key edges must show): a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm tall, ~100 px wide
 
 LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 DIGIT_ROWS = ["123", "456", "789"]
@@ -149,7 +150,8 @@ class VNKeyboard(TouchWhenShown, BoxLayout):
             self._row(bottom)
         for key in self.key_widgets():
             key.bind(on_release=self._on_key)
-        self.height = dp(KEY_HEIGHT) * len(self.children) + self.spacing * (len(self.children) - 1) + 2 * dp(6)
+        self.spacing = self.padding = dp(KEY_GAP)
+        self.height = dp(KEY_HEIGHT) * len(self.children) + dp(KEY_GAP) * (len(self.children) + 1)
         self._update_shift_labels()
 
     def rebuild(self) -> None:
@@ -157,7 +159,7 @@ class VNKeyboard(TouchWhenShown, BoxLayout):
         self._rebuild()
 
     def _row(self, keys: list[VNKey]) -> None:
-        row = BoxLayout(spacing=self.spacing, size_hint_y=None, height=dp(KEY_HEIGHT))
+        row = BoxLayout(spacing=dp(KEY_GAP), size_hint_y=None, height=dp(KEY_HEIGHT))
         for k in keys:
             row.add_widget(k)
         self.add_widget(row)

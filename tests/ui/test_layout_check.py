@@ -9,7 +9,8 @@ touchable. It fails, naming the screen and the texts, when
 
 Screens are reached through the flows (this checks the layout, not the path: the touch tests
 walk the paths); the app is built once per size (Driver.resize), against a real office.
-With LAYOUT_SHOTS=<folder>, a screenshot of each state is saved there.
+With LAYOUT_SHOTS=<folder>, a screenshot of each state is saved there (at sizes up to the
+session's first window, 1024×600: offscreen, a window made larger is not drawn beyond that).
 """
 
 from __future__ import annotations
@@ -156,9 +157,10 @@ def check_layout(drv, state):
             if _intersect(ra, rb) is not None:
                 problems.append(f"texts overlap: {name_a!r} and {name_b!r}")
     shots = os.environ.get("LAYOUT_SHOTS")
-    if shots:
+    if shots and win_w <= 1024 and win_h <= 600:  # offscreen GL draws only the first window's area
         Path(shots).mkdir(parents=True, exist_ok=True)
-        drv.screenshot(Path(shots) / f"{win_w}x{win_h}-{state}.png")
+        name = Path(shots) / f"{win_w}x{win_h}-{state.replace(' ', '_').replace(',', '')}.png"
+        drv.screenshot(name).replace(name)  # Kivy adds a counter to the name: keep the plain one
     return [f"[{win_w}×{win_h}] {state}: {p}" for p in problems]
 
 
