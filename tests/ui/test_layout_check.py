@@ -5,6 +5,8 @@ touchable. It fails, naming the screen and the texts, when
 - a text is cut by its widget (the text needs more room than the widget has) or by the window,
 - a scrolling area is too small to read (under 100 dp high),
 - a touch target is smaller than 60 dp (60 px at 1024×600, about 9 mm on a 7-inch panel),
+- a tap at the centre of a visible, enabled button does not reach it (something in front, even
+  hidden, takes it),
 - a citizen-facing text is smaller than 24 sp.
 
 Screens are reached through the flows (this checks the layout, not the path: the touch tests
@@ -97,6 +99,32 @@ def _short(text):
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+def _reaches(drv, widget):
+    """Whether a tap at the widget's centre gets to it: a probe bound first in its on_touch_down
+    takes the touch (so nothing fires), unless something in front took it already."""
+    from kivy.tests.common import UnitTestTouch
+
+    reached = []
+
+    def probe(w, touch):
+        if w.collide_point(*touch.pos):
+            reached.append(w)
+            return True
+        return False
+
+    while drv.app.tap_guard_active():
+        drv.frames(1)
+    widget.fbind("on_touch_down", probe)
+    try:
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.scale_for_screen(drv.window.width, drv.window.height, rotation=drv.window.rotation)
+        drv.window.dispatch("on_touch_down", touch)
+    finally:
+        widget.funbind("on_touch_down", probe)
+    return bool(reached)
+
+
 def check_layout(drv, state):
     """Problems of what is on the window now (the top dialog, else the current screen)."""
     from kivy.uix.behaviors import ButtonBehavior
@@ -117,6 +145,9 @@ def check_layout(drv, state):
         if clip is None:
             continue
         box = _rect(w, w.x, w.y, w.width, w.height)
+        if isinstance(w, ButtonBehavior) and not w.disabled and _in_scroll(w) is None and not _reaches(drv, w):
+            problems.append(f"a tap does not reach {_short(getattr(w, 'text', '') or type(w).__name__)!r}: "
+                            "something in front takes it")
         if isinstance(w, ButtonBehavior) and min(w.width, w.height) < TOUCH_MIN * scale - SLACK:
             problems.append(f"touch target {w.width:.0f}×{w.height:.0f} px < {TOUCH_MIN * scale:.0f}: "
                             f"{_short(getattr(w, 'text', '') or type(w).__name__)!r}")
