@@ -304,6 +304,31 @@ def states(drv):
     app.start_flow("take_number")
     drv.wait_until(lambda: app.screen("service").services, timeout=10)
     yield "service in English"
+    app.ticket.choose_priority("elderly")
+    app.ticket.take("ho-tich")
+    drv.wait_until(lambda: app.screen("ticket").print_state == "printed", timeout=15)
+    yield "ticket in English"
+    app.end_session()
+    app.lang = "en"
+    app.start_flow("submit_dossier")
+    drv.wait_until(lambda: app.screen("procedures").procedures, timeout=10)
+    yield "procedures in English"
+    app.procedures.open(BIRTH)
+    yield "procedure in English"
+    app.dossier.start()
+    yield "consent in English"
+    app.dossier.set_consent(True)
+    app.dossier.consent_next()
+    for value in ("Nguyễn Văn An", "079190000001", "05/03/1990"):
+        app.dossier.form_input(value)
+        app.dossier.form_next()
+    yield "form with choice buttons in English"
+    app.end_session()
+    app.lang = "en"
+    app.start_flow("lookup")
+    app.lookup._show([{"code": "CT-20261202-0001", "status": "more_documents",
+                       "procedure_name_en": "Certified copy from the original", "appointment_date": "2026-12-04"}])
+    yield "lookup with results in English"
     app.end_session()
     app.lang = app.settings.display.language
 
@@ -323,5 +348,5 @@ def test_every_screen_fits_and_reads(sized):
     for state in states(sized):
         seen.append(state)
         problems += check_layout(sized, state)
-    assert len(seen) >= 25
+    assert len(seen) >= 30
     assert not problems, f"{len(problems)} layout problem(s):\n" + "\n".join(problems)
