@@ -247,11 +247,12 @@ def states(drv):
     yield "consent, agreed"
     app.dossier.consent_next()
     yield "form, text with keyboard"
-    app.dossier.form_next()  # empty: a plain error sentence
-    yield "form, error"
     app.dossier.form_input("Nguyễn Văn An")
     app.dossier.form_next()
     yield "form, digits"
+    app.dossier.form_next()  # empty: a plain error sentence
+    assert app.screen("form").error
+    yield "form, error"
     app.dossier.form_input("079190000001")
     app.dossier.form_next()
     app.dossier.form_input("05/03/1990")
