@@ -3,6 +3,7 @@ from kivy.properties import ListProperty, NumericProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
+from screens.widgets.vnkeyboard import VNKeyboard
 
 
 class FormScreen(KioskScreen):
@@ -21,6 +22,9 @@ class FormScreen(KioskScreen):
 
     def on_kv_post(self, _base) -> None:
         kb = self.ids.keyboard
+        # the keyboard leaves the layout on choice pages: keep the widget itself (ids are weak)
+        self._keyboard = next(w for w in self.walk(restrict=True) if isinstance(w, VNKeyboard))
+        self._keyboard_parent = self._keyboard.parent
         kb.bind(on_text=lambda _kb, text: App.get_running_app().dossier.form_input(text))
         kb.bind(on_ok=lambda _kb, _text: App.get_running_app().dossier.form_next())
 
@@ -35,15 +39,23 @@ class FormScreen(KioskScreen):
         kb.auto_capitalize = False
         kb.target = self.ids.field_value
         kb.set_text(value)
-        kb.rebuild()  # back to its natural height after a choice page shrank it
-        if widget == "choice":
-            kb.height = 0
+        kb.rebuild()
+        self._show_keyboard(widget != "choice")
         box = self.ids.choice_box
         box.clear_widgets()
         for val, label in choices:
             b = BigButton(text=label, kid=f"choice_{val}", primary=val == value)
             b.bind(on_release=lambda _b, v=val: App.get_running_app().dossier.form_choose(v))
             box.add_widget(b)
+
+    def _show_keyboard(self, visible: bool) -> None:
+        """A choice page has no keyboard: it is taken out of the layout, so it neither takes room
+        nor touches (a disabled or zero-height Kivy widget still swallows the taps that hit it)."""
+        kb, parent = self._keyboard, self._keyboard_parent
+        if visible and kb.parent is None:
+            parent.add_widget(kb)  # back at the bottom, under the page
+        elif not visible and kb.parent is not None:
+            kb.parent.remove_widget(kb)
 
     def reset(self) -> None:
         super().reset()

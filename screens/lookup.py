@@ -2,22 +2,43 @@ from kivy.app import App
 from kivy.properties import ListProperty, StringProperty
 
 from screens.base import KioskScreen
+from screens.widgets.vnkeyboard import VNKeyboard
 
 
 class LookupScreen(KioskScreen):
-    """Status look-up: scan the receipt or the ID card, or type the dossier code."""
+    """Status look-up: scan the receipt or the ID card, or type the dossier code.
+
+    While a result is on show the keyboard is out of the layout, so the result has the room;
+    'Gõ mã khác' brings the keyboard back for another code."""
 
     code = StringProperty("")
     results = ListProperty([])  # already formatted paragraphs
 
     def on_kv_post(self, _base) -> None:
         kb = self.ids.keyboard
+        self._keyboard = next(w for w in self.walk(restrict=True) if isinstance(w, VNKeyboard))
+        self._keyboard_parent = self._keyboard.parent
         kb.target = self.ids.lookup_code
         kb.bind(on_text=lambda _kb, text: setattr(self, "code", text))
         kb.bind(on_ok=lambda _kb, text: App.get_running_app().lookup.find(text))
+
+    def on_results(self, *_args) -> None:
+        kb, parent = self._keyboard, self._keyboard_parent
+        if self.results and kb.parent is not None:
+            kb.parent.remove_widget(kb)
+        elif not self.results and kb.parent is None:
+            parent.add_widget(kb)
+        self.ids.results_scroll.scroll_y = 1
+
+    def type_again(self) -> None:
+        """Clear the code and the result; the keyboard comes back."""
+        App.get_running_app().activity()
+        self.results = []
+        self.code = ""
+        self._keyboard.set_text("")
 
     def reset(self) -> None:
         super().reset()
         self.code = ""
         self.results = []
-        self.ids.keyboard.set_text("")
+        self._keyboard.set_text("")

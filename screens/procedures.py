@@ -3,6 +3,8 @@ from kivy.properties import ListProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
+from screens.widgets import theme
+from screens.widgets.theme import dp
 
 
 class ProceduresScreen(KioskScreen):
@@ -18,7 +20,7 @@ class ProceduresScreen(KioskScreen):
         bar.clear_widgets()
         for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
             b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter)
-            b.height = 70  # after the kv rule, which sizes primary buttons taller
+            b.height = dp(70)  # after the kv rule, which sizes primary buttons taller
             b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.filter(c))
             bar.add_widget(b)
 
@@ -29,7 +31,7 @@ class ProceduresScreen(KioskScreen):
         box = self.ids.procedure_list
         box.clear_widgets()
         for code, name in self.procedures:
-            b = BigButton(text=name, kid=f"procedure_{code}")
+            b = BigButton(text=name, kid=f"procedure_{code}", height=dp(theme.TOUCH_MIN + 16))
             b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.open(c))
             box.add_widget(b)
         self.ids.procedure_scroll.scroll_y = 1

@@ -4,6 +4,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
 from screens.widgets import theme
+from screens.widgets.theme import dp, sp
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
 
@@ -21,16 +22,16 @@ class ReviewScreen(KioskScreen):
         box = self.ids.review_rows
         box.clear_widgets()
         for path, label, value, error in self.rows:
-            row = BoxLayout(size_hint_y=None, height=84, spacing=10)
+            row = BoxLayout(size_hint_y=None, height=dp(84), spacing=dp(10))
             text = f"[color=#444a55]{label}[/color]\n[b]{value or '—'}[/b]"
             if error:
                 text += f"\n[color=#b00020]{error}[/color]"
-                row.height = 120
-            row.add_widget(Label(text=text, markup=True, color=theme.TEXT, font_size=26,
+                row.height = dp(120)
+            row.add_widget(Label(text=text, markup=True, color=theme.TEXT, font_size=sp(26),
                                  text_size=(None, None), halign="left", valign="middle",
                                  size_hint_x=0.8, shorten=False))
             row.children[0].bind(size=lambda lbl, size: setattr(lbl, "text_size", (size[0], None)))
-            edit = BigButton(text=app.t("dossier.edit"), kid=f"edit_{path}", height=76, size_hint_x=0.2)
+            edit = BigButton(text=app.t("dossier.edit"), kid=f"edit_{path}", height=dp(76), size_hint_x=0.2)
             edit.bind(on_release=lambda _b, p=path: app.dossier.form_edit(p))
             row.add_widget(edit)
             box.add_widget(row)

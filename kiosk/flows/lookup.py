@@ -45,6 +45,7 @@ class LookupFlow(Flow):
         if self.shell.current() != "lookup":
             self.shell.go("lookup")
             self.enter()
+        self.shell.screen("lookup").code = result.code  # in the field, as if typed
         self.find(result.code)
 
     def scanned_ticket(self, result: Any) -> None:

@@ -3,8 +3,14 @@ and a Pi's GPU gain nothing from it), with its callbacks passed in as `on_*` eve
 
 from kivy.uix.modalview import ModalView
 
+from screens.widgets import theme
+
 
 class KioskDialog(ModalView):
+    def __init__(self, **kwargs) -> None:
+        theme.fit()  # sizes in dp and sp follow the window the dialog opens on
+        super().__init__(**kwargs)
+
     def show(self) -> "KioskDialog":
         self.open(animation=False)
         return self

@@ -6,7 +6,23 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 
 
-class BigButton(Button):
+def shown(widget) -> bool:
+    """Whether a person can see the widget: drawn (opacity above 0) and given some room."""
+    return widget.opacity > 0 and widget.width > 0 and widget.height > 0
+
+
+class TouchWhenShown:
+    """Mixin: a widget that is not shown takes no touch. Kivy lets a disabled widget swallow the
+    touches that hit it, and a widget shrunk to nothing may still have children where it was; so
+    whatever is hidden lets touches through to what a person sees there."""
+
+    def on_touch_down(self, touch):
+        if not shown(self):
+            return False
+        return super().on_touch_down(touch)
+
+
+class BigButton(TouchWhenShown, Button):
     """A large, high-contrast button; `primary` for the one main action of a screen."""
 
     primary = BooleanProperty(False)
@@ -23,6 +39,10 @@ class TitleLabel(Label):
 
 class TopBar(BoxLayout):
     pass
+
+
+class BarButton(TouchWhenShown, Button):
+    """A button of a top bar (may be hidden, e.g. 'end assisted mode' when nobody assists)."""
 
 
 class StepIndicator(BoxLayout):

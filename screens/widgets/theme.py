@@ -1,18 +1,32 @@
-"""Sizes and colours for elderly and first-time users, in pixels at 1024×600.
+"""Sizes and colours for elderly and first-time users.
 
-Body text ≥ 28 px; touch targets ≥ 15 mm (about 100 px on a 7-inch 1024×600 panel);
-dark text on white, primary buttons deep blue with white text (contrast above 7:1).
+Sizes are density-independent: dp for lengths, sp for text, designed on a 1024×600 canvas (a
+7-inch panel). `fit()` sets Kivy's density from the window so that canvas always fits:
+min(width / 1024, height / 600), e.g. 0.78 on an 800×480 panel, 1.25 at 1280×800, 1.8 at
+1920×1080, 1.05 on a 1080×1920 portrait screen (which then has room to spare below). Every
+screen and dialog calls it before building itself, so `dp(theme.BUTTON_H)` in a .kv rule or a
+.py file is the right number of pixels on the screen the kiosk runs on.
+
+Body text ≥ 26 sp (citizen-facing text never under 24 sp); touch targets ≥ 60 dp (9 mm on a
+7-inch panel), the main ones 100 dp (15 mm); dark text on white, primary buttons deep blue with
+white text (contrast above 7:1).
 """
 
-BODY = 30
-SMALL = 26
-TITLE = 44
-HEADING = 36
-HUGE = 150  # the queue number
-BUTTON_H = 100  # 15 mm on a 7-inch 1024×600 panel (170 px per inch)
-BUTTON_MAIN_H = 150
+from kivy.metrics import Metrics, dp, sp  # noqa: F401  (dp and sp for the .py screens)
+
+DESIGN_W, DESIGN_H = 1024, 600  # the canvas every screen is laid out on, in dp
+
+BODY = 28
+SMALL = 24
+TITLE = 40
+HEADING = 34
+HUGE = 120  # the queue number
+BUTTON_H = 96  # about 15 mm on a 7-inch 1024×600 panel (170 px per inch)
+BUTTON_MAIN_H = 130
+TOUCH_MIN = 60  # the smallest touch target: about 9 mm on a 7-inch panel
+BAR_H = 76  # the top bar
 PAD = 24
-GAP = 20
+GAP = 16
 
 BG = (1, 1, 1, 1)
 TEXT = (0.07, 0.07, 0.07, 1)
@@ -25,3 +39,21 @@ DANGER = (0.69, 0.0, 0.125, 1)
 OK = (0.05, 0.45, 0.2, 1)
 BAND = (0.99, 0.91, 0.55, 1)  # notices and the volunteer band
 BAR = (0.043, 0.31, 0.61, 1)
+
+
+def scale_for(width: float, height: float) -> float:
+    """The density that fits the 1024×600 dp canvas into a window of this size."""
+    return round(min(width / DESIGN_W, height / DESIGN_H), 4)
+
+
+def fit(window=None) -> float:
+    """Set Kivy's density for the window (the one Kivy made, by default); returns it."""
+    if window is None:
+        from kivy.core.window import Window as window
+    w, h = window.size
+    if w <= 0 or h <= 0:
+        return Metrics.density
+    density = scale_for(w, h)
+    if Metrics.density != density:
+        Metrics.density = density
+    return density

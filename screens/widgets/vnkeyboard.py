@@ -16,13 +16,16 @@ import unicodedata
 from pathlib import Path
 
 from kivy.lang import Builder
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 from kiosk.domain.telex import Composer
+from screens.widgets.common import TouchWhenShown
 
-KEY_HEIGHT = 64  # px at 1024×600: a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm tall, ~100 px wide
+KEY_HEIGHT = 64  # dp (px at 1024×600)
+KEY_GAP = 6  # dp between keys and rows, on every keyboard (the key edges must show): a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm tall, ~100 px wide
 
 LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 DIGIT_ROWS = ["123", "456", "789"]
@@ -50,7 +53,7 @@ class VNKey(Button):
     special = BooleanProperty(False)
 
 
-class VNKeyboard(BoxLayout):
+class VNKeyboard(TouchWhenShown, BoxLayout):
     target = ObjectProperty(None, allownone=True)
     input_type = OptionProperty("text", options=["text", "digits"])
     method = OptionProperty("telex", options=["telex", "vni"])
@@ -147,7 +150,8 @@ class VNKeyboard(BoxLayout):
             self._row(bottom)
         for key in self.key_widgets():
             key.bind(on_release=self._on_key)
-        self.height = KEY_HEIGHT * len(self.children) + self.spacing * (len(self.children) - 1) + 2 * 6
+        self.spacing = self.padding = dp(KEY_GAP)
+        self.height = dp(KEY_HEIGHT) * len(self.children) + dp(KEY_GAP) * (len(self.children) + 1)
         self._update_shift_labels()
 
     def rebuild(self) -> None:
@@ -155,7 +159,7 @@ class VNKeyboard(BoxLayout):
         self._rebuild()
 
     def _row(self, keys: list[VNKey]) -> None:
-        row = BoxLayout(spacing=self.spacing, size_hint_y=None, height=KEY_HEIGHT)
+        row = BoxLayout(spacing=dp(KEY_GAP), size_hint_y=None, height=dp(KEY_HEIGHT))
         for k in keys:
             row.add_widget(k)
         self.add_widget(row)

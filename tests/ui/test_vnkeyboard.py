@@ -39,6 +39,11 @@ def kb(window):
     root.add_widget(keyboard)
     window.add_widget(root)
     frames(3)
+    from kivy.app import App
+
+    app = App.get_running_app()  # when the kiosk app runs too, its tap guard may still be on
+    while app is not None and app.tap_guard_active():
+        frames(1)
     yield keyboard
     window.remove_widget(root)
     frames(1)

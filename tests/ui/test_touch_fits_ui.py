@@ -1,0 +1,166 @@
+"""What a citizen sees after each tap fits the screen and can be read (issue 13): the home screen
+with a notice, look-up results, the procedure search, the ticket with a priority line or with no
+paper, a procedure page opened after another. Real touches at the centre of visible widgets,
+against a real office; no app method moves between screens. Each is checked at 1024×600 and at
+800×480 (the Raspberry Pi 7-inch display) with the layout check of test_layout_check."""
+
+import uuid
+
+import pytest
+
+from kiosk.domain import cccd
+from kiosk.domain.submission import Submission
+from kiosk.link.client import OfficeClient
+from test_layout_check import check_layout
+from test_take_number_ui import kiosk  # noqa: F401  (fixture: the app with a real office and printer)
+
+pytestmark = pytest.mark.ui
+
+CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
+COPY_CERTIFICATION = "2.000815"
+BIRTH = "1.001193"
+SIZES = [(1024, 600), (800, 480)]
+
+
+@pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def drv(kiosk, request):  # noqa: F811
+    width, height = request.param
+    if (width, height) != (1024, 600):
+        kiosk.resize(width, height)
+    yield kiosk
+    if (width, height) != (1024, 600):
+        kiosk.resize(1024, 600)
+
+
+def on_window(drv, widget):
+    """The widget's box in window coordinates."""
+    x0, y0 = widget.to_window(widget.x, widget.y)
+    return x0, y0, x0 + widget.width, y0 + widget.height
+
+
+def fits(drv, state):
+    problems = check_layout(drv, state)
+    assert not problems, "\n".join(problems)
+
+
+def type_keys(drv, text):
+    """Type on the on-screen keyboard, switching between its letters and digits as a person does."""
+    for ch in text:
+        if ch == " ":
+            drv.tap("key-space")
+            continue
+        key = f"key-{ch.lower()}"
+        if not drv.has(key):
+            drv.tap("key-layout-letters" if ch.isalpha() else "key-layout-digits")
+        if ch.isupper():
+            drv.tap("key-shift")
+        drv.tap(key)
+
+
+def test_help_notice_on_the_home_screen_can_be_read(drv):
+    drv.tap("help_button")
+    drv.wait_until(lambda: "Đã gửi yêu cầu hỗ trợ" in drv.app.notice, timeout=10)
+    notice = drv.find("notice")
+    bar = next(w for w in drv.app.root.current_screen.walk() if type(w).__name__ == "TopBar")
+    assert on_window(drv, notice)[3] <= on_window(drv, bar)[1] + 1, "the notice sits under the top bar"
+    fits(drv, "home after 'Cần hỗ trợ'")
+    drv.tap("take_number")  # the page still works
+    assert drv.app.root.current == "service"
+
+
+def _dossier_in_office(office):
+    """A dossier stored at the office, as a receipt's QR would name it."""
+    from kiosk.domain.catalogue import load_catalogue
+
+    sub = Submission(load_catalogue().by_code(COPY_CERTIFICATION), citizen=cccd.parse(CARD), consent=True)
+    for path, value in (("document_name", "Bằng tốt nghiệp"), ("number_of_pages", "2"), ("number_of_copies", "1")):
+        sub.answer(path, value)
+    request = sub.payload(kiosk_id="kiosk-1")
+    request.update(idempotency_key=str(uuid.uuid4()), local_ref=f"K1-{uuid.uuid4().hex[:6]}")
+    return OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0).submit_dossier(request)["code"]
+
+
+def test_scanned_receipt_puts_its_code_in_the_field_and_the_result_in_view(drv, office):
+    code = _dossier_in_office(office)
+    drv.tap("lookup")
+    assert drv.has("key-a")  # the keyboard is open for typing a code
+    drv.app.scanner_frame(f"MCHS:{code}\r")
+    drv.wait_until(lambda: code in drv.find("lookup_results").text, timeout=15)
+    assert drv.find("lookup_code").text == code, "the scanned code is in the field"
+    assert not drv.has("key-a") and not drv.has("keyboard"), "the keyboard made way for the result"
+    scroll = drv.find("results_scroll")
+    scale = min(drv.window.width / 1024, drv.window.height / 600)
+    assert scroll.height >= 250 * scale, f"result area only {scroll.height:.0f} px high"
+    result = drv.find("lookup_results")
+    assert result.texture_size[1] <= scroll.height, "the whole result shows without scrolling"
+    fits(drv, "look-up with a scanned receipt")
+    # another code, typed: the keyboard comes back
+    drv.tap("type_again")
+    assert drv.has("key-a") and drv.find("lookup_code").text == ""
+    type_keys(drv, code)
+    assert drv.find("lookup_code").text == code
+    drv.tap("key-ok")
+    drv.wait_until(lambda: "Trạng thái" in drv.find("lookup_results").text, timeout=15)
+    assert not drv.has("key-a")
+    fits(drv, "look-up with a typed code")
+
+
+def test_search_matches_show_between_the_query_and_the_keyboard(drv):
+    drv.tap("take_number")
+    drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
+    drv.tap("search_for_ticket")
+    type_keys(drv, "chung thuc")
+    drv.wait_until(lambda: drv.has(f"match_{COPY_CERTIFICATION}"), timeout=10)
+    query = on_window(drv, drv.find("search_query"))
+    keyboard = on_window(drv, drv.find("keyboard"))
+    for kid in (f"match_{COPY_CERTIFICATION}", "match_2.000884"):  # Chứng thực chữ ký
+        match = on_window(drv, drv.find(kid))
+        assert match[3] <= query[1] + 1, f"{kid} covers the query"
+        assert match[1] >= keyboard[3] - 1, f"{kid} is under the keyboard"
+    fits(drv, "search dialog with matches")
+    drv.tap(f"match_{COPY_CERTIFICATION}")
+    drv.wait_until(lambda: drv.app.root.current == "ticket", timeout=15)
+    assert drv.app.session.data["ticket"]["service"] == "chung-thuc"
+
+
+def test_ticket_with_a_priority_line_fits(drv):
+    drv.tap("take_number")
+    drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
+    drv.tap("priority_button")
+    drv.tap("priority_elderly")
+    drv.tap("service_ho-tich")
+    drv.wait_until(lambda: drv.app.screen("ticket").print_state == "printed", timeout=15)
+    assert "Số ưu tiên" in drv.all_text()
+    fits(drv, "ticket with a priority line")
+    drv.tap("ticket_done")
+    assert drv.app.root.current == "home"
+
+
+def test_paper_out_screen_fits_and_reprints(drv):
+    (drv.previews / "simulate-fault").write_text("paper_out")
+    drv.tap("take_number")
+    drv.wait_until(lambda: drv.has("service_chung-thuc"), timeout=10)
+    drv.tap("priority_button")
+    drv.tap("priority_disability")
+    drv.tap("service_chung-thuc")
+    drv.wait_until(lambda: drv.app.screen("ticket").print_state == "failed", timeout=15)
+    fits(drv, "ticket, paper out")
+    (drv.previews / "simulate-fault").unlink()
+    drv.tap("reprint")
+    drv.wait_until(lambda: drv.app.screen("ticket").print_state == "printed", timeout=15)
+
+
+def test_a_procedure_page_opens_at_its_top(drv):
+    drv.tap("submit_dossier")
+    drv.wait_until(lambda: drv.has(f"procedure_{BIRTH}"), timeout=10)
+    drv.tap(f"procedure_{BIRTH}")
+    scroll = drv.find("details_scroll")
+    scroll.scroll_y = 0  # read to the end, as a finger would scroll
+    drv.frames(2)
+    drv.tap("back")
+    drv.tap(f"procedure_{COPY_CERTIFICATION}")
+    assert drv.find("details_scroll").scroll_y == 1
+    heading = next(w for w in drv.find("details").children if "Giấy tờ cần có" in w.text)
+    top = on_window(drv, drv.find("details_scroll"))
+    assert on_window(drv, heading)[3] <= top[3] + 1, "the first heading is cut at the top"
+    fits(drv, "procedure after another")
