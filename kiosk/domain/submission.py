@@ -112,7 +112,21 @@ class Submission:
         return forms.validate(self.procedure.form_schema, self.document())
 
     def field_error(self, path: str) -> forms.FieldError | None:
-        return next((e for e in self.all_errors() if e.field == path or e.field.startswith(path + ".")), None)
+        """The error of one field, as its own page says it. The groups the field sits in are
+        checked as present (even if empty): an untouched group (no card, nothing typed yet)
+        would otherwise be reported only as the whole group missing ("Thiếu thông tin người
+        yêu cầu.") and its first required field would let the citizen move on empty."""
+        doc = self.document()
+        node = doc
+        for part in path.split(".")[:-1]:
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            if not isinstance(child, dict):
+                break
+            node = child
+        errors = forms.validate(self.procedure.form_schema, doc)
+        return next((e for e in errors if e.field == path or e.field.startswith(path + ".")), None)
 
     def ready(self) -> bool:
         errors = self.all_errors()

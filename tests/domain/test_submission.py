@@ -107,3 +107,34 @@ def test_a_typed_id_number_is_checked_like_a_scanned_one(catalogue):
     assert len(warnings) == 2 and all(w for w in warnings)
     sub.answer("applicant.id_number", "999190000001")  # no such province code
     assert len(sub.id_warnings("vi")) == 1
+
+
+def test_without_a_card_an_empty_first_applicant_field_is_refused_on_its_page(catalogue):
+    """No card and nothing typed yet: the applicant group is absent from the document, and its
+    first required field (the name) must still be refused on its own page with a plain sentence
+    saying what to do, not only at review as "Thiếu thông tin người yêu cầu."."""
+    for proc in catalogue:
+        sub = Submission(proc)
+        first = sub.current
+        if first is None or not first.path.startswith("applicant.") or not first.required:
+            continue
+        assert sub.next() is False, proc.code
+        assert sub.current.path == first.path
+        err = sub.errors[first.path]
+        assert err.field == first.path
+        assert err.message_vi.startswith(("Vui lòng nhập", "Vui lòng chọn")), err.message_vi
+        assert "Thiếu thông tin" not in err.message_vi and "'" not in err.message_vi
+        assert err.message_en.startswith("Please")
+        sub.answer(first.path, "12" if first.widget == "digits" else "Lê Văn An")
+        assert sub.errors == {}
+
+
+def test_without_a_card_the_name_page_refuses_empty_then_moves_on(catalogue):
+    proc = catalogue.by_code("1.001193") or first_with_applicant(catalogue)
+    sub = Submission(proc)
+    name = next(f for f in sub.pages if f.path == "applicant.full_name")
+    sub.index = [f.path for f in sub.pages].index(name.path)
+    assert sub.next() is False
+    assert sub.errors[name.path].message_vi == f"Vui lòng nhập {name.title_vi[:1].lower() + name.title_vi[1:]}."
+    sub.answer(name.path, "Lê Văn An")
+    assert sub.next() is True and sub.current.path != name.path
