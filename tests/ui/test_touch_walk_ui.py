@@ -1,5 +1,6 @@
-"""Every procedure of the catalogue, submitted by touch only (issue 13): a scanned card (and, for
-one procedure, no card), the on-screen keyboard's keys with Telex, digits and dates, the choice
+"""Every procedure of the catalogue, submitted by touch only (issue 13): with a scanned card and
+without one (the applicant's details typed: name in Telex, ID number on digits, date of birth,
+sex, address), the on-screen keyboard's keys with Telex, digits and dates, the choice
 buttons and "Tiếp tục", the review, "Gửi hồ sơ", the result screen. Optional fields are left
 empty. Real touches at the centre of visible widgets; reading the form's state only to decide
 what to type, never to move."""
@@ -39,7 +40,9 @@ def answer_for(path, widget):
     return "Lee Vawn An"  # Lê Văn An
 
 
-def walk_form(drv):
+def walk_form(drv, answers=None):
+    """Answer every page by touch; `answers` (path -> Telex keys) overrides `answer_for`."""
+    answers = answers or {}
     form = drv.app.screen("form")
     seen = []
     while drv.app.root.current == "form":
@@ -54,7 +57,7 @@ def walk_form(drv):
             sub = drv.app.session.data["submission"]
             field = sub.current
             if field.required and not form.value:
-                type_keys(drv, answer_for(field.path, form.widget))
+                type_keys(drv, answers.get(field.path) or answer_for(field.path, form.widget))
             drv.tap("key-ok")
         if drv.app.root.current == "form":
             assert form.step == step + 1, f"stuck on {label!r}: {form.error or 'no message'}"
@@ -94,3 +97,61 @@ def test_without_a_card_a_birth_is_registered_by_touch(kiosk):  # noqa: F811
     review = kiosk.all_text()
     assert "Lê Văn An" in review and "079190000002" in review
     submit(kiosk)
+
+
+# What a citizen without a card types for themself (Telex): "Nguyễn Văn An", "12 Lê Lợi".
+APPLICANT = {
+    "applicant.full_name": "Nguyeenx Vawn An",
+    "applicant.id_number": "079190000002",
+    "applicant.date_of_birth": "05/03/1990",
+    "applicant.address": "12 Lee Lowji",
+}
+
+
+@pytest.mark.parametrize("code", PROCEDURES)
+def test_without_a_card_every_procedure_is_submitted_by_touch(kiosk, code):  # noqa: F811
+    start(kiosk, code)
+    seen = walk_form(kiosk, APPLICANT)
+    sub = kiosk.app.session.data["submission"]
+    applicant = {f.path for f in sub.fields if f.path.startswith("applicant.")}
+    if "applicant.full_name" in applicant:
+        assert any(label.startswith("Họ") for label in seen), seen
+    review = kiosk.all_text()
+    typed = {"applicant.full_name": "Nguyễn Văn An", "applicant.id_number": "079190000002",
+             "applicant.date_of_birth": "05/03/1990", "applicant.address": "12 Lê Lợi"}
+    for path, shown in typed.items():
+        if path in applicant and any(f.path == path and f.required for f in sub.fields):
+            assert shown in review, (path, shown)
+    submit(kiosk)
+
+
+def test_without_a_card_an_empty_name_is_refused_on_its_page(kiosk):  # noqa: F811
+    """The bug: "Tiếp tục" on an empty name moved on and only the review said "Thiếu thông tin
+    người yêu cầu.". It must stay on the name page with a sentence saying what to do."""
+    start(kiosk, "1.001193")
+    form = kiosk.app.screen("form")
+    sub = kiosk.app.session.data["submission"]
+    for _ in range(40):  # answer the pages before the name, as a person would
+        assert kiosk.app.root.current == "form"
+        if sub.current.path == "applicant.full_name":
+            break
+        if form.widget == "choice":
+            kiosk.tap(f"choice_{sub.current.choices[0][0]}")
+            kiosk.tap("choice_next")
+        else:
+            if sub.current.required and not form.value:
+                type_keys(kiosk, answer_for(sub.current.path, form.widget))
+            kiosk.tap("key-ok")
+    assert sub.current.path == "applicant.full_name"
+    label, step = kiosk.find("field_label").text, form.step
+    assert form.value == ""
+    kiosk.tap("key-ok")
+    assert kiosk.app.root.current == "form"
+    assert kiosk.find("field_label").text == label and form.step == step
+    assert form.error.startswith("Vui lòng nhập"), form.error
+    assert form.error in kiosk.all_text()
+    assert "Thiếu thông tin" not in kiosk.all_text()
+    type_keys(kiosk, "Nguyeenx Vawn An")
+    assert form.value == "Nguyễn Văn An"
+    kiosk.tap("key-ok")
+    assert form.step == step + 1 and not form.error
