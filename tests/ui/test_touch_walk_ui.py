@@ -158,7 +158,7 @@ def test_without_a_card_an_empty_name_is_refused_on_its_page(kiosk):  # noqa: F8
 
 
 # At a large screen (1920×1080, the harness builds the screens anew for it) the same walks, by the
-# same touches. Only a few procedures: the walks at the default size already take about 7 minutes
+# same touches. Only a few procedures: the walks at the default size already take 6 to 7 minutes
 # on a 2-core machine, so every procedure again at 1920×1080 would double that. The birth
 # registration (the longest form) and a short one (copy certification) are walked both ways.
 LARGE = (1920, 1080)
