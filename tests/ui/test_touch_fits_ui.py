@@ -43,6 +43,18 @@ def fits(drv, state):
     assert not problems, "\n".join(problems)
 
 
+def type_keys(drv, text):
+    """Type on the on-screen keyboard, switching between its letters and digits as a person does."""
+    for ch in text:
+        if ch == " ":
+            drv.tap("key-space")
+            continue
+        key = f"key-{ch.lower()}"
+        if not drv.has(key):
+            drv.tap("key-layout-letters" if ch.isalpha() else "key-layout-digits")
+        if ch.isupper():
+            drv.tap("key-shift")
+        drv.tap(key)
 
 
 def test_help_notice_on_the_home_screen_can_be_read(drv):
@@ -85,7 +97,7 @@ def test_scanned_receipt_puts_its_code_in_the_field_and_the_result_in_view(drv, 
     # another code, typed: the keyboard comes back
     drv.tap("type_again")
     assert drv.has("key-a") and drv.find("lookup_code").text == ""
-    drv.type_keys(code)
+    type_keys(drv, code)
     assert drv.find("lookup_code").text == code
     drv.tap("key-ok")
     drv.wait_until(lambda: "Trạng thái" in drv.find("lookup_results").text, timeout=15)
@@ -97,7 +109,7 @@ def test_search_matches_show_between_the_query_and_the_keyboard(drv):
     drv.tap("take_number")
     drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
     drv.tap("search_for_ticket")
-    drv.type_keys("chung thuc")
+    type_keys(drv, "chung thuc")
     drv.wait_until(lambda: drv.has(f"match_{COPY_CERTIFICATION}"), timeout=10)
     query = on_window(drv, drv.find("search_query"))
     keyboard = on_window(drv, drv.find("keyboard"))
