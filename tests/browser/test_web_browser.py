@@ -360,6 +360,11 @@ def test_kiosk_printer_status_and_not_printed_tickets_show_live(ctx, office):
     assert r.status_code == 200, r.text
     console.wait_for_selector("#kiosk-list li[data-kiosk='kiosk-1'][data-printer='paper_near_end']")
     assert "Sắp hết giấy" in console.text_content("#kiosk-list li[data-kiosk='kiosk-1']")
+    requests.post(office.url + "/api/kiosks/kiosk-1/heartbeat", headers=KIOSK,
+                  json={"printer": {"online": True, "paper": "near_end"},
+                        "scanner": {"state": "disconnected", "kind": "serial"}}).raise_for_status()
+    dropped = console.wait_for_selector("#kiosk-list li[data-kiosk='kiosk-1'] .scanner-problem")
+    assert dropped.text_content() == "Máy quét thẻ mất kết nối"
 
     t = issue(office, priority="elderly")
     requests.post(f"{office.url}/api/tickets/{t['id']}/print-result", headers=KIOSK,

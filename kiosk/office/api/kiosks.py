@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -25,9 +25,15 @@ class DeviceStatus(BaseModel):
     detail: str | None = Field(None, max_length=300)
 
 
+class ScannerStatus(BaseModel):
+    state: Literal["connected", "disconnected", "reconnecting", "stopped", "unknown"] | None = None
+    kind: str | None = Field(None, max_length=20, description="serial | hid | none")
+    detail: str | None = Field(None, max_length=300)
+
+
 class HeartbeatBody(BaseModel):
     printer: DeviceStatus | None = None
-    scanner: DeviceStatus | None = None
+    scanner: ScannerStatus | None = None
     version: str | None = Field(None, max_length=40)
 
 

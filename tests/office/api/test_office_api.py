@@ -204,11 +204,14 @@ def test_print_outcome_and_kiosk_status_reach_staff(client):
     assert listed[0]["printed"] is False and listed[0]["print_error"] == "hết giấy"
     assert_error(client.post(f"/api/tickets/{t['id']}/print-result", headers=KIOSK, json={"printed": "maybe"}),
                  422, "printed")
-    hb = {"printer": {"online": True, "paper": "out", "detail": "cover open"}, "scanner": {"online": True}}
+    hb = {"printer": {"online": True, "paper": "out", "detail": "cover open"}, "scanner": {"state": "disconnected", "kind": "serial"}}
     assert client.post("/api/kiosks/kiosk-1/heartbeat", headers=KIOSK, json=hb).status_code == 200
     assert_error(client.post("/api/kiosks/kiosk-2/heartbeat", headers=KIOSK, json=hb), 403, "kiosk_id")
     kiosks = client.get("/api/kiosks", headers=staff).json()["kiosks"]
     assert kiosks[0]["status"]["printer"]["paper"] == "out" and kiosks[0]["last_seen"]
+    assert kiosks[0]["status"]["scanner"] == {"state": "disconnected", "kind": "serial"}  # staff see a dropped scanner
+    assert_error(client.post("/api/kiosks/kiosk-1/heartbeat", headers=KIOSK, json={"scanner": {"state": "lost"}}),
+                 422, "scanner.state")
     reprint = client.post(f"/api/tickets/{t['id']}/reprint", headers=staff).json()
     assert reprint["reprint_count"] == 1
 

@@ -276,6 +276,12 @@ function printerState(k) {
   return 'ok';
 }
 
+/* A scanner that dropped or is reconnecting is news; connected, stopped by config or never reported is not. */
+function scannerProblem(k) {
+  const state = ((k.status || {}).scanner || {}).state;
+  return state === 'disconnected' || state === 'reconnecting' ? state : null;
+}
+
 function renderKiosks() {
   const list = $('kiosk-list');
   if (!S.kiosks.length) { list.replaceChildren(h('li', { class: 'empty-note' }, t('console.no_kiosks'))); return; }
@@ -287,6 +293,7 @@ function renderKiosks() {
       h('span', { class: 'dot ' + state }),
       h('span', { class: 'kname' }, k.name || k.id),
       h('span', { class: 'kstate' }, t('printer.' + state) + (detail && state !== 'ok' ? ' (' + detail + ')' : '')),
+      scannerProblem(k) ? h('span', { class: 'kstate scanner-problem' }, t('scanner.' + scannerProblem(k))) : null,
       h('span', { class: 'since' + (quiet === null || quiet >= 5 ? ' stale' : '') },
         k.last_seen ? t('printer.seen', { time: fmtTime(k.last_seen) }) : t('printer.never')));
   }));
