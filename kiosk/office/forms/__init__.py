@@ -23,6 +23,10 @@ def _statuses(view: dict[str, Any]) -> set[str]:
 def not_applicable(form: str, view: dict[str, Any]) -> str | None:
     """Why `form` cannot be printed for this dossier yet (a sentence), or None when it can."""
     status = view.get("status")
+    if form not in FORMS:
+        raise ValueError(f"unknown form {form!r}")
+    if view.get("purged_at"):
+        return "the dossier's personal data was purged (retention period over)"
     if form == "receipt":
         # issued on "Tiếp nhận": a declared dossier, or one refused or sent back at the counter
         # before it was ever received, has none
@@ -37,9 +41,7 @@ def not_applicable(form: str, view: dict[str, Any]) -> str | None:
         if status != "rejected":
             return "the dossier was not refused (Từ chối)"
         return None
-    if form == "declaration":
-        return None
-    raise ValueError(f"unknown form {form!r}")
+    return None  # the declaration: always
 
 
 def render(form: str, view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any],

@@ -39,6 +39,15 @@ def shown(field: forms.FormField, value: Any) -> str:
     return nfc(value)
 
 
+def fallback_fields(view: dict[str, Any]) -> list[forms.FormField]:
+    """The applicant's usual fields and the dossier's own keys, for a procedure gone from the catalogue."""
+    applicant = [("full_name", "Họ, chữ đệm và tên"), ("id_number", "Số định danh cá nhân"),
+                 ("date_of_birth", "Ngày sinh"), ("address", "Nơi cư trú"), ("phone", "Số điện thoại")]
+    out = [forms.FormField(f"applicant.{name}", name, title, title, "date" if name == "date_of_birth" else "text",
+                           False) for name, title in applicant]
+    return out + [forms.FormField(name, name, name, name, "text", False) for name in view.get("fields") or {}]
+
+
 def _value(view: dict[str, Any], path: str) -> Any:
     if path.startswith("applicant."):
         return common.applicant(view).get(path.split(".", 1)[1])
@@ -63,7 +72,7 @@ def render(view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any]
     sheet.nation_header()
     sheet.title(heading, f"(Mã hồ sơ: {view.get('code', '')})")
     sheet.field("Kính gửi:", nfc(ward.get("name") or ""))
-    fields = forms.fields_in_order(procedure.get("form_schema") or {})
+    fields = forms.fields_in_order(procedure.get("form_schema") or {}) or fallback_fields(view)
     asked = [f for f in fields if not f.path.startswith("applicant.")]
     for f in fields:
         if f.path.startswith("applicant."):

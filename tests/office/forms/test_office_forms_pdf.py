@@ -254,3 +254,14 @@ def test_dates_follow_decree_30_leading_zeros():
 ])
 def test_the_place_on_the_date_line_is_the_wards_own_name(ward, place):
     assert place_name(ward) == place
+
+
+def test_a_purged_dossier_prints_no_form():
+    purged = view(purged_at="2027-12-05T00:00:00+00:00", applicant={"purged_at": "2027-12-05T00:00:00+00:00"})
+    assert all(forms.not_applicable(f, purged) for f in forms.FORMS)
+
+
+def test_a_procedure_gone_from_the_catalogue_still_prints_the_declarations_answers():
+    _, text = read(forms.render("declaration", VIEW, {"code": "1.001193"}, WARD))
+    assert "Họ, chữ đệm và tên người yêu cầu: Nguyễn Thị Hòa" in text
+    assert "child_full_name: Trần Minh Khuê" in text and "Ngày sinh: 17/05/1990" in text
