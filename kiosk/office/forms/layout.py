@@ -192,6 +192,8 @@ class Sheet:
             self.pdf.multi_cell(self.width, 5, nfc(line), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.font()
 
+    # ---- signatures ---------------------------------------------------------------------------------
+
     def signatures(self, *blocks: tuple[str, str, str] | None, dateline: str = "", gap: float = 22) -> None:
         """Signature blocks side by side, each (title, hint, printed name); None leaves its place
         empty; `dateline` ("Làm tại: …, ngày …") goes above the last block. They stay on one page."""

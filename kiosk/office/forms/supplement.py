@@ -16,7 +16,8 @@ def missing(view: dict[str, Any]) -> list[str]:
     listed = [nfc(d).strip() for d in view.get("missing_documents") or [] if nfc(d).strip()]
     if listed:
         return listed
-    return [line.strip(" -•\t") for line in common.last_note(view, "more_documents").splitlines() if line.strip(" -•\t")]
+    lines = (line.strip(" -•\t") for line in common.last_note(view, "more_documents").splitlines())
+    return [line for line in lines if line]
 
 
 def reason(view: dict[str, Any]) -> str:

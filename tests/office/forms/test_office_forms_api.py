@@ -207,3 +207,15 @@ def test_only_staff_get_the_papers(client):
         r = client.get(url, headers=headers)
         assert r.status_code == 401, (headers, r.text)
         assert r.json()["code"] == "login_required" and b"%PDF" not in r.content
+
+
+def test_the_forms_take_the_wards_identity_from_the_config_file(tmp_path):
+    from kiosk.config import Settings, Ward
+    from kiosk.office.api.dossier_forms import ward_identity
+
+    config = Settings(ward=Ward(name="UBND xã Tân Phú", department="Bộ phận Một cửa", address="Ấp 3, xã Tân Phú",
+                                phone="0277 3850 123"))
+    settings = OfficeSettings.from_settings(config, database_url=sqlite_url(tmp_path / "o.db"))
+    assert ward_identity(settings) == {"name": "UBND xã Tân Phú", "department": "Bộ phận Một cửa",
+                                       "address": "Ấp 3, xã Tân Phú", "phone": "0277 3850 123",
+                                       "timezone": "Asia/Ho_Chi_Minh"}
