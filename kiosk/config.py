@@ -36,6 +36,7 @@ class Ward(_Section):
     department: str = "Bộ phận Tiếp nhận và trả kết quả"
     office_code: str = Field("BT", pattern=r"^[A-Za-z0-9.\-]{1,20}$")
     address: str = "Số 1 đường Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh"
+    phone: str = Field("", max_length=40)  # printed on the office's forms (receipt, requests, refusals)
     timezone: TimeZone = "Asia/Ho_Chi_Minh"
 
 

@@ -19,6 +19,10 @@ class OfficeSettings(BaseModel):
     database_url: str
     timezone: TimeZone = "Asia/Ho_Chi_Minh"
     ward_name: str = ""
+    # the ward's identity on the official forms (receipt, requests, refusals)
+    ward_department: str = "Trung tâm Phục vụ hành chính công"
+    ward_address: str = ""
+    ward_phone: str = ""
     office_code: str = "BT"
     demo: bool = False
     # kiosks registered at start (id -> API key); the embedded office registers its own kiosk
@@ -47,6 +51,9 @@ class OfficeSettings(BaseModel):
             "database_url": url,
             "timezone": settings.ward.timezone,
             "ward_name": settings.ward.name,
+            "ward_department": settings.ward.department,
+            "ward_address": settings.ward.address,
+            "ward_phone": getattr(settings.ward, "phone", ""),
             "office_code": settings.ward.office_code,
         }
         # dossier calendar and retention, once the kiosk config's [office] section has them

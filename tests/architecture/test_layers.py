@@ -41,6 +41,7 @@ def test_the_tree_keeps_every_layer_contract():
     (("kiosk/flows/ticket.py", "import kivy.clock\n"), "Only the App, the runner and kivy_setup"),
     (("kiosk/flows/dossier.py", "import kiosk.office.errors\n"), "Flows reach the office only through"),
     (("kiosk/office/storage/db.py", "import kiosk.office.operations.tickets\n"), "Office layers go down"),
+    (("kiosk/office/forms/layout.py", "import sqlalchemy\n"), "Office forms only render"),
 ])
 def test_a_planted_forbidden_import_breaks_its_contract(tmp_path, planted, contract):
     for name in PACKAGES:

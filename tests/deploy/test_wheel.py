@@ -152,12 +152,14 @@ from kiosk.i18n import catalogue
 from kiosk.office.storage import migrate
 from kiosk.office import web
 from kiosk.domain import catalogue as procedures
+from kiosk.office import forms
+pdf = forms.render("declaration", {"code": "BT-1", "applicant": {"full_name": "Nguyễn Thị Hòa"}}, {}, {})
 print(json.dumps({
     "kiosk": kiosk.__file__, "screens": screens.__file__, "devices": devices.__file__,
     "ROOT": str(paths.ROOT), "ASSETS": str(paths.ASSETS), "FONTS": str(paths.FONTS),
     "I18N": str(paths.I18N), "DATA": str(paths.DATA), "catalogue": str(procedures.DEFAULT_PATH),
     "migrations": str(migrate.MIGRATIONS), "static": str(web.STATIC), "web_i18n": str(web.I18N_DIR),
-    "vi_entries": len(catalogue("vi")),
+    "vi_entries": len(catalogue("vi")), "form_pdf": pdf[:5].decode(),
 }))
 """
 
@@ -166,12 +168,13 @@ def test_installed_code_finds_its_files_in_site_packages(outside, venv):
     sp = _site_packages(venv)
     got = json.loads(_run([str(venv / "bin" / "python"), "-c", PROBE], **outside).stdout)
     for name, value in got.items():
-        if name == "vi_entries":
+        if name in ("vi_entries", "form_pdf"):
             continue
         path = Path(value).resolve()
         assert path.is_relative_to(sp), f"{name} resolves to {path}, outside {sp}"
         assert not path.is_relative_to(REPO), f"{name} resolves into the checkout: {path}"
     assert got["vi_entries"] > 0
+    assert got["form_pdf"] == "%PDF-"  # fpdf2 installed as a dependency, the font found in the wheel
     root, assets = Path(got["ROOT"]), Path(got["ASSETS"])
     assert assets == sp / "kiosk" / "assets"
     for f in (root / "screens" / "widgets" / "common.kv", root / "screens" / "home.kv", Path(got["FONTS"]) / "Roboto-Bold.ttf",

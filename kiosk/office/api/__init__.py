@@ -16,7 +16,8 @@ def include_all(app: FastAPI) -> None:
     must come last."""
     from kiosk.office.api import (admin, admin_volunteers, auth, counters, dossiers, events, help_requests, kiosks,
                                   procedures, public, tickets, volunteers)
+    from kiosk.office.api import dossier_forms
 
     for module in (public, auth, tickets, counters, kiosks, admin, events, dossiers, procedures, volunteers,
-                   help_requests, admin_volunteers):
+                   help_requests, admin_volunteers, dossier_forms):
         app.include_router(module.router)

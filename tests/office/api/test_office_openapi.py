@@ -24,6 +24,7 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 NOT_JSON = {
     ("GET", "/api/events"),  # server-sent events (text/event-stream)
     ("GET", "/api/admin/volunteer-stats.csv"),  # a CSV download
+    ("GET", "/api/dossiers/{code}/forms/{form}.pdf"),  # a PDF form
 }
 
 

@@ -1,0 +1,48 @@
+"""The department's papers for a dossier as A4 PDFs, printed from the officer's browser:
+GET /api/dossiers/{code}/forms/{form}.pdf, form = receipt (Mẫu 01), supplement (Mẫu 02),
+refusal (Mẫu 03) or declaration (the citizen's tờ khai). Staff only: they carry personal data.
+
+A form that does not apply yet (a receipt before "Tiếp nhận", a refusal of a dossier not
+refused) answers 409 with the reason; the rendering itself is kiosk.office.forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Response
+
+from kiosk.office import forms
+from kiosk.office.api.deps import OfficeDep, StaffDep
+from kiosk.office.api.routing import OfficeRouter
+from kiosk.office.errors import Conflict, Invalid, NotFound
+from kiosk.office.operations import catalogue, dossiers
+
+router = OfficeRouter(prefix="/api", tags=["dossiers"])
+
+
+def ward_identity(settings) -> dict[str, Any]:
+    return {"name": settings.ward_name, "department": settings.ward_department, "address": settings.ward_address,
+            "phone": settings.ward_phone, "timezone": settings.timezone}
+
+
+@router.get("/dossiers/{code}/forms/{form}.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the form, A4"},
+                       404: {"description": "no such dossier or form"},
+                       409: {"description": "the form does not apply to the dossier yet"}})
+def dossier_form(code: str, form: str, user: StaffDep, office: OfficeDep):
+    if form not in forms.FORMS:
+        raise NotFound("unknown_form", f"form must be one of {', '.join(forms.FORMS)}", "form")
+    with office.db.read() as s:
+        d = dossiers.by_code(s, code)
+        view = dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
+        try:
+            procedure = catalogue.procedure(s, d.procedure_code).raw
+        except Invalid:  # removed from the catalogue since: the dossier's own data still prints
+            procedure = {"code": d.procedure_code}
+    why = forms.not_applicable(form, view)
+    if why is not None:
+        raise Conflict("form_not_applicable", f"{form}: {why}", "form", status=view.get("status"))
+    pdf = forms.render(form, view, procedure, ward_identity(office.settings), officer=user.full_name)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{view["code"]}-{form}.pdf"',
+                             "Cache-Control": "no-store"})
