@@ -107,8 +107,10 @@ def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
                                      declared_before=before)
             view = dossiers.staff_view
         names = dossiers.names(s, (d.procedure_code for d in found))
-        return {"dossiers": [view(d, names[d.procedure_code], office.settings.timezone) for d in found],
-                "stale_days": office.settings.dossier_stale_days}
+        out = {"dossiers": [view(d, names[d.procedure_code], office.settings.timezone) for d in found]}
+        if view is dossiers.staff_view:
+            out["stale_days"] = office.settings.dossier_stale_days
+        return out
 
 
 @router.get("/dossiers/stats", response_model=schemas.DossierStats)
