@@ -261,11 +261,11 @@ async function saveCounterDossier(e) {
   try {
     const d = await call('POST', '/api/dossiers', { idempotency_key: D.counterKey,
       procedure_code: $('counter-procedure').value, applicant, fields });
-    $('counter-form-card').hidden = true;
     D.counterKey = null;
-    banner(t('dossiers.counter_saved', { code: d.code }));
     await refresh();
     await openDossier(d.code, true);
+    $('counter-form-card').hidden = true; // the same page goes on: the checklist and "Tiếp nhận"
+    banner(t('dossiers.counter_saved', { code: d.code }));
   } catch (err) {
     if (Staff.me) Staff.text('counter-error', fieldError(err));
     const bad = err.field && $('counter-fields').querySelector(`[data-path="${err.field.replace(/^fields\./, '')}"]`);
