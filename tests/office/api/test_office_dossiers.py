@@ -776,6 +776,17 @@ def test_any_applicant_and_fields_get_201_or_a_422_naming_a_field(client, applic
         assert got["field"] and got["field"].split(".")[0] in ("applicant", "fields") and got["detail"]
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.dictionaries(st.sampled_from(["documents_received", "sets", "note", "x"]), json_values, max_size=4),
+       path=st.sampled_from(["accept", "more-documents", "reject"]))
+def test_any_reception_body_gets_an_answer_never_a_crash(client, payload, path):
+    code = new_code(client, "fuzz-" + uuid.uuid4().hex)
+    r = client.post(f"/api/dossiers/{code}/{path}", headers=login(client), json=payload)
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 422:
+        assert r.json()["field"] and r.json()["detail"]
+
+
 def test_the_dossier_console_is_served_and_linked_from_the_index_and_the_counter_page(client):
     page = client.get("/dossiers")
     assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
