@@ -187,11 +187,17 @@ def _fee(dossier: dict, procedure: Any, lang: str) -> str:
 
 
 def next_steps(dossier: dict, procedure: Any, lang: str = "vi", *, counters: Any = None) -> list[str]:
-    """The slip's guidance as lines for the kiosk's result screen: next step, papers to bring
-    (required, then if applicable), fee, the expected appointment."""
+    """The slip's guidance as lines for the kiosk's result screen: next step, the expected
+    appointment, fee, papers to bring (required, then if applicable)."""
     lang = lang if lang in WORDS else "vi"
     w = WORDS[lang]
     lines = [w["not_received"], w["next"] + " " + next_step(procedure, counters, lang)]
+    # what fits on a small screen first: the date and the fee, then the list of papers
+    if dossier.get("expected_date"):
+        lines.append(w["expected"].format(day=day_text(dossier["expected_date"], lang)))
+    fee = _fee(dossier, procedure, lang)
+    if fee:
+        lines.append(w["fee"].format(fee=fee))
     required, if_any = documents_to_bring(procedure, lang)
     if required or if_any:
         lines.append(w["bring"])
@@ -201,11 +207,6 @@ def next_steps(dossier: dict, procedure: Any, lang: str = "vi", *, counters: Any
             lines += [w["if_any"]] + [f"• {d}" for d in if_any]
     else:
         lines.append(w["no_documents"])
-    fee = _fee(dossier, procedure, lang)
-    if fee:
-        lines.append(w["fee"].format(fee=fee))
-    if dossier.get("expected_date"):
-        lines.append(w["expected"].format(day=day_text(dossier["expected_date"], lang)))
     return lines
 
 
