@@ -92,6 +92,9 @@ class Office(_Section):
     timeout: float = Field(5.0, gt=0, le=60)
     # personal data of closed dossiers is purged after this many days (`kiosk office purge`)
     retention_days: int = Field(365, ge=30, le=3650)
+    # a dossier declared at the kiosk and not brought to the counter after this many days is
+    # listed in /dossiers for staff to follow up or cancel
+    stale_declared_days: int = Field(3, ge=1, le=90)
     # local announcements on top of the national calendar, for appointment dates
     extra_holidays: list[date] = []
     extra_workdays: list[date] = []

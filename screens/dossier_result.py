@@ -4,7 +4,8 @@ from screens.base import KioskScreen
 
 
 class DossierResultScreen(KioskScreen):
-    """After 'Gửi hồ sơ': the dossier code and appointment, or 'saved, will be sent'."""
+    """After 'Gửi hồ sơ': the dossier code (or 'saved, will be sent') and what the declaration slip
+    says: the next step, the papers to bring, the fee, the expected appointment."""
 
     title = StringProperty("")
     code = StringProperty("")

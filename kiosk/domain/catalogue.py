@@ -44,11 +44,15 @@ def fold(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
 
 
+NEEDED = ("always", "if_applicable", "never")
+
+
 @dataclass(frozen=True)
 class Document:
     vi: str
     en: str
     original_required: bool
+    needed: str = "always"  # NEEDED: "always" (bắt buộc), "if_applicable" (nếu có), "never" (a note)
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,8 @@ def _procedure(p: dict) -> Procedure:
     return Procedure(
         code=p["code"], name_vi=p["name_vi"], name_en=p["name_en"], field_code=p["field_code"],
         field_vi=p["field_vi"], field_en=p["field_en"],
-        documents=tuple(Document(d["vi"], d["en"], bool(d["original_required"])) for d in p["documents"]),
+        documents=tuple(Document(d["vi"], d["en"], bool(d["original_required"]), d.get("needed", "always"))
+                        for d in p["documents"]),
         processing_days=p["processing_days"], processing_text_vi=p["processing_text_vi"],
         processing_text_en=p["processing_text_en"], fee_vnd=p.get("fee_vnd"),
         fee_text_vi=p["fee_text_vi"], fee_text_en=p["fee_text_en"], fully_online=p["fully_online"],
@@ -214,6 +219,8 @@ def check_catalogue(data: Any) -> None:
         for i, d in enumerate(p["documents"], 1):
             if not isinstance(d, dict) or not all(k in d for k in ("vi", "en", "original_required")):
                 raise CatalogueError(f'{where}: document {i} needs "vi", "en" and "original_required"')
+            if d.get("needed", "always") not in NEEDED:
+                raise CatalogueError(f'{where}: document {i}: "needed" must be one of {", ".join(NEEDED)}')
         if not p["sources"]:
             raise CatalogueError(f'{where}: "sources" is empty: every fact needs a source')
         _check_form(where, p["form_schema"])

@@ -1,5 +1,9 @@
-"""Submitting a dossier: consent, the form's pages, review, the durable outbox, the slip
-(screens/consent, form, review, dossier_result).
+"""Declaring a dossier: consent, the form's pages, review, the durable outbox, the declaration
+slip (screens/consent, form, review, dossier_result).
+
+The kiosk only takes the declaration (status `declared` at the office): the result screen and the
+slip say what to do next (a number in the procedure's field, the originals at its counters), the
+papers to bring and the appointment expected if the dossier is complete (kiosk/slips/receipt.py).
 
 The way through the form is plain Python (kiosk/domain/submission.py); the dossier goes into the
 durable outbox first (kiosk/link/outbox.py) and a sender thread delivers it, so a dossier is never
@@ -194,34 +198,51 @@ class DossierFlow(Flow):
             self._show_review()
             self.shell.show_notice(self.t("dossier.rejected", reason=reason))
             return
+        from kiosk.domain.counters import counters_for_field
+        from kiosk.slips.receipt import dossier_for_receipt, next_steps
+
+        dossier = None
+        if sub is not None:
+            dossier = dossier_for_receipt(entry, sub.document().get("applicant", {}),
+                                          fee_vnd=sub.procedure.estimate_fee(sub.document()),
+                                          expected_date=self._expected_date(sub.procedure))
+            counters = counters_for_field(self.kiosk.services, sub.procedure.field_code)
+            steps = "\n".join(next_steps(dossier, sub.procedure.raw, self.lang, counters=counters))
+        else:
+            steps = ""
         if entry.state == "sent":
-            answer = entry.response or {}
             screen.title = self.t("dossier.sent_title")
             screen.code = entry.code or ""
-            appointment = answer.get("appointment_date")
-            from kiosk.domain.forms import format_date
-
-            screen.detail = self.t("dossier.appointment", date=format_date(appointment)) if appointment else ""
+            screen.detail = steps
         else:
             screen.title = self.t("dossier.saved_title")
             screen.code = entry.local_ref
-            screen.detail = self.t("dossier.saved_text", ref=entry.local_ref)
+            screen.detail = self.t("dossier.saved_text", ref=entry.local_ref) + ("\n" + steps if steps else "")
         self.session.data["dossier_result"] = {"code": entry.code, "local_ref": entry.local_ref,
                                                "state": entry.state}
-        self._print_receipt(sub, entry)
+        self._print_receipt(sub, dossier)
         self.shell.end_session_after(RESULT_SCREEN_SECONDS)
 
-    def _print_receipt(self, sub: "Submission | None", entry: Any) -> None:
+    def _expected_date(self, procedure: Any) -> Any:
+        """The appointment if the originals are handed in complete today: the office's rule
+        (working days, holidays, the 15:00 cut-off) on the kiosk's calendar settings."""
+        from datetime import datetime, timezone
+
+        from kiosk.domain.workdays import WorkCalendar
+
+        office = self.kiosk.settings.office
+        cal = WorkCalendar(office.extra_holidays, office.extra_workdays, self.kiosk.settings.ward.timezone)
+        return cal.add_working_days(datetime.now(timezone.utc), procedure.processing_days)
+
+    def _print_receipt(self, sub: "Submission | None", dossier: dict | None) -> None:
         from kiosk.domain.counters import counters_for_field
-        from kiosk.slips.receipt import dossier_for_receipt, receipt_blocks
+        from kiosk.slips.receipt import receipt_blocks
 
         result = self.session.data.get("dossier_result")
-        if sub is None or result is None:
+        if sub is None or result is None or dossier is None:
             return
         screen = self.shell.screen("dossier_result")
         screen.print_note = self.t("dossier.receipt_printing")
-        dossier = dossier_for_receipt(entry, sub.document().get("applicant", {}),
-                                      fee_vnd=sub.procedure.estimate_fee(sub.document()))
         try:
             blocks = receipt_blocks(dossier, sub.procedure.raw, self.kiosk.settings.ward, self.lang,
                                     tracking_url_base=self.kiosk.public_base_url,

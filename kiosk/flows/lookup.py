@@ -1,5 +1,5 @@
-"""Looking a dossier up (screens/lookup): by the code typed or scanned from a receipt, or every
-dossier of a scanned ID card.
+"""Looking a dossier up (screens/lookup): by the code typed or scanned from a declaration slip, or
+every dossier of a scanned ID card. A `declared` dossier reads "Đã khai, chưa nộp bản chính".
 
 A dossier still waiting in this kiosk's outbox is answered from the outbox; the outbox is SQLite
 behind a lock the sender holds across fsyncs, so it is read on a worker, never the UI thread.
@@ -100,17 +100,29 @@ class LookupFlow(Flow):
         if not dossiers:
             self.shell.screen("lookup").results = [self.t("lookup.none_for_card")]
             return
-        out = []
-        for d in dossiers:
-            status = d.get("status", "received")
-            name = d.get("procedure_name_" + self.lang) or d.get("procedure_name_vi", "")
-            lines = [f"[b]{d.get('code', '')}[/b]  {name}", self.t("lookup.status", status=self.t(f"status.{status}"))]
-            if d.get("appointment_date"):
-                from kiosk.domain.forms import format_date
+        self.shell.screen("lookup").results = [self._describe(d) for d in dossiers]
 
+    def _describe(self, d: dict) -> str:
+        """One dossier in the citizen's words: status, the appointment once an officer received it
+        (date and hour), the papers asked for, what to do next."""
+        from kiosk.domain.forms import format_date
+
+        status = d.get("status") or "declared"
+        name = d.get("procedure_name_" + self.lang) or d.get("procedure_name_vi", "")
+        label = self.t(f"status.{status}")
+        lines = [f"[b]{d.get('code', '')}[/b]  {name}",
+                 self.t("lookup.status", status=label if label != f"status.{status}" else status)]
+        if status not in ("declared", "cancelled", "rejected", "pending"):
+            at = d.get("appointment_at")
+            if at:
+                lines.append(self.t("lookup.appointment_at", time=at[11:16], date=format_date(at[:10])))
+            elif d.get("appointment_date"):
                 lines.append(self.t("lookup.appointment", date=format_date(d["appointment_date"])))
-            if d.get("note"):
-                lines.append(d["note"])
-            lines.append(self.t(f"next.{status}"))
-            out.append("\n".join(lines))
-        self.shell.screen("lookup").results = out
+        if status == "more_documents" and d.get("missing_documents"):
+            lines.append(self.t("lookup.missing", documents="; ".join(d["missing_documents"])))
+        if d.get("note"):
+            lines.append(d["note"])
+        following = self.t(f"next.{status}")
+        if following != f"next.{status}":
+            lines.append(following)
+        return "\n".join(lines)

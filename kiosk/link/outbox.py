@@ -51,7 +51,7 @@ REJECTED: Final = "rejected"
 REJECT_STATUSES = frozenset({400, 409, 410, 413, 415, 422})
 
 # What is kept of the office's answer: no personal data, even if the office sends some back.
-KEPT_RESPONSE_KEYS = ("code", "status", "received_at", "appointment_date")
+KEPT_RESPONSE_KEYS = ("code", "status", "declared_at", "received_at", "appointment_date")
 
 
 def is_rejection(exc: BaseException) -> bool:

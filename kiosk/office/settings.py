@@ -41,6 +41,7 @@ class OfficeSettings(BaseModel):
     extra_workdays: tuple[dt.date, ...] = ()
     dossier_cutoff: dt.time = dt.time(15, 0)  # received later counts from the next working day
     dossier_retention_days: int = Field(365, ge=1)
+    dossier_stale_days: int = Field(3, ge=1)  # a dossier declared longer ago than this is followed up in /dossiers
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":
@@ -57,7 +58,8 @@ class OfficeSettings(BaseModel):
             "office_code": settings.ward.office_code,
         }
         # dossier calendar and retention, once the kiosk config's [office] section has them
-        for ours, theirs in (("dossier_retention_days", "retention_days"), ("extra_holidays", "extra_holidays"),
+        for ours, theirs in (("dossier_retention_days", "retention_days"), ("dossier_stale_days", "stale_declared_days"),
+                             ("extra_holidays", "extra_holidays"),
                              ("extra_workdays", "extra_workdays")):
             value = getattr(settings.office, theirs, None)
             if value is not None:

@@ -1,15 +1,22 @@
-"""What the dossier receipt says: dossier + procedure + ward settings + language -> layout blocks.
+"""The dossier declaration slip ("PHIẾU XÁC NHẬN KHAI HỒ SƠ"): dossier + procedure + ward settings
++ language -> layout blocks.
 
-Modelled on the "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" handed out at one-stop desks: who
-received what, from whom, when, when the result is due, which papers to bring in original, the
-fee, and how to follow the dossier. It is the citizen's own paper, so it carries their name,
-but the ID number only masked.
+The kiosk only takes a declaration: nothing is received until an officer has checked the original
+papers at the counter and pressed "Tiếp nhận" (then the office issues the official receipt, Mẫu 01,
+with the real appointment). So this slip is not an official form and carries no national motto. It
+says what to do next (take a number in the procedure's field and hand in the originals at the
+queue's counters), which papers to bring, split into "Bắt buộc" and "Nếu có" (the catalogue's
+`needed`), the fee, and the appointment expected if the dossier is complete. It is the citizen's
+own paper, so it carries their name, but the ID number only masked. It never sends the citizen to
+the national portal: the local code does not exist there.
 
 Two variants:
-- sent: the office gave a dossier code -> the code (large, and as a QR the kiosk's scanner and a
-  phone both understand), the appointment date;
+- sent: the office gave a dossier code -> the code (large, and as a QR the kiosk's scanner, the
+  officer's scanner in /dossiers and a phone all understand);
 - saved: the office was unreachable -> "saved, will be sent automatically" with the outbox's
   local reference, which later resolves to the code (Outbox.resolve, or at the counter).
+
+`next_steps` gives the same content as lines for the kiosk's result screen.
 
 Plain Python (no Pillow, no printer), built like kiosk/slips/ticket.py and reusing its helpers.
 """
@@ -22,70 +29,73 @@ from urllib.parse import quote
 
 from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
 from kiosk.domain.cccd import mask_id
-from kiosk.domain.counters import handover_text
+from kiosk.domain.counters import counters_text, place_without_counters
 from kiosk.domain.scan import DOSSIER_PREFIX, classify
 from kiosk.slips.ticket import _issued_local, _nfc
 
-NATIONAL_PORTAL = "dichvucong.gov.vn"
-
 WORDS: dict[str, dict[str, str]] = {
     "vi": {
-        "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "motto": "Độc lập\u00a0- Tự do\u00a0- Hạnh phúc",
-        "title": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "title": "PHIẾU XÁC NHẬN KHAI HỒ SƠ",
+        "not_received": "Hồ sơ chưa được tiếp nhận: cán bộ sẽ kiểm tra bản chính tại quầy.",
         "code": "Mã hồ sơ",
-        "saved_title": "HỒ SƠ ĐÃ ĐƯỢC LƯU",
-        "saved": "Hồ sơ đã được lưu và sẽ được gửi tự động đến Bộ phận Tiếp nhận và trả kết quả.",
+        "saved": "Máy chưa gửi được hồ sơ. Hồ sơ đã được lưu và sẽ được gửi tự động đến hệ thống của phường.",
         "local_ref": "Số tham chiếu",
-        "saved_later": "Mã hồ sơ và ngày hẹn trả sẽ có khi hồ sơ được gửi. Ông/bà tra cứu bằng số tham chiếu "
-                       "này tại máy tự phục vụ (quét mã QR) hoặc hỏi tại quầy.",
+        "saved_later": "Mã hồ sơ sẽ có khi hồ sơ được gửi. Ông/bà tra cứu bằng số tham chiếu này tại máy tự "
+                       "phục vụ (quét mã QR) hoặc hỏi tại quầy.",
         "procedure": "Thủ tục: {name}",
-        "applicant": "Người nộp: {name}",
+        "applicant": "Người khai: {name}",
         "id_number": "Số định danh: {masked}",
-        "received": "Nhận lúc: {time}, {date}",
-        "saved_at": "Lưu lúc: {time}, {date}",
-        "appointment": "Hẹn trả kết quả: {day}",
-        "processing": "Thời gian giải quyết: {text}",
-        "originals": "Mang theo bản chính khi đến nộp/nhận kết quả:",
-        "no_originals": "Không cần mang thêm giấy tờ bản chính.",
-        "handover": "Nộp bản chính và nhận kết quả tại: {place}",
+        "declared": "Khai lúc: {time}, {date}",
+        "next": "Bước tiếp theo:",
+        "next_step": "Lấy số thứ tự lĩnh vực {field} và nộp bản chính tại {counters}.",
+        "next_step_place": "Lấy số thứ tự lĩnh vực {field} và nộp bản chính tại {place}.",
+        "next_step_any": "Lấy số thứ tự lĩnh vực {field} và nộp bản chính tại quầy tiếp nhận.",
+        "bring": "Giấy tờ cần mang theo:",
+        "required": "Bắt buộc:",
+        "if_any": "Nếu có:",
+        "original": " (bản chính)",
+        "no_documents": "Không cần mang thêm giấy tờ.",
         "fee": "Lệ phí: {fee}",
         "fee_amount": "{amount} đồng",
         "fee_free": "Miễn lệ phí",
+        "expected": "Ngày hẹn dự kiến nếu hồ sơ đầy đủ: {day}",
+        "expected_note": "Ngày hẹn chính thức ghi trên giấy tiếp nhận cán bộ cấp tại quầy.",
         "track": "Tra cứu hồ sơ:",
         "track_kiosk": "• Tại máy tự phục vụ: quét mã QR này",
         "track_phone": "• Bằng điện thoại, mở địa chỉ:",
-        "track_portal": "• Cổng Dịch vụ công quốc gia: " + NATIONAL_PORTAL,
-        "keep": "Xin ông/bà giữ giấy này để nhận kết quả.",
+        "keep": "Xin ông/bà giữ phiếu này và mang theo khi nộp bản chính.",
     },
     "en": {
-        "nation": "SOCIALIST REPUBLIC OF VIET NAM",
-        "motto": "Independence\u00a0- Freedom\u00a0- Happiness",
-        "title": "DOSSIER RECEIPT AND APPOINTMENT",
+        "title": "DOSSIER DECLARATION SLIP",
+        "not_received": "Not received yet: an officer checks the originals at the counter.",
         "code": "Dossier code",
-        "saved_title": "YOUR DOSSIER IS SAVED",
-        "saved": "Your dossier is saved and will be sent automatically to the reception department.",
+        "saved": "The kiosk could not send your dossier yet. It is saved and will be sent automatically "
+                 "to the ward's system.",
         "local_ref": "Reference",
-        "saved_later": "The dossier code and the appointment date come once it is sent. Look it up "
-                       "with this reference at the kiosk (scan the QR) or ask at the counter.",
+        "saved_later": "The dossier code comes once it is sent. Look it up with this reference at the "
+                       "kiosk (scan the QR) or ask at the counter.",
         "procedure": "Procedure: {name}",
-        "applicant": "Applicant: {name}",
+        "applicant": "Declared by: {name}",
         "id_number": "ID number: {masked}",
-        "received": "Received: {time}, {date}",
-        "saved_at": "Saved: {time}, {date}",
-        "appointment": "Result due: {day}",
-        "processing": "Processing time: {text}",
-        "originals": "Bring these papers in original:",
-        "no_originals": "No original papers needed.",
-        "handover": "Hand in originals and collect the result at: {place}",
+        "declared": "Declared: {time}, {date}",
+        "next": "Next step:",
+        "next_step": "Take a queue number for {field} and hand in the originals at {counters}.",
+        "next_step_place": "Take a queue number for {field} and hand in the originals at {place}.",
+        "next_step_any": "Take a queue number for {field} and hand in the originals at the reception counter.",
+        "bring": "Papers to bring:",
+        "required": "Required:",
+        "if_any": "If applicable:",
+        "original": " (original)",
+        "no_documents": "No other papers needed.",
         "fee": "Fee: {fee}",
         "fee_amount": "{amount} VND",
         "fee_free": "Free",
+        "expected": "Expected result date if the dossier is complete: {day}",
+        "expected_note": "The official date is on the receipt the officer gives you at the counter.",
         "track": "Follow your dossier:",
         "track_kiosk": "• At the kiosk: scan this QR code",
         "track_phone": "• On your phone, open:",
-        "track_portal": "• National public service portal: " + NATIONAL_PORTAL,
-        "keep": "Please keep this paper to collect your result.",
+        "keep": "Please keep this slip and bring it when you hand in the originals.",
     },
 }
 
@@ -135,26 +145,78 @@ def _field(procedure: Any, key: str, default: Any = None) -> Any:
     return getattr(procedure, key, default)
 
 
-def _originals(procedure: Any, lang: str) -> list[str]:
-    names = []
+def documents_to_bring(procedure: Any, lang: str = "vi") -> tuple[list[str], list[str]]:
+    """(required, if applicable): the procedure's papers in the citizen's language, "(bản chính)"
+    added to an original unless its text already says so; "never" entries (notes) left out."""
+    required: list[str] = []
+    if_any: list[str] = []
     for doc in _field(procedure, "documents", ()) or ():
         if not isinstance(doc, dict):  # catalogue.Document
-            doc = {"vi": doc.vi, "en": doc.en, "original_required": doc.original_required}
-        if doc.get("original_required"):
-            names.append(_nfc(doc.get(lang) or doc.get("vi") or ""))
-    return names
+            doc = {"vi": doc.vi, "en": doc.en, "original_required": doc.original_required, "needed": doc.needed}
+        needed = doc.get("needed", "always")
+        if needed == "never":
+            continue
+        text = _nfc(doc.get(lang) or doc.get("vi") or "")
+        if doc.get("original_required") and not any(w in text.lower() for w in ("bản chính", "original")):
+            text += WORDS[lang]["original"]
+        (if_any if needed == "if_applicable" else required).append(text)
+    return required, if_any
 
 
 def _localized(procedure: Any, key: str, lang: str) -> str:
     return _nfc(_field(procedure, f"{key}_{lang}") or _field(procedure, f"{key}_vi") or "")
 
 
+def next_step(procedure: Any, counters: Any, lang: str = "vi") -> str:
+    """"Lấy số thứ tự lĩnh vực Hộ tịch và nộp bản chính tại quầy số 1 hoặc 3." The counters come
+    from the queue's configuration; while they are not known, the catalogue's place."""
+    w = WORDS[lang]
+    field = _localized(procedure, "field", lang)
+    where = counters_text(counters, lang)
+    if where:
+        return w["next_step"].format(field=field, counters=where)
+    place = place_without_counters(_localized(procedure, "handover", lang))
+    if place:
+        return w["next_step_place"].format(field=field, place=place[:1].lower() + place[1:] if lang == "vi" else place)
+    return w["next_step_any"].format(field=field)
+
+
+def _fee(dossier: dict, procedure: Any, lang: str) -> str:
+    fee_vnd = dossier.get("fee_vnd")
+    return fee_text(int(fee_vnd), lang) if isinstance(fee_vnd, int) else _localized(procedure, "fee_text", lang)
+
+
+def next_steps(dossier: dict, procedure: Any, lang: str = "vi", *, counters: Any = None) -> list[str]:
+    """The slip's guidance as lines for the kiosk's result screen: next step, the expected
+    appointment, fee, papers to bring (required, then if applicable)."""
+    lang = lang if lang in WORDS else "vi"
+    w = WORDS[lang]
+    lines = [w["not_received"], w["next"] + " " + next_step(procedure, counters, lang)]
+    # what fits on a small screen first: the date and the fee, then the list of papers
+    if dossier.get("expected_date"):
+        lines.append(w["expected"].format(day=day_text(dossier["expected_date"], lang)))
+    fee = _fee(dossier, procedure, lang)
+    if fee:
+        lines.append(w["fee"].format(fee=fee))
+    required, if_any = documents_to_bring(procedure, lang)
+    if required or if_any:
+        lines.append(w["bring"])
+        if required:
+            lines += [w["required"]] + [f"• {d}" for d in required]
+        if if_any:
+            lines += [w["if_any"]] + [f"• {d}" for d in if_any]
+    else:
+        lines.append(w["no_documents"])
+    return lines
+
+
 def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *,
                    tracking_url_base: str, counters: Any = None) -> list[Block]:
-    """The printed receipt for a submitted dossier.
+    """The printed declaration slip for a submitted dossier.
 
-    `dossier`: {"code" (None while only saved), "local_ref", "received_at" (the office's, or when the
-    outbox stored it), "appointment_date"?, "applicant": {"full_name", "id_number"?}, "fee_vnd"?}
+    `dossier`: {"code" (None while only saved), "local_ref", "declared_at" (the office's, or when the
+    outbox stored it), "expected_date"? (the appointment if the dossier is complete, computed by the
+    kiosk with the working-day calendar), "applicant": {"full_name", "id_number"?}, "fee_vnd"?}
     (see `dossier_for_receipt`). `procedure`: the catalogue entry. `ward`: config.Ward.
     `counters`: the queue's open counters for the procedure's field (the office's services list,
     as a ticket in that field prints them); None or [] while not known: the place alone.
@@ -169,26 +231,19 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
     blocks: list[Block] = [
         Text(_nfc(ward.name).upper(), size=20, bold=True),
         Text(_nfc(ward.department), size=18),
-        Spacer(4),
-        Text(w["nation"], size=16, bold=True),
-        Text(w["motto"], size=16),
         Rule(),
+        Text(w["title"], size=24, bold=True),
+        Text(w["not_received"], size=18),
+        Spacer(6),
     ]
     qr_data = None
     if code:
         qr_data = tracking_qr(code, tracking_url_base)
-        blocks += [
-            Text(w["title"], size=24, bold=True),
-            Spacer(6),
-            Text(w["code"], size=20),
-            Text(code, size=36, bold=True),
-        ]
+        blocks += [Text(w["code"], size=20), Text(code, size=36, bold=True)]
     else:
         if local_ref:
             qr_data = tracking_qr(local_ref, tracking_url_base, url=False)
         blocks += [
-            Text(w["saved_title"], size=26, bold=True),
-            Spacer(4),
             Text(w["saved"], size=20),
             Spacer(4),
             Text(w["local_ref"], size=20),
@@ -206,30 +261,29 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
         details.append(w["applicant"].format(name=_nfc(applicant["full_name"])))
     if applicant.get("id_number"):
         details.append(w["id_number"].format(masked=mask_id(_nfc(applicant["id_number"]))))
-    if dossier.get("received_at"):
-        when = _issued_local(dossier["received_at"], ward.timezone)
-        key = "received" if code else "saved_at"
-        details.append(w[key].format(time=when.strftime("%H:%M"), date=when.strftime("%d/%m/%Y")))
+    when_text = dossier.get("declared_at") or dossier.get("received_at")
+    if when_text:
+        when = _issued_local(when_text, ward.timezone)
+        details.append(w["declared"].format(time=when.strftime("%H:%M"), date=when.strftime("%d/%m/%Y")))
     blocks += [Spacer(6)] + [Text(t, size=22, align="left") for t in details]
-    if code and dossier.get("appointment_date"):
-        blocks.append(Text(w["appointment"].format(day=day_text(dossier["appointment_date"], lang)),
-                           size=24, bold=True, align="left"))
-    elif not code and _localized(procedure, "processing_text", lang):
-        blocks.append(Text(w["processing"].format(text=_localized(procedure, "processing_text", lang)),
-                           size=20, align="left"))
 
-    originals = _originals(procedure, lang)
-    blocks += [Spacer(6), Text(w["originals"] if originals else w["no_originals"], size=20, bold=True, align="left")]
-    blocks += [Text(f"• {doc}", size=20, align="left") for doc in originals]
-    handover = handover_text(counters, _localized(procedure, "handover", lang), lang)
-    if handover:
-        blocks.append(Spacer(4))
-        blocks.append(Text(w["handover"].format(place=handover), size=20, align="left"))
+    blocks += [Spacer(6), Text(w["next"], size=22, bold=True, align="left"),
+               Text(next_step(procedure, counters, lang), size=22, align="left")]
+    required, if_any = documents_to_bring(procedure, lang)
+    blocks += [Spacer(6), Text(w["bring"] if required or if_any else w["no_documents"], size=20, bold=True,
+                               align="left")]
+    for heading, docs in ((w["required"], required), (w["if_any"], if_any)):
+        if docs:
+            blocks.append(Text(heading, size=20, bold=True, align="left"))
+            blocks += [Text(f"• {doc}", size=20, align="left") for doc in docs]
 
-    fee_vnd = dossier.get("fee_vnd")
-    fee = fee_text(int(fee_vnd), lang) if isinstance(fee_vnd, int) else _localized(procedure, "fee_text", lang)
+    fee = _fee(dossier, procedure, lang)
     if fee:
-        blocks.append(Text(w["fee"].format(fee=fee), size=20, align="left"))
+        blocks += [Spacer(4), Text(w["fee"].format(fee=fee), size=20, align="left")]
+    if dossier.get("expected_date"):
+        blocks += [Text(w["expected"].format(day=day_text(dossier["expected_date"], lang)), size=22, bold=True,
+                        align="left"),
+                   Text(w["expected_note"], size=18, align="left")]
 
     track_id = code or local_ref
     blocks += [Rule(), Text(w["track"], size=20, bold=True, align="left")]
@@ -237,8 +291,6 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
         blocks.append(Text(w["track_kiosk"], size=20, align="left"))
     if qr_data and qr_data.startswith(("http://", "https://")):
         blocks += [Text(w["track_phone"], size=20, align="left"), Text(qr_data, size=16)]
-    if code:
-        blocks.append(Text(w["track_portal"], size=20, align="left"))
     blocks += [Spacer(8), Text(w["keep"], size=18)]
     if track_id:
         blocks.append(Text(track_id, size=18))
@@ -246,17 +298,18 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
     return blocks
 
 
-def dossier_for_receipt(entry: Any, applicant: dict, *, fee_vnd: int | None = None) -> dict:
-    """The receipt's `dossier` from an outbox Entry (sent or still pending) and the session's applicant.
+def dossier_for_receipt(entry: Any, applicant: dict, *, fee_vnd: int | None = None,
+                        expected_date: date | str | None = None) -> dict:
+    """The slip's `dossier` from an outbox Entry (sent or still pending) and the session's applicant.
 
     Once sent, the entry keeps the office's code and dates but not the payload, so the name comes
-    from the session."""
+    from the session. `expected_date`: the appointment if the dossier is complete."""
     response = entry.response or {}
     dossier = {
         "code": entry.code,
         "local_ref": entry.local_ref,
-        "received_at": response.get("received_at") or entry.created_at,
-        "appointment_date": response.get("appointment_date"),
+        "declared_at": response.get("declared_at") or response.get("received_at") or entry.created_at,
+        "expected_date": expected_date,
         "applicant": {k: applicant.get(k) for k in ("full_name", "id_number") if applicant.get(k)},
     }
     if fee_vnd is not None:

@@ -25,6 +25,8 @@ APPLICANT = {"id_number": "079186001234", "full_name": "Võ Thị Sáu", "date_o
 SIGNATURE = {"document_name": "Giấy ủy quyền", "number_of_documents": 2, "signing_method": "Điểm chỉ"}
 PERSONAL = ("Võ Thị Sáu", "079186001234", "Lê Lợi", "0903123456", "1986-04-12", "12/04/1986",
             "Nguyễn Văn An")  # the last: canbo1's full name (staff names stay off the public page)
+PAPERS = ["Thẻ căn cước / CCCD hoặc hộ chiếu còn hạn (bản chính hoặc bản sao có chứng thực), hoặc căn cước điện tử",
+          "Giấy tờ sẽ ký – ký trước mặt người thực hiện chứng thực"]  # procedure 2.000884
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
@@ -84,6 +86,9 @@ def test_unknown_code_gets_a_friendly_vietnamese_html_404(client, code):
 
 def test_neither_the_page_nor_its_json_holds_personal_data(client, staff):
     code = submitted(client)["code"]
+    r = client.post(f"/api/dossiers/{code}/accept", headers=staff,
+                    json={"documents_received": [PAPERS[0]], "sets": 1})  # the officer's name is recorded
+    assert r.status_code == 200, r.text
     for status in ("processing", "ready"):
         r = client.post(f"/api/dossiers/{code}/status", headers=staff, json={"status": status})
         assert r.status_code == 200, r.text
@@ -94,7 +99,8 @@ def test_neither_the_page_nor_its_json_holds_personal_data(client, staff):
     public = client.get(f"/api/dossiers/{code}")  # what the page reads: no key, no cookie
     assert public.status_code == 200
     data = public.json()
-    assert data["status"] == "ready" and [h["status"] for h in data["history"]] == ["received", "processing", "ready"]
+    assert data["status"] == "ready" and [h["status"] for h in data["history"]] == [
+        "declared", "received", "processing", "ready"]
     assert not {"applicant", "fields", "masked_id", "id_number"} & set(data)
     assert all("actor" not in h for h in data["history"])
     for text in (page, public.text):
@@ -148,6 +154,13 @@ def kiosk_submits(office) -> dict:
     return OfficeClient(office.url, "demo-kiosk-key", "kiosk-1").submit_dossier(dossier_body())
 
 
+def accept(office, staff_api, code):
+    r = staff_api.post(f"{office.url}/api/dossiers/{code}/accept", json={"documents_received": PAPERS, "sets": 1},
+                       timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
 def move(office, staff_api, code, status, note=None):
     r = staff_api.post(f"{office.url}/api/dossiers/{code}/status", json={"status": status, "note": note}, timeout=10)
     assert r.status_code == 200, r.text
@@ -159,14 +172,20 @@ def test_citizen_sees_the_result_ready_without_reloading(ctx, office, staff_api)
     code = receipt["code"]
     page = ctx.new_page()
     page.goto(f"{office.url}/d/{code}")
-    page.wait_for_selector("#status-text:text('Đã tiếp nhận')")
+    page.wait_for_selector("#status-text:text('Đã khai, chưa nộp bản chính')")
     page.wait_for_selector("#live[data-state='on']")
     assert page.text_content("#code") == code
     assert page.text_content("#procedure") == receipt["procedure_name_vi"]
-    due = dt.date.fromisoformat(receipt["appointment_date"])
-    assert page.text_content("#appointment") == f"{WEEKDAYS_VI[due.weekday()]}, {due:%d/%m/%Y}"
-    assert "quay lại vào ngày hẹn" in page.text_content("#next")
+    assert "nộp bản chính" in page.text_content("#next")
+    assert not page.is_visible("#appointment-row") and not page.is_visible("#received-row")  # nothing received yet
     page.evaluate("window.__sameDocument = true")  # vanishes if the page reloads
+
+    received = accept(office, staff_api, code)  # the officer checked the originals
+    page.wait_for_selector("#status-text:text('Đã tiếp nhận')")
+    due = dt.date.fromisoformat(received["appointment_date"])
+    hour = received["appointment_at"][11:16]
+    assert page.text_content("#appointment") == f"{WEEKDAYS_VI[due.weekday()]}, {due:%d/%m/%Y} {hour}"
+    assert "quay lại vào ngày, giờ hẹn" in page.text_content("#next")
 
     move(office, staff_api, code, "processing")
     page.wait_for_selector("#status-text:text('Đang giải quyết')")
@@ -176,7 +195,8 @@ def test_citizen_sees_the_result_ready_without_reloading(ctx, office, staff_api)
                                           "Tiếp nhận và trả kết quả để nhận kết quả.")
     assert page.evaluate("window.__sameDocument") is True  # pushed, not reloaded
     history = page.locator("#history li .what").all_text_contents()
-    assert history == ["Đã có kết quả", "Đang giải quyết", "Đã tiếp nhận"]  # newest first
+    assert history == ["Đã có kết quả", "Đang giải quyết", "Đã tiếp nhận",
+                       "Đã khai, chưa nộp bản chính"]  # newest first
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", page.locator("#history li .when").first.text_content())
     body = page.text_content("body")
     assert not any(secret in body for secret in PERSONAL)
@@ -198,12 +218,14 @@ def test_more_documents_shows_the_note_and_a_staff_browser_still_gets_the_public
     page.on("response", lambda res: answers.append(res) if f"/api/dossiers/{code}" in res.url else None)
     page.goto(f"{office.url}/d/{code}")
     page.wait_for_selector("#live[data-state='on']")
-    page.wait_for_selector("#status-text:text('Đã tiếp nhận')")
+    page.wait_for_selector("#status-text:text('Đã khai, chưa nộp bản chính')")
 
-    move(office, staff_api, code, "more_documents", note="Bản sao giấy ủy quyền có chứng thực")
+    r = staff_api.post(f"{office.url}/api/dossiers/{code}/more-documents", timeout=10,
+                       json={"missing_documents": [PAPERS[1]], "note": "Bản sao giấy ủy quyền có chứng thực"})
+    assert r.status_code == 200, r.text
     page.wait_for_selector("#status-text:text('Cần bổ sung giấy tờ')")
     assert page.text_content("#dnote-label") == "Giấy tờ cần bổ sung:"
-    assert page.text_content("#dnote-text") == "Bản sao giấy ủy quyền có chứng thực"
+    assert page.text_content("#dnote-text") == PAPERS[1] + "\nBản sao giấy ủy quyền có chứng thực"
     assert page.is_visible("#dnote")
     assert answers and all("applicant" not in res.json() for res in answers)
     assert "Võ Thị Sáu" not in page.text_content("body")

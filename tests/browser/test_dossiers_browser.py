@@ -46,37 +46,132 @@ def submit_signature_dossier(office) -> dict:
     return r.json()
 
 
-def test_staff_see_a_new_dossier_arrive_live_and_move_it_along(ctx, office):
+def test_staff_see_a_declared_dossier_arrive_live_scan_its_slip_and_receive_it(ctx, office):
     page = login(ctx, office, "/dossiers", "canbo1")
     page.wait_for_selector("#view-dossiers:not([hidden])")
     page.wait_for_selector("#live[data-state='on']")
     page.evaluate("window.__sameDocument = true")  # vanishes if the page reloads
 
     receipt = submit_signature_dossier(office)  # a kiosk sends one while the page is open
-    row = page.wait_for_selector(f"#dossier-rows tr[data-code='{receipt['code']}']")
+    code = receipt["code"]
+    row = page.wait_for_selector(f"#dossier-rows tr[data-code='{code}']")
     assert "Võ Thị Sáu" in row.text_content() and "Chứng thực chữ ký" in row.text_content()
-    assert row.get_attribute("data-status") == "received"
+    assert row.get_attribute("data-status") == "declared"
+    assert "Đã khai, chưa nộp bản chính" in row.text_content()
     assert page.evaluate("window.__sameDocument") is True  # pushed, not reloaded
 
-    row.click()
-    page.wait_for_selector(f"#detail-code:text('{receipt['code']}')")
+    # the citizen hands over the slip: the scanner types its QR (the tracking URL) and Enter
+    qr = f"{office.url}/d/{code}"
+    page.focus("#find")
+    page.keyboard.type(qr)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#detail-code:text('{code}')")
     fields = page.text_content("#detail-fields")
     assert "Cách ký" in fields and "Điểm chỉ" in fields  # the form's label and the value chosen
     applicant = page.text_content("#detail-applicant")
     assert "Số định danh cá nhân" in applicant and "079186001234" in applicant and "12/04/1986" in applicant
 
-    page.click("#move-buttons [data-move='more_documents']")  # a note is required first
-    assert page.wait_for_selector("#move-error:not([hidden])").text_content() == \
-        "Vui lòng ghi rõ giấy tờ cần bổ sung hoặc lý do từ chối."
+    # the procedure's papers as a checklist; nothing ticked: "Tiếp nhận" says so and sends nothing
+    papers = page.locator("#checklist tr").all_text_contents()
+    assert any("Giấy tờ sẽ ký" in p for p in papers) and len(papers) == 2
+    page.click("#move-buttons [data-move='received']")
+    assert page.wait_for_selector("#move-error:not([hidden])").text_content() == "Vui lòng đánh dấu các giấy tờ đã nhận."
+    page.click("#move-buttons [data-move='rejected']")  # a refusal needs its reason
+    assert page.text_content("#move-error") == "Vui lòng ghi lý do từ chối vào ô ghi chú."
+    page.check("#checklist input[data-kind='got'] >> nth=0")
+    page.check("#checklist input[data-kind='got'] >> nth=1")
+    page.fill("#sets", "2")
+    page.click("#move-buttons [data-move='received']")
+    page.wait_for_selector(f"#dossier-rows tr[data-code='{code}'][data-status='received']")
+    assert page.text_content("#detail-status") == "Đã tiếp nhận"
+    assert "Nguyễn Văn An" in page.text_content("#detail-received")  # the officer on duty
+    assert page.text_content("#detail-appointment")  # date and hour from the reception time
+    staff_view = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()
+    assert staff_view["status"] == "received" and staff_view["appointment_at"]
+
     page.click("#move-buttons [data-move='processing']")
-    page.wait_for_selector(f"#dossier-rows tr[data-code='{receipt['code']}'][data-status='processing']")
-    assert page.text_content("#detail-status") == "Đang xử lý"
-    assert requests.get(f"{office.url}/api/dossiers/{receipt['code']}", timeout=10).json()["status"] == "processing"
+    page.wait_for_selector(f"#dossier-rows tr[data-code='{code}'][data-status='processing']")
+    assert requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()["status"] == "processing"
 
     page.click("[data-lang-toggle]")
     assert page.text_content("#detail-status") == "Processing"
     assert "How you sign" in page.text_content("#detail-fields")
     assert "Fingerprint" in page.text_content("#detail-fields")  # the choice's English label
+
+
+def test_staff_ask_for_missing_papers_and_find_dossiers_by_id_number(ctx, office):
+    code = submit_signature_dossier(office)["code"]
+    page = login(ctx, office, "/dossiers", "canbo1")
+    page.wait_for_selector("#view-dossiers:not([hidden])")
+    page.fill("#find", "MCHS:" + code)  # the scanner prefix form of the slip's QR
+    page.press("#find", "Enter")
+    page.wait_for_selector(f"#detail-code:text('{code}')")
+    page.check("#checklist input[data-kind='missing'] >> nth=1")
+    page.click("#move-buttons [data-move='more_documents']")
+    page.wait_for_selector("#detail-missing")
+    assert "Giấy tờ sẽ ký" in page.text_content("#detail-missing")
+    public = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()
+    assert public["status"] == "more_documents" and "Giấy tờ sẽ ký" in public["missing_documents"][0]
+
+    page.fill("#find", "079186001234")  # an ID number lists that citizen's dossiers
+    page.press("#find", "Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('#dossier-rows tr')].length >= 1")
+    codes = page.eval_on_selector_all("#dossier-rows tr", "rows => rows.map(r => r.dataset.code)")
+    assert code in codes
+    page.fill("#find", "BT-20000101-0001")
+    page.press("#find", "Enter")
+    assert page.wait_for_selector("#find-error:not([hidden])").text_content() == "Không có hồ sơ mã BT-20000101-0001."
+
+
+def test_staff_file_a_dossier_at_the_counter_and_receive_it_on_the_same_page(ctx, office):
+    page = login(ctx, office, "/dossiers", "canbo1")
+    page.wait_for_selector("#view-dossiers:not([hidden])")
+    page.click("#counter-new")
+    page.select_option("#counter-procedure", "2.000884")
+    page.wait_for_selector("#counter-fields [data-path='document_name']")
+    page.click("#counter-save")  # empty: the office names the first missing field
+    assert page.wait_for_selector("#counter-error:not([hidden])").text_content().startswith("applicant.")
+    values = {"applicant.full_name": "Lê Văn Tám", "applicant.id_number": "001200009999",
+              "applicant.date_of_birth": "01/02/1980", "applicant.address": "5 Hàm Nghi, phường Bến Thành",
+              "document_name": "Hợp đồng", "number_of_documents": "1"}
+    for path, value in values.items():
+        page.fill(f"#counter-fields [data-path='{path}']", value)
+    page.select_option("#counter-fields [data-path='applicant.sex']", "Nam")
+    page.select_option("#counter-fields [data-path='signing_method']", index=1)
+    page.click("#counter-save")
+    page.wait_for_selector("#counter-form-card", state="hidden")
+    code = page.text_content("#detail-code")
+    assert page.text_content("#detail-status") == "Đã khai, chưa nộp bản chính"
+    assert "nộp tại quầy" in page.text_content("#detail-meta")
+    page.check("#checklist input[data-kind='got'] >> nth=0")
+    page.click("#move-buttons [data-move='received']")
+    page.wait_for_selector(f"#dossier-rows tr[data-code='{code}'][data-status='received']")
+    d = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()
+    assert d["status"] == "received" and d["procedure_code"] == "2.000884"
+
+
+def test_staff_cancel_a_declaration_whose_originals_never_came(ctx, office):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from kiosk.office.storage.models import Dossier
+
+    stale, fresh = submit_signature_dossier(office)["code"], submit_signature_dossier(office)["code"]
+    with office.office.db.write() as s:  # declared four days ago (the office's default limit is 3)
+        s.execute(update(Dossier).where(Dossier.code == stale).values(
+            declared_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=4)))
+    page = login(ctx, office, "/dossiers", "canbo1")
+    page.wait_for_selector("#view-dossiers:not([hidden])")
+    assert page.text_content("#filter-stale-label") == "Đã khai quá 3 ngày, chưa nộp bản chính"
+    page.check("#filter-stale")
+    page.wait_for_selector(f"#dossier-rows tr[data-code='{stale}'] [data-cancel]")
+    assert not page.query_selector(f"#dossier-rows tr[data-code='{fresh}']")
+    page.click(f"#dossier-rows tr[data-code='{stale}'] [data-cancel]")
+    page.wait_for_selector(f"#dossier-rows tr[data-code='{stale}']", state="detached")
+    d = requests.get(f"{office.url}/api/dossiers/{stale}", timeout=10).json()
+    assert d["status"] == "cancelled" and "3 ngày" in d["note"]
+    assert requests.get(f"{office.url}/api/dossiers/{fresh}", timeout=10).json()["status"] == "declared"
 
 
 def test_an_admin_changes_a_fee_and_a_broken_documents_list_is_refused_plainly(ctx, office):

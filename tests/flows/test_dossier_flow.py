@@ -63,17 +63,28 @@ def to_review(kiosk, shell, taken):
 
 def test_a_double_tap_submits_one_dossier_and_prints_its_slip(kiosk, shell, ui, outbox, paper):
     taken = []
+    kiosk.services = kiosk.client.services()  # the queue's configuration: demo counters 1 and 3 serve field B
     flow = to_review(kiosk, shell, taken)
     flow.submit()
     flow.submit()  # the second tap while it is stored and sent does nothing
     assert shell.current() == "dossier_result"
     ui.run_until(lambda: shell.screen("dossier_result").code)
     code = shell.screen("dossier_result").code
-    assert shell.screen("dossier_result").title == shell.t("dossier.sent_title")
-    assert [d["code"] for d in kiosk.client.dossiers_for("079190000001")].count(code) == 1
+    result = shell.screen("dossier_result")
+    assert result.title == "Đã khai hồ sơ"
+    # the screen says what the slip says: next step at the queue's counters, papers, fee, expected date
+    assert "Hồ sơ chưa được tiếp nhận: cán bộ sẽ kiểm tra bản chính tại quầy." in result.detail
+    assert "Bước tiếp theo: Lấy số thứ tự lĩnh vực Chứng thực và nộp bản chính tại quầy số 1 hoặc 3." in result.detail
+    assert "Bắt buộc:" in result.detail and "Lệ phí: " in result.detail
+    assert "Ngày hẹn dự kiến nếu hồ sơ đầy đủ: " in result.detail
+    assert "dichvucong" not in result.detail
+    listed = kiosk.client.dossiers_for("079190000001")
+    assert [d["code"] for d in listed].count(code) == 1
+    assert {d["status"] for d in listed if d["code"] == code} == {"declared"}
     assert len(outbox.pending()) == 0
     ui.run_until(lambda: shell.screen("dossier_result").print_note == shell.t("dossier.receipt_printed"))
     assert list(paper.glob(f"receipt-{code}.png"))
+    assert shell.screen("dossier_result").print_note == "Mời ông/bà nhận phiếu xác nhận khai hồ sơ ở khe bên dưới và mang theo khi nộp bản chính."
     assert shell.end_after == RESULT_SCREEN_SECONDS
     # the worker stored the entry; the session learnt its id on the UI thread
     assert kiosk.session.data["dossier_entry"] is not None

@@ -77,8 +77,29 @@ def test_the_local_reference_of_a_sent_dossier_shows_the_office_status(kiosk, sh
     flow.find(entry.local_ref)
     results = ui.run_until(lambda: shell.screen("lookup").results)
     assert answer["code"] in results[0]
-    assert shell.t("lookup.status", status=shell.t("status.received")) in results[0]
+    assert "Trạng thái: Đã khai, chưa nộp bản chính" in results[0]  # declared: nothing received yet
+    assert shell.t("next.declared") in results[0] and "Ngày hẹn" not in results[0]
     assert threading.current_thread() not in outbox.readers
+
+
+def test_the_lookup_follows_the_officer_reception_and_a_cancellation(kiosk, shell, ui, outbox, flow_office):
+    from kiosk.office.operations import dossiers
+
+    office = flow_office.office
+    received = kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())["code"]
+    cancelled = kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())["code"]
+    papers = [d["vi"] for d in load_catalogue().by_code("2.000815").raw["documents"]]
+    office.run("user:canbo1", dossiers.accept, office.settings, received, papers, 1, None, "Nguyễn Văn An")
+    office.run("user:canbo1", dossiers.change_status, cancelled, "cancelled", "Quá hạn")
+    flow = LookupFlow(kiosk, shell)
+    flow.find(received)
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert "Trạng thái: Đã tiếp nhận" in results[0] and "Ngày hẹn trả kết quả: " in results[0]
+    assert shell.t("next.received") in results[0]
+    shell.screen("lookup").results = None
+    flow.find(cancelled)
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert "Trạng thái: Đã hủy (không nộp bản chính)" in results[0] and shell.t("next.cancelled") in results[0]
 
 
 def test_an_unknown_code_says_none_found(kiosk, shell, ui, outbox):

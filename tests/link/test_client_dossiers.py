@@ -43,12 +43,13 @@ def dossier_count(office) -> int:
 def test_submit_then_look_up_by_code_and_by_card(office):
     c = client_for(office.url)
     receipt = c.submit_dossier(request("c-1"))
-    assert receipt["status"] == "received" and receipt["local_ref"] == "KS1-c-1"
-    assert receipt["procedure_name_vi"] == "Chứng thực chữ ký" and receipt["appointment_date"]
+    assert receipt["status"] == "declared" and receipt["local_ref"] == "KS1-c-1"
+    assert receipt["procedure_name_vi"] == "Chứng thực chữ ký" and receipt["declared_at"]
+    assert receipt["appointment_date"] is None  # set when an officer receives the papers
     assert c.submit_dossier(request("c-1"))["code"] == receipt["code"]  # replay: the same dossier
     status = c.dossier(receipt["code"])
     assert status["code"] == receipt["code"] and status["masked_id"] == "079******234"
-    assert [h["status"] for h in status["history"]] == ["received"]
+    assert [h["status"] for h in status["history"]] == ["declared"]
     assert "Võ Thị Sáu" not in str(status) and ID_NUMBER not in str(status)
     mine = c.dossiers_for(ID_NUMBER)
     assert receipt["code"] in [d["code"] for d in mine]

@@ -524,7 +524,7 @@ def test_killed_after_storing_before_sending_the_dossier_is_sent_after_restart(k
         assert ob.pending() == []
         code = ob.resolve(local_ref)
     seen = office_get(real_office, code)
-    assert seen["code"] == code and seen["status"] == "received"
+    assert seen["code"] == code and seen["status"] == "declared"
 
 
 def test_killed_after_sending_before_marking_the_retry_does_not_double(kill_setup, real_office):

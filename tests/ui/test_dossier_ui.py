@@ -91,10 +91,10 @@ def test_from_card_to_printed_receipt(kiosk, office):
     kiosk.wait_until(lambda: kiosk.app.screen("dossier_result").code, timeout=20)
     code = kiosk.app.screen("dossier_result").code
     assert re.fullmatch(r"[A-Z0-9.\-]+-\d{8}-\d{4}", code), code
-    assert "Đã nộp hồ sơ" in kiosk.all_text() and "Ngày hẹn trả kết quả" in kiosk.all_text()
+    assert "Đã khai hồ sơ" in kiosk.all_text() and "Ngày hẹn dự kiến nếu hồ sơ đầy đủ" in kiosk.all_text()
     mine = kiosk.app.client.dossiers_for("079190000001")
     assert [d["code"] for d in mine].count(code) == 1 and len(mine) == 1
-    assert kiosk.app.client.dossier(code)["status"] == "received"
+    assert kiosk.app.client.dossier(code)["status"] == "declared"
     # the receipt came out, and its QR brings the citizen back to this dossier
     kiosk.wait_until(lambda: list(kiosk.previews.glob("receipt-*.png")), timeout=20)
     import zxingcpp
@@ -146,4 +146,4 @@ def test_receipt_scan_shows_status(kiosk, office):
     # the scanned code shows in the field at once; the status comes with the office's answer
     kiosk.wait_until(lambda: code in kiosk.find("lookup_results").text, timeout=15)
     assert code in kiosk.all_text()
-    assert "Trạng thái: Đã tiếp nhận" in kiosk.all_text()
+    assert "Trạng thái: Đã khai, chưa nộp bản chính" in kiosk.all_text()

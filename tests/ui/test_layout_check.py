@@ -277,7 +277,12 @@ def states(drv):
     yield "review"
     screen = app.screen("dossier_result")
     screen.title, screen.code = t("dossier.sent_title"), "CT-20261202-0001"
-    screen.detail = t("dossier.appointment", date="Thứ Sáu, 04/12/2026")
+    from kiosk.domain.catalogue import load_catalogue
+    from kiosk.slips.receipt import next_steps
+
+    birth = load_catalogue().by_code("1.001193").raw  # the longest list of papers to bring
+    screen.detail = "\n".join(next_steps({"expected_date": "2026-12-04", "fee_vnd": 0}, birth, app.lang,
+                                          counters=[1, 3]))
     screen.print_note = t("dossier.receipt_printed")
     app.go("dossier_result")
     yield "dossier result"

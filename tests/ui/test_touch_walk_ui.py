@@ -68,7 +68,7 @@ def submit(drv):
     assert drv.app.root.current == "review", drv.app.notice
     drv.tap("submit_dossier_now")
     drv.wait_until(lambda: drv.app.screen("dossier_result").code, timeout=20)
-    assert "Đã nộp hồ sơ" in drv.all_text()
+    assert "Đã khai hồ sơ" in drv.all_text()
 
 
 def start(drv, code):

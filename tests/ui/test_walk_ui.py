@@ -184,7 +184,7 @@ def test_walk_look_up_by_scanning_the_receipt(kiosk, office):
     scan(kiosk, tracking_qr(code, office.url))  # what the receipt's QR code holds
     results = kiosk.wait_until(lambda: code in kiosk.find("lookup_results").text and kiosk.find("lookup_results"),
                                timeout=15)
-    assert "Đã tiếp nhận" in results.text
+    assert "Đã khai, chưa nộp bản chính" in results.text
     known = known_lookup_faults(kiosk, results, code)
     touch(kiosk, "back")
     at_home(kiosk)
@@ -249,7 +249,7 @@ def test_walk_look_up_by_typing_the_code(kiosk, office):
     touch(kiosk, "key-ok")  # "Tra cứu"
     results = kiosk.wait_until(lambda: code in kiosk.find("lookup_results").text and kiosk.find("lookup_results"),
                                timeout=15)
-    assert "Đã tiếp nhận" in results.text
+    assert "Đã khai, chưa nộp bản chính" in results.text
     known = known_lookup_faults(kiosk, results)
     touch(kiosk, "back")
     at_home(kiosk)

@@ -34,7 +34,8 @@ def dossier_form(code: str, form: str, user: StaffDep, office: OfficeDep):
         raise NotFound("unknown_form", f"form must be one of {', '.join(forms.FORMS)}", "form")
     with office.db.read() as s:
         d = dossiers.by_code(s, code)
-        view = dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
+        view = dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code],
+                                  office.settings.timezone)
         try:
             procedure = catalogue.procedure(s, d.procedure_code).raw
         except Invalid:  # removed from the catalogue since: the dossier's own data still prints

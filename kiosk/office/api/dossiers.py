@@ -51,8 +51,24 @@ class DossierIn(BaseModel):
 
 
 class StatusIn(BaseModel):
-    status: str = Field(description=" | ".join(dossiers.STATUSES))
+    status: str = Field(description=" | ".join(dossiers.STATUSES) + " (received: use /accept)")
     note: str | None = Field(None, max_length=1000)
+
+
+class AcceptIn(BaseModel):
+    """"Tiếp nhận". Types are checked by the operation, so a bad value answers 422 naming the field."""
+    documents_received: Any = Field(description="names (Vietnamese text) from the procedure's documents list")
+    sets: Any = Field(description=f"number of sets handed in, 1..{dossiers.MAX_SETS}")
+    note: str | None = Field(None, max_length=1000)
+
+
+class MoreDocumentsIn(BaseModel):
+    missing_documents: Any = Field(description="names from the procedure's documents list")
+    note: str | None = Field(None, max_length=1000)
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(max_length=1000)
 
 
 @router.post("/dossiers", status_code=201, response_model=schemas.DossierReceipt,
@@ -69,6 +85,9 @@ def submit(body: DossierIn, response: Response, caller: StaffOrKioskDep, office:
 def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
                   id_number: Annotated[str | None, Query(description="kiosks: the citizen's scanned card")] = None,
                   status: Annotated[str | None, Query()] = None, day: Annotated[dt.date | None, Query()] = None,
+                  stale: Annotated[bool, Query(description="staff: declared longer ago than the office's "
+                                                           "stale_declared_days, oldest first")] = False,
+                  stale_days: Annotated[int | None, Query(ge=0, le=3650, description="override the days")] = None,
                   limit: Annotated[int, Query(ge=1, le=2000)] = 200):
     if id_number is not None and not dossiers.ID_NUMBER.match(id_number):
         raise Invalid("bad_id_number", "id_number must be the 12 digits of the ID card", "id_number")
@@ -82,10 +101,28 @@ def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
             found = dossiers.for_citizen(s, id_number)
             view = dossiers.kiosk_view
         else:
-            found = dossiers.listing(s, status=status, day=day, id_number=id_number, limit=limit)
+            days = office.settings.dossier_stale_days if stale_days is None else stale_days
+            before = office.clock() - dt.timedelta(days=days) if stale or stale_days is not None else None
+            found = dossiers.listing(s, status=status, day=day, id_number=id_number, limit=limit,
+                                     declared_before=before)
             view = dossiers.staff_view
         names = dossiers.names(s, (d.procedure_code for d in found))
-        return {"dossiers": [view(d, names[d.procedure_code]) for d in found]}
+        out = {"dossiers": [view(d, names[d.procedure_code], office.settings.timezone) for d in found]}
+        if view is dossiers.staff_view:
+            out["stale_days"] = office.settings.dossier_stale_days
+        return out
+
+
+@router.get("/dossiers/stats", response_model=schemas.DossierStats)
+def dossier_stats(user: StaffDep, office: OfficeDep,
+                  first: Annotated[dt.date | None, Query(alias="from", description="first local day")] = None,
+                  last: Annotated[dt.date | None, Query(alias="to", description="last local day")] = None):
+    """How many dossiers were declared and how many of them an officer received (the share the
+    ward reports), per status; by the code's day."""
+    if first and last and first > last:
+        raise Invalid("bad_range", "'from' must not be after 'to'", "from")
+    with office.db.read() as s:
+        return dossiers.stats(s, first, last)
 
 
 @router.get("/dossiers/{code}", response_model=schemas.DossierOut)
@@ -100,11 +137,40 @@ def one_dossier(code: str, caller: MaybeStaffOrKioskDep, office: OfficeDep):
         view = dossiers.public_view
     with office.db.read() as s:
         d = dossiers.by_code(s, code)
-        return view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
+        return view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code], office.settings.timezone)
+
+
+def _staff(s, office, d):
+    return dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code], office.settings.timezone)
 
 
 @router.post("/dossiers/{code}/status", response_model=schemas.DossierOut)
 def change_status(code: str, body: StatusIn, user: StaffDep, office: OfficeDep):
+    """The later moves (processing, ready, returned) and cancelling a stale declared dossier."""
     with office.db.write() as s:
-        d = dossiers.change_status(s, office.ctx(user.actor), code, body.status, body.note)
-        return dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code])
+        return _staff(s, office, dossiers.change_status(s, office.ctx(user.actor), code, body.status, body.note))
+
+
+@router.post("/dossiers/{code}/accept", response_model=schemas.DossierOut)
+def accept(code: str, body: AcceptIn, user: StaffDep, office: OfficeDep):
+    """"Tiếp nhận": declared (or more_documents) → received; reception time now, the officer
+    recorded, the appointment date and hour computed from the reception time."""
+    with office.db.write() as s:
+        d = dossiers.accept(s, office.ctx(user.actor), office.settings, code, body.documents_received, body.sets,
+                            body.note, user.full_name or user.username)
+        return _staff(s, office, d)
+
+
+@router.post("/dossiers/{code}/more-documents", response_model=schemas.DossierOut)
+def more_documents(code: str, body: MoreDocumentsIn, user: StaffDep, office: OfficeDep):
+    """"Yêu cầu bổ sung", listing the missing documents."""
+    with office.db.write() as s:
+        return _staff(s, office, dossiers.more_documents(s, office.ctx(user.actor), code, body.missing_documents,
+                                                         body.note))
+
+
+@router.post("/dossiers/{code}/reject", response_model=schemas.DossierOut)
+def reject(code: str, body: RejectIn, user: StaffDep, office: OfficeDep):
+    """"Từ chối", with the reason."""
+    with office.db.write() as s:
+        return _staff(s, office, dossiers.reject(s, office.ctx(user.actor), code, body.reason))

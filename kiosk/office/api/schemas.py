@@ -236,11 +236,14 @@ class AuditList(Out):
 # ---- dossiers and the catalogue
 
 class DossierReceipt(Out):
-    """The answer to POST /api/dossiers: what a receipt needs, no personal data."""
+    """The answer to POST /api/dossiers: what the kiosk's slip needs, no personal data. A
+    `declared` dossier has no reception time and no appointment yet."""
     code: str
     status: str
-    received_at: Timestamp
-    appointment_date: Day
+    declared_at: Timestamp
+    received_at: Timestamp | None = Field(description="when an officer received the papers (Tiếp nhận)")
+    appointment_date: Day | None
+    appointment_at: str | None = Field(None, description="appointment date and hour, local ISO with offset")
     procedure_code: str
     procedure_name_vi: str
     procedure_name_en: str
@@ -260,6 +263,7 @@ class DossierOut(DossierReceipt):
     note: str | None
     updated_at: Timestamp
     history: list[DossierStep]
+    missing_documents: list[str] = Field(default_factory=list, description="asked for with more_documents")
     masked_id: str | None = Field(None, description="kiosks and staff")
     id: int | None = Field(None, description="staff only, as are the fields below")
     applicant: dict[str, Any] | None = None
@@ -269,10 +273,26 @@ class DossierOut(DossierReceipt):
     volunteer_code: str | None = None
     purged_at: Timestamp | None = None
     next_statuses: list[str] | None = None
+    procedure_name: str | None = None
+    received_by: str | None = Field(None, description="the receiving officer's display name")
+    received_by_user: str | None = None
+    documents_received: list[str] | None = None
+    sets: int | None = None
 
 
 class DossierList(Out):
     dossiers: list[DossierOut]
+    stale_days: int | None = Field(None, description="staff: the office's stale_declared_days")
+
+
+class DossierStats(Out):
+    """Dossiers declared on the days from..to (by the code's day) and how many an officer received."""
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None
+    declared: int
+    received: int = Field(description="received by an officer, whatever their status is now")
+    received_share: float | None = Field(description="received / declared; null when none declared")
+    by_status: dict[str, int]
 
 
 class ProcedureOut(Out):

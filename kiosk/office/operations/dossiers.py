@@ -6,20 +6,23 @@ they check, write the change, its audit entry and its `dossier` event. `submit_o
 `Office` and owns its transaction (an idempotent create). The catalogue lives in catalogue.py.
 
 Rules in brief: a dossier's code is `{office_code}-{yyyymmdd}-{seq:04d}`, numbered per local day
-with the same atomic counter as tickets (no duplicate, no gap); its appointment date is
-`WorkCalendar.add_working_days(received_at, processing_days)`. Statuses:
-received → processing → ready → returned; received|processing → more_documents (note) → processing;
-received|processing|more_documents → rejected (note).
+with the same atomic counter as tickets (no duplicate, no gap). A dossier starts `declared` (the
+citizen has declared it; nothing is received yet); an officer then receives it ("Tiếp nhận":
+`accept`, which records the papers, the sets, the officer and the reception time, and computes the
+appointment from that time with the WorkCalendar), asks for more documents, or rejects it. The
+moves are the `TRANSITIONS` table below; any other answers 409 naming the current status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain import forms
@@ -33,19 +36,27 @@ from kiosk.office.storage.db import next_in_sequence
 from kiosk.office.storage.events import publish
 from kiosk.office.storage.models import Dossier, DossierCounter, DossierHistory, ProcedureRow
 
-RECEIVED, PROCESSING, MORE_DOCUMENTS = "received", "processing", "more_documents"
-READY, RETURNED, REJECTED = "ready", "returned", "rejected"
-STATUSES = (RECEIVED, PROCESSING, MORE_DOCUMENTS, READY, RETURNED, REJECTED)
+DECLARED, RECEIVED, PROCESSING, MORE_DOCUMENTS = "declared", "received", "processing", "more_documents"
+READY, RETURNED, REJECTED, CANCELLED = "ready", "returned", "rejected", "cancelled"
+STATUSES = (DECLARED, RECEIVED, PROCESSING, MORE_DOCUMENTS, READY, RETURNED, REJECTED, CANCELLED)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
+    DECLARED: (RECEIVED, MORE_DOCUMENTS, REJECTED, CANCELLED),  # cancelled: a stale declaration
     RECEIVED: (PROCESSING, MORE_DOCUMENTS, REJECTED),
     PROCESSING: (READY, MORE_DOCUMENTS, REJECTED),
-    MORE_DOCUMENTS: (PROCESSING, REJECTED),
+    MORE_DOCUMENTS: (RECEIVED, PROCESSING, REJECTED),  # received: the papers were completed
     READY: (RETURNED,),
     RETURNED: (),
     REJECTED: (),
+    CANCELLED: (),
 }
-NOTE_REQUIRED = (MORE_DOCUMENTS, REJECTED)
-CLOSED = (RETURNED, REJECTED)
+NOTE_REQUIRED = (REJECTED,)  # more_documents names the missing papers instead (or a note)
+CLOSED = (RETURNED, REJECTED, CANCELLED)
+# received needs the papers and sets: only `accept` enters it (never the generic status change)
+VIA_ACCEPT = (RECEIVED,)
+MAX_SETS = 20
+# office hours an appointment's hour is kept within (the reception's clock time, rounded up)
+DAY_START, DAY_END = dt.time(8, 0), dt.time(16, 30)
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"  # the views' default; the API passes the office's timezone
 ID_NUMBER = re.compile(r"^[0-9]{12}$")
 
 
@@ -60,6 +71,24 @@ def calendar(settings) -> WorkCalendar:
     """The office's working-day calendar (VN public holidays + the configured extra days)."""
     return _calendar(tuple(settings.extra_holidays), tuple(settings.extra_workdays), settings.timezone,
                      settings.dossier_cutoff)
+
+
+def appointment(settings, received: dt.datetime, days: int) -> tuple[dt.date, dt.datetime]:
+    """The appointment date and hour for papers received at `received` taking `days` working days.
+
+    The date is WorkCalendar.add_working_days (cut-off, weekends, holidays). The hour is the
+    reception's local clock time rounded up to the next half hour, kept within office hours
+    (08:00-16:30); a same-day procedure received on its receipt day is due at the day's end."""
+    cal = calendar(settings)
+    day = cal.add_working_days(received, days)
+    local = received.astimezone(cal.tz)
+    minutes = local.hour * 60 + local.minute + (1 if local.second or local.microsecond else 0)
+    minutes = -(-minutes // 30) * 30
+    hour = dt.time(min(minutes // 60, 23), minutes % 60) if minutes < 24 * 60 else DAY_END
+    if days == 0 and day == local.date():
+        hour = DAY_END
+    hour = min(max(hour, DAY_START), DAY_END)
+    return day, dt.datetime.combine(day, hour, tzinfo=cal.tz)
 
 
 # ---- submitting -----------------------------------------------------------------------------------
@@ -110,18 +139,17 @@ def submit(s: Session, ctx: Ctx, settings, body: dict[str, Any], kiosk_id: str |
     seq = next_in_sequence(s, DossierCounter, day=day)
     id_number = applicant.get("id_number")
     d = Dossier(code=f"{settings.office_code}-{day:%Y%m%d}-{seq:04d}", day=day, seq=seq,
-                procedure_code=proc.code, status=RECEIVED, note=None, id_number=id_number,
+                procedure_code=proc.code, status=DECLARED, note=None, id_number=id_number,
                 masked_id=mask_id(id_number) if id_number else "", applicant=applicant, fields=doc,
-                received_at=ctx.now, updated_at=ctx.now,
-                appointment_date=calendar(settings).add_working_days(ctx.now, proc.processing_days),
+                declared_at=ctx.now, received_at=None, updated_at=ctx.now, appointment_date=None,
                 kiosk_id=kiosk_id or body.get("kiosk_id"), volunteer_code=body.get("volunteer_code"),
                 idempotency_key=body["idempotency_key"], local_ref=body.get("local_ref"))
-    d.history = [DossierHistory(at=ctx.now, status=RECEIVED, note=None, actor=ctx.actor)]
+    d.history = [DossierHistory(at=ctx.now, status=DECLARED, note=None, actor=ctx.actor)]
     s.add(d)
     s.flush()
-    audit(s, ctx, "dossier_receive", "dossier", d.code, procedure=proc.code, kiosk_id=d.kiosk_id,
-              local_ref=d.local_ref)
-    _event(s, ctx, d, "received")
+    audit(s, ctx, "dossier_declare", "dossier", d.code, procedure=proc.code, kiosk_id=d.kiosk_id,
+          local_ref=d.local_ref)
+    _event(s, ctx, d, "declared")
     return d, True
 
 
@@ -130,7 +158,7 @@ def submit_once(office, body: dict[str, Any], kiosk_id: str | None, actor: str) 
     conflict, and the retry returns the winner's dossier."""
     def attempt(s: Session) -> tuple[dict[str, Any], bool]:
         d, created = submit(s, office.ctx(actor), office.settings, body, kiosk_id)
-        return receipt_view(d, _names(s, d.procedure_code)), created
+        return receipt_view(d, _names(s, d.procedure_code), office.settings.timezone), created
     return office.db.write_retrying_duplicates(attempt)
 
 
@@ -146,24 +174,108 @@ def by_code(s: Session, code: str, *, lock: bool = False) -> Dossier:
     return d
 
 
-def change_status(s: Session, ctx: Ctx, code: str, status: str, note: str | None) -> Dossier:
-    if status not in STATUSES:
-        raise Invalid("unknown_status", f"status must be one of {', '.join(STATUSES)}", "status")
-    note = (note or "").strip() or None
-    if status in NOTE_REQUIRED and not note:
-        raise Invalid("note_required", "say what is missing or why (a note is required)", "note")
-    d = by_code(s, code, lock=True)
+def check_move(d: Dossier, status: str) -> None:
+    """409 naming the dossier's status when the table does not allow this move."""
     if status not in TRANSITIONS[d.status]:
         allowed = ", ".join(TRANSITIONS[d.status]) or "nothing (it is closed)"
         raise Conflict("bad_status", f"dossier {d.code} is {d.status}; it can move to {allowed}", "status",
                        status=d.status)
+
+
+def _move(s: Session, ctx: Ctx, d: Dossier, status: str, note: str | None, action: str, **details: Any) -> Dossier:
     previous = d.status
     d.status, d.note, d.updated_at = status, note, ctx.now
     d.history.append(DossierHistory(at=ctx.now, status=status, note=note, actor=ctx.actor))
     s.flush()
-    audit(s, ctx, "dossier_status", "dossier", d.code, previous=previous, status=status)
+    audit(s, ctx, action, "dossier", d.code, previous=previous, status=status, **details)
     _event(s, ctx, d, "status")
     return d
+
+
+def _clean_note(note: str | None) -> str | None:
+    return (note or "").strip() or None
+
+
+def change_status(s: Session, ctx: Ctx, code: str, status: str, note: str | None) -> Dossier:
+    """The generic move (processing, ready, returned, cancelled…); `received` only via accept."""
+    if status not in STATUSES:
+        raise Invalid("unknown_status", f"status must be one of {', '.join(STATUSES)}", "status")
+    note = _clean_note(note)
+    if status in NOTE_REQUIRED and not note:
+        raise Invalid("note_required", "say why (a note is required)", "note")
+    if status == MORE_DOCUMENTS and not note:
+        raise Invalid("note_required", "say what is missing (or use /more-documents)", "note")
+    d = by_code(s, code, lock=True)
+    check_move(d, status)
+    if status in VIA_ACCEPT:
+        raise Invalid("use_accept", "a dossier is received with POST /api/dossiers/{code}/accept "
+                      "(documents_received and sets)", "status")
+    return _move(s, ctx, d, status, note, "dossier_status")
+
+
+def _document_names(s: Session, d: Dossier) -> list[str]:
+    """The names (Vietnamese text) of the procedure's documents, as the checklist shows them."""
+    row = s.get(ProcedureRow, d.procedure_code)
+    docs = row.data.get("documents", []) if row else []
+    return [doc.get("vi", "") for doc in docs if isinstance(doc, dict) and doc.get("needed") != "never"]
+
+
+def _check_documents(s: Session, d: Dossier, names: Any, field: str, *, required: bool) -> list[str]:
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise Invalid("invalid", f"{field} must be a list of document names", field)
+    known = _document_names(s, d)
+    cleaned: list[str] = []
+    for i, name in enumerate(names):
+        name = unicodedata.normalize("NFC", name.strip())
+        if name not in known:
+            raise Invalid("unknown_document", f"{name!r} is not a document of procedure {d.procedure_code}",
+                          f"{field}.{i}", allowed=known)
+        if name not in cleaned:
+            cleaned.append(name)
+    if required and not cleaned:
+        raise Invalid("documents_required", f"{field} must name at least one document", field)
+    return cleaned
+
+
+def accept(s: Session, ctx: Ctx, settings, code: str, documents: Any, sets: Any, note: str | None,
+           officer: str) -> Dossier:
+    """"Tiếp nhận": the officer checked the papers. Reception time = now; the appointment date
+    and hour are computed from it."""
+    if isinstance(sets, bool) or not isinstance(sets, int) or not 1 <= sets <= MAX_SETS:
+        raise Invalid("invalid", f"sets must be a whole number from 1 to {MAX_SETS}", "sets")
+    d = by_code(s, code, lock=True)
+    check_move(d, RECEIVED)
+    d.documents_received = _check_documents(s, d, documents, "documents_received", required=True)
+    d.sets = sets
+    d.received_at, d.received_by, d.received_by_user = ctx.now, officer, _username(ctx.actor)
+    proc = procedure(s, d.procedure_code)
+    d.appointment_date, d.appointment_at = appointment(settings, ctx.now, proc.processing_days)
+    d.missing_documents = []
+    return _move(s, ctx, d, RECEIVED, _clean_note(note), "dossier_accept", sets=sets,
+                 documents=len(d.documents_received))
+
+
+def more_documents(s: Session, ctx: Ctx, code: str, missing: Any, note: str | None) -> Dossier:
+    """"Yêu cầu bổ sung": the papers listed are missing."""
+    d = by_code(s, code, lock=True)
+    check_move(d, MORE_DOCUMENTS)
+    d.missing_documents = _check_documents(s, d, missing, "missing_documents", required=True)
+    return _move(s, ctx, d, MORE_DOCUMENTS, _clean_note(note), "dossier_more_documents",
+                 missing=len(d.missing_documents))
+
+
+def reject(s: Session, ctx: Ctx, code: str, reason: Any) -> Dossier:
+    """"Từ chối", with the reason (it goes on the refusal form)."""
+    reason = _clean_note(reason if isinstance(reason, str) else None)
+    if not reason:
+        raise Invalid("reason_required", "say why the dossier is refused", "reason")
+    d = by_code(s, code, lock=True)
+    check_move(d, REJECTED)
+    return _move(s, ctx, d, REJECTED, reason, "dossier_reject")
+
+
+def _username(actor: str) -> str | None:
+    return actor.split(":", 1)[1] if actor.startswith("user:") else None
 
 
 def _event(s: Session, ctx: Ctx, d: Dossier, action: str) -> None:
@@ -176,11 +288,13 @@ def _event(s: Session, ctx: Ctx, d: Dossier, action: str) -> None:
 
 def for_citizen(s: Session, id_number: str) -> list[Dossier]:
     return list(s.scalars(select(Dossier).where(Dossier.id_number == id_number)
-                          .order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(100)))
+                          .order_by(Dossier.declared_at.desc(), Dossier.id.desc()).limit(100)))
 
 
 def listing(s: Session, *, status: str | None, day: dt.date | None, id_number: str | None,
-            limit: int) -> list[Dossier]:
+            limit: int, declared_before: dt.datetime | None = None) -> list[Dossier]:
+    """Staff's list; `declared_before` keeps the dossiers still `declared` since before that time
+    (the stale ones staff follow up or cancel), oldest first."""
     q = select(Dossier)
     if status:
         q = q.where(Dossier.status == status)
@@ -188,7 +302,30 @@ def listing(s: Session, *, status: str | None, day: dt.date | None, id_number: s
         q = q.where(Dossier.day == day)
     if id_number:
         q = q.where(Dossier.id_number == id_number)
-    return list(s.scalars(q.order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(limit)))
+    if declared_before is not None:
+        q = q.where(Dossier.status == DECLARED, Dossier.declared_at < declared_before)
+        return list(s.scalars(q.order_by(Dossier.declared_at, Dossier.id).limit(limit)))
+    return list(s.scalars(q.order_by(Dossier.declared_at.desc(), Dossier.id.desc()).limit(limit)))
+
+
+def stats(s: Session, first: dt.date | None, last: dt.date | None) -> dict[str, Any]:
+    """Dossiers declared on local days first..last (the code's day): how many per status, how many
+    an officer received (whatever their status is now), and that share."""
+    q = select(Dossier.status, Dossier.received_at.is_not(None), func.count()).group_by(
+        Dossier.status, Dossier.received_at.is_not(None))
+    if first:
+        q = q.where(Dossier.day >= first)
+    if last:
+        q = q.where(Dossier.day <= last)
+    by_status = {st: 0 for st in STATUSES}
+    declared = received = 0
+    for status, was_received, n in s.execute(q):
+        by_status[status] = by_status.get(status, 0) + n
+        declared += n
+        received += n if was_received else 0
+    return {"from": first.isoformat() if first else None, "to": last.isoformat() if last else None,
+            "declared": declared, "received": received,
+            "received_share": round(received / declared, 4) if declared else None, "by_status": by_status}
 
 
 # ---- purge ----------------------------------------------------------------------------------------
@@ -233,27 +370,41 @@ def names(s: Session, codes) -> dict[str, tuple[str, str]]:
     return {c: _names(s, c) for c in set(codes)}
 
 
-def receipt_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
-    """The answer to POST /api/dossiers (what a receipt needs; no personal data)."""
-    return {"code": d.code, "status": d.status, "received_at": iso(d.received_at),
-            "appointment_date": d.appointment_date.isoformat(), "procedure_code": d.procedure_code,
+def local_iso(t: dt.datetime | None, tz: str) -> str | None:
+    return t.astimezone(ZoneInfo(tz)).isoformat() if t else None
+
+
+def receipt_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    """The answer to POST /api/dossiers (what the kiosk's slip needs; no personal data). A declared
+    dossier has no reception time and no appointment yet (the kiosk estimates one)."""
+    return {"code": d.code, "status": d.status, "declared_at": iso(d.declared_at), "received_at": iso(d.received_at),
+            "appointment_date": d.appointment_date.isoformat() if d.appointment_date else None,
+            "appointment_at": local_iso(d.appointment_at, tz), "procedure_code": d.procedure_code,
             "procedure_name_vi": proc_names[0], "procedure_name_en": proc_names[1], "local_ref": d.local_ref}
 
 
-def public_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
-    """Status look-up without any personal data: no staff names, no applicant, no id number."""
-    return {**receipt_view(d, proc_names), "note": d.note, "updated_at": iso(d.updated_at),
+def public_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    """Status look-up without any personal data: no staff names, no applicant, no id number. The
+    missing documents are catalogue names, not personal data: the citizen needs them."""
+    return {**receipt_view(d, proc_names, tz), "note": d.note, "updated_at": iso(d.updated_at),
+            "missing_documents": list(d.missing_documents or []),
             "history": [{"status": h.status, "at": iso(h.at), "note": h.note} for h in d.history]}
 
 
-def kiosk_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
+def kiosk_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
     """The kiosk's status screen: the public view plus the masked id number."""
-    return {**public_view(d, proc_names), "masked_id": d.masked_id}
+    return {**public_view(d, proc_names, tz), "masked_id": d.masked_id}
 
 
-def staff_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
-    return {**receipt_view(d, proc_names), "id": d.id, "note": d.note, "masked_id": d.masked_id,
-            "applicant": d.applicant, "fields": d.fields, "day": d.day.isoformat(),
+def staff_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    """Everything staff, the official forms (PDF) and the province's connector need. Times are UTC
+    ISO, except appointment_at: local ISO with its offset (the hour the citizen is told). Pass the
+    office's timezone as `tz`."""
+    return {**receipt_view(d, proc_names, tz), "procedure_name": proc_names[0], "id": d.id, "note": d.note,
+            "masked_id": d.masked_id, "applicant": d.applicant, "fields": d.fields, "day": d.day.isoformat(),
+            "received_by": d.received_by, "received_by_user": d.received_by_user,
+            "documents_received": list(d.documents_received or []), "sets": d.sets,
+            "missing_documents": list(d.missing_documents or []),
             "updated_at": iso(d.updated_at), "kiosk_id": d.kiosk_id, "volunteer_code": d.volunteer_code,
             "purged_at": iso(d.purged_at), "next_statuses": list(TRANSITIONS[d.status]),
             "history": [{"status": h.status, "at": iso(h.at), "note": h.note, "actor": h.actor}

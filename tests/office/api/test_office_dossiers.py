@@ -138,16 +138,17 @@ def assert_error(r, status, field, code=None):
 def test_a_kiosk_submits_a_birth_registration_and_gets_a_receipt(client):
     r = submit(client, local_ref="KS1-20260302-0001", kiosk_id="KS1")
     assert r.status_code == 201, r.text
-    assert r.json() == {
-        "code": "BT-20260302-0001", "status": "received", "received_at": "2026-03-02T02:00:00+00:00",
-        "appointment_date": "2026-03-03", "procedure_code": "1.001193",
+    assert r.json() == {  # declared: nothing received yet, so no appointment either
+        "code": "BT-20260302-0001", "status": "declared", "declared_at": "2026-03-02T02:00:00+00:00",
+        "received_at": None, "appointment_date": None, "appointment_at": None, "procedure_code": "1.001193",
         "procedure_name_vi": "Đăng ký khai sinh", "procedure_name_en": "Birth registration",
         "local_ref": "KS1-20260302-0001"}
     staff = client.get("/api/dossiers/BT-20260302-0001", headers=login(client)).json()
     assert staff["applicant"]["full_name"] == "Nguyễn Thị Hòa" and staff["fields"]["child_sex"] == "Nữ"
     assert staff["kiosk_id"] == "kiosk-1"  # the key's kiosk, not what the body claims
-    assert staff["history"] == [{"status": "received", "at": "2026-03-02T02:00:00+00:00", "note": None,
+    assert staff["history"] == [{"status": "declared", "at": "2026-03-02T02:00:00+00:00", "note": None,
                                  "actor": "kiosk:kiosk-1"}]
+    assert (staff["received_by"], staff["documents_received"], staff["sets"]) == (None, [], None)
 
 
 def test_the_same_key_gives_the_same_dossier_and_new_keys_number_on(client):
@@ -256,60 +257,275 @@ def test_appointment_dates_count_working_days(client, clock, received, procedure
         fields = {**BIRTH, "child_date_of_birth": "2026-03-01"}
     r = submit(client, procedure=procedure, fields=fields)
     assert r.status_code == 201, r.text
+    docs = [d["vi"] for d in client.get(f"/api/procedures/{procedure}").json()["documents"]][:2]
+    r = accept(client, real_staff(client), r.json()["code"], documents=docs)  # received at that time
+    assert r.status_code == 200, r.text
     assert r.json()["appointment_date"] == appointment
 
 
 def test_extra_holidays_and_workdays_from_the_settings(make_client, clock):
     c = make_client(extra_holidays=["2026-03-09"], extra_workdays=["2026-03-07"])
     clock.now = local(2026, 3, 6, 10, 0)  # Friday; Saturday 7 is a make-up day, Monday 9 a local holiday
-    r = submit(c, procedure="1.004873", fields=MARITAL)
+    code = submit(c, procedure="1.004873", fields=MARITAL).json()["code"]
+    docs = [d["vi"] for d in c.get("/api/procedures/1.004873").json()["documents"]][:1]
+    r = accept(c, real_staff(c), code, documents=docs)
     assert r.json()["appointment_date"] == "2026-03-11"  # 7, 10, 11
 
 
 # ---- statuses ----------------------------------------------------------------------------------------
 
+BIRTH_DOCS = [d["vi"] for d in load_catalogue().to_dict()["procedures"][0]["documents"]]  # 1.001193
+ALWAYS = BIRTH_DOCS[:3]  # the declaration, the birth notice, the ID card
+
+
+def real_staff(client, user="canbo1"):
+    return {"Authorization": f"Bearer {real_login(client, user)}"}
+
+
 def move(client, staff, code, status, note=None):
     return client.post(f"/api/dossiers/{code}/status", headers=staff, json={"status": status, "note": note})
 
 
-def test_staff_move_a_dossier_through_its_statuses_with_history(client, clock):
-    code = submit(client).json()["code"]
+def accept(client, staff, code, documents=None, sets=1, note=None):
+    return client.post(f"/api/dossiers/{code}/accept", headers=staff,
+                       json={"documents_received": ALWAYS if documents is None else documents, "sets": sets,
+                             "note": note})
+
+
+def more_documents(client, staff, code, missing=None, note=None):
+    return client.post(f"/api/dossiers/{code}/more-documents", headers=staff,
+                       json={"missing_documents": [BIRTH_DOCS[1]] if missing is None else missing, "note": note})
+
+
+def reject(client, staff, code, reason="Không thuộc thẩm quyền của phường."):
+    return client.post(f"/api/dossiers/{code}/reject", headers=staff, json={"reason": reason})
+
+
+def go(client, staff, code, status):
+    """Any move, by the endpoint staff use for it."""
+    if status == "received":
+        return accept(client, staff, code)
+    if status == "more_documents":
+        return more_documents(client, staff, code)
+    if status == "rejected":
+        return reject(client, staff, code)
+    return move(client, staff, code, status)
+
+
+PATH_TO = {"declared": [], "received": ["received"], "processing": ["received", "processing"],
+           "more_documents": ["more_documents"], "ready": ["received", "processing", "ready"],
+           "returned": ["received", "processing", "ready", "returned"], "rejected": ["rejected"],
+           "cancelled": ["cancelled"]}
+ALLOWED = {("declared", "received"), ("declared", "more_documents"), ("declared", "rejected"),
+           ("declared", "cancelled"), ("received", "processing"), ("received", "more_documents"),
+           ("received", "rejected"), ("processing", "ready"), ("processing", "more_documents"),
+           ("processing", "rejected"), ("more_documents", "received"), ("more_documents", "processing"),
+           ("more_documents", "rejected"), ("ready", "returned")}
+EVERY_MOVE = [(a, b) for a in PATH_TO for b in PATH_TO]
+
+
+def test_the_status_table_is_the_one_staff_were_promised():
+    assert {(a, b) for a, nexts in dossiers.TRANSITIONS.items() for b in nexts} == ALLOWED
+    assert set(dossiers.STATUSES) == set(PATH_TO)
+
+
+@pytest.mark.parametrize("start,target", EVERY_MOVE, ids=[f"{a}->{b}" for a, b in EVERY_MOVE])
+def test_every_move_is_allowed_or_refused_with_a_409_naming_the_status(client, start, target):
     staff = login(client)
-    steps = [("processing", None), ("more_documents", "Bổ sung giấy chứng sinh bản chính."),
-             ("processing", None), ("ready", None), ("returned", None)]
-    for status, note in steps:
-        clock.advance(minutes=10)
-        r = move(client, staff, code, status, note)
+    code = new_code(client)
+    for step in PATH_TO[start]:
+        assert go(client, staff, code, step).status_code == 200
+    r = go(client, staff, code, target)
+    if (start, target) in ALLOWED:
         assert r.status_code == 200, r.text
-        assert r.json()["status"] == status
+        assert r.json()["status"] == target
+        assert r.json()["history"][-1]["status"] == target
+    else:
+        got = assert_error(r, 409, "status", "bad_status")
+        assert got["status"] == start and start in got["detail"]
+        assert client.get(f"/api/dossiers/{code}", headers=staff).json()["status"] == start
+
+
+def test_an_officer_receives_a_declared_dossier(client, clock):
+    code = new_code(client)
+    clock.now = local(2026, 3, 2, 10, 10)  # Monday; birth registration takes 1 working day
+    r = accept(client, login(client), code, documents=ALWAYS + [BIRTH_DOCS[3]], sets=2, note="Đủ giấy tờ.")
+    assert r.status_code == 200, r.text
     d = r.json()
-    assert [(h["status"], h["note"]) for h in d["history"]] == [("received", None)] + steps
+    assert d["status"] == "received" and d["note"] == "Đủ giấy tờ."
+    assert d["declared_at"] == "2026-03-02T02:00:00+00:00" and d["received_at"] == "2026-03-02T03:10:00+00:00"
+    assert (d["received_by"], d["received_by_user"]) == ("Nguyễn Văn An", "canbo1")  # name and username
+    assert d["documents_received"] == ALWAYS + [BIRTH_DOCS[3]] and d["sets"] == 2
+    assert d["appointment_date"] == "2026-03-03"
+    assert d["appointment_at"] == "2026-03-03T10:30:00+07:00"  # the reception's hour, rounded up
+    assert [h["status"] for h in d["history"]] == ["declared", "received"]
+    public = client.get(f"/api/dossiers/{code}").json()
+    assert public["appointment_at"] == "2026-03-03T10:30:00+07:00" and "received_by" not in public
+    with client.app.state.office.db.read() as s:
+        actions = [a.action for a in s.scalars(select(AuditEntry).where(AuditEntry.entity == "dossier"))]
+    assert actions == ["dossier_declare", "dossier_accept"]
+
+
+def test_the_staff_view_keeps_the_keys_the_forms_and_the_connector_read(client):
+    code = new_code(client)
+    d = accept(client, login(client), code).json()
+    for key in ("code", "status", "procedure_code", "procedure_name", "applicant", "fields", "declared_at",
+                "received_at", "received_by", "documents_received", "sets", "appointment_at",
+                "appointment_date", "missing_documents", "note", "history"):
+        assert key in d, key
+    assert d["procedure_name"] == "Đăng ký khai sinh" and d["applicant"]["full_name"] == "Nguyễn Thị Hòa"
+
+
+@pytest.mark.parametrize("received,procedure,at", [
+    (local(2026, 3, 6, 7, 15), "1.001193", "2026-03-09T08:00:00+07:00"),   # before office hours → 08:00
+    (local(2026, 3, 6, 14, 0), "1.001193", "2026-03-09T14:00:00+07:00"),   # on the half hour stays
+    (local(2026, 3, 6, 16, 45), "1.001193", "2026-03-10T16:30:00+07:00"),  # after the cut-off, late → 16:30
+    (local(2026, 3, 6, 10, 0), "2.000884", "2026-03-06T16:30:00+07:00"),   # same day: by the day's end
+])
+def test_the_appointment_hour_follows_the_reception(client, clock, received, procedure, at):
+    fields = {"1.001193": {**BIRTH, "child_date_of_birth": "2026-03-01"}, "2.000884": SIGNATURE}[procedure]
+    clock.now = received
+    code = new_code(client, procedure=procedure, fields=fields)
+    docs = ALWAYS if procedure == "1.001193" else [d["vi"] for d in client.get(
+        f"/api/procedures/{procedure}").json()["documents"]]
+    r = accept(client, real_staff(client), code, documents=docs)
+    assert r.status_code == 200, r.text
+    assert r.json()["appointment_at"] == at and r.json()["appointment_date"] == at[:10]
+
+
+@pytest.mark.parametrize("payload,field,code", [
+    ({"documents_received": ["Giấy tờ không có trong danh mục"], "sets": 1}, "documents_received.0",
+     "unknown_document"),
+    ({"documents_received": [], "sets": 1}, "documents_received", "documents_required"),
+    ({"documents_received": "Tờ khai", "sets": 1}, "documents_received", "invalid"),
+    ({"documents_received": ALWAYS, "sets": 0}, "sets", "invalid"),
+    ({"documents_received": ALWAYS, "sets": 21}, "sets", "invalid"),
+    ({"documents_received": ALWAYS, "sets": "2"}, "sets", "invalid"),
+    ({"documents_received": ALWAYS, "sets": True}, "sets", "invalid"),
+    ({"documents_received": ALWAYS}, "sets", "invalid"),
+    ({"sets": 1}, "documents_received", "invalid"),
+])
+def test_a_bad_reception_is_a_422_naming_the_field_and_changes_nothing(client, payload, field, code):
+    staff = login(client)
+    dossier = new_code(client)
+    assert_error(client.post(f"/api/dossiers/{dossier}/accept", headers=staff, json=payload), 422, field, code)
+    d = client.get(f"/api/dossiers/{dossier}", headers=staff).json()
+    assert d["status"] == "declared" and d["received_at"] is None and len(d["history"]) == 1
+
+
+def test_more_documents_names_the_papers_and_the_citizen_sees_them(client):
+    staff = login(client)
+    code = new_code(client)
+    assert_error(more_documents(client, staff, code, missing=[]), 422, "missing_documents", "documents_required")
+    assert_error(more_documents(client, staff, code, missing=["x"]), 422, "missing_documents.0",
+                 "unknown_document")
+    r = more_documents(client, staff, code, missing=[BIRTH_DOCS[1]], note="Mang bản chính.")
+    assert r.status_code == 200, r.text
+    assert r.json()["missing_documents"] == [BIRTH_DOCS[1]]
+    public = client.get(f"/api/dossiers/{code}").json()
+    assert public["status"] == "more_documents" and public["missing_documents"] == [BIRTH_DOCS[1]]
+    r = accept(client, staff, code)  # the papers were completed
+    assert r.json()["status"] == "received" and r.json()["missing_documents"] == []
+
+
+def test_rejection_needs_a_reason_and_the_generic_move_cannot_receive(client):
+    code = new_code(client)
+    staff = login(client)
+    assert_error(reject(client, staff, code, "   "), 422, "reason", "reason_required")
+    assert_error(move(client, staff, code, "received"), 422, "status", "use_accept")
+    assert_error(move(client, staff, code, "rejected", "  "), 422, "note", "note_required")
+    assert_error(move(client, staff, code, "done"), 422, "status", "unknown_status")
+    assert_error(move(client, staff, "BT-20990101-0001", "processing"), 404, None, "dossier_not_found")
+    assert_error(move(client, KIOSK, code, "processing"), 401, "authorization")
+    for path in ("accept", "more-documents", "reject"):
+        assert_error(client.post(f"/api/dossiers/{code}/{path}", headers=KIOSK, json={}), 401, "authorization")
+    assert client.get(f"/api/dossiers/{code}", headers=staff).json()["status"] == "declared"
+
+
+def test_staff_move_a_dossier_through_its_statuses_with_history(client, clock):
+    code = new_code(client)
+    staff = login(client)
+    for step in ("received", "processing", "more_documents", "processing", "ready", "returned"):
+        clock.advance(minutes=10)
+        r = go(client, staff, code, step)
+        assert r.status_code == 200, r.text
+    d = r.json()
+    assert [h["status"] for h in d["history"]] == ["declared", "received", "processing", "more_documents",
+                                                   "processing", "ready", "returned"]
     assert {h["actor"] for h in d["history"][1:]} == {"user:canbo1"}
     assert d["next_statuses"] == []
     with client.app.state.office.db.read() as s:
         audits = s.scalars(select(AuditEntry).where(AuditEntry.entity == "dossier")).all()
-    assert [a.action for a in audits] == ["dossier_receive"] + ["dossier_status"] * 5
+    assert [a.action for a in audits] == ["dossier_declare", "dossier_accept", "dossier_status",
+                                          "dossier_more_documents", "dossier_status", "dossier_status",
+                                          "dossier_status"]
     assert all(a.entity_id == code for a in audits)
 
 
-def test_a_status_move_that_is_not_allowed_is_a_409(client):
-    code = submit(client).json()["code"]
+def test_staff_file_a_counter_dossier_and_receive_it_on_the_same_form(client):
     staff = login(client)
-    got = assert_error(move(client, staff, code, "ready"), 409, "status", "bad_status")
-    assert got["status"] == "received"
-    assert move(client, staff, code, "rejected", "Không thuộc thẩm quyền của phường.").status_code == 200
-    assert_error(move(client, staff, code, "processing"), 409, "status", "bad_status")  # rejected is final
+    r = client.post("/api/dossiers", headers=staff, json=body("counter-1"))
+    assert r.status_code == 201, r.text
+    code = r.json()["code"]
+    assert r.json()["status"] == "declared"
+    d = accept(client, staff, code, sets=1).json()
+    assert d["status"] == "received" and d["kiosk_id"] is None
+    assert [h["actor"] for h in d["history"]] == ["user:canbo1", "user:canbo1"]
+    assert client.post("/api/dossiers", headers=staff, json=body("counter-1")).status_code == 200  # same key
 
 
-def test_more_documents_and_rejection_need_a_note(client):
-    code = submit(client).json()["code"]
+def test_staff_list_declared_dossiers_older_than_the_configured_days(make_client, clock):
+    c = make_client(dossier_stale_days=3)
+    old = new_code(c, "a")
+    cancelled_one = new_code(c, "b")
+    clock.advance(days=2)
+    received = new_code(c, "c")
+    fresh = new_code(c, "d")
+    clock.advance(days=2)  # old ones now 4 days declared, the others 2
+    staff = real_staff(c)
+    accept(c, staff, received)
+
+    def codes(**params):
+        r = c.get("/api/dossiers", params=params, headers=staff)
+        assert r.status_code == 200, r.text
+        return [d["code"] for d in r.json()["dossiers"]], r.json()["stale_days"]
+
+    assert codes(stale="true") == ([old, cancelled_one], 3)  # oldest first
+    assert codes(stale_days=1) == ([old, cancelled_one, fresh], 3)
+    assert move(c, staff, cancelled_one, "cancelled", "Quá hạn, công dân không đến nộp.").status_code == 200
+    assert codes(stale="true")[0] == [old]
+    assert_error(c.get("/api/dossiers", params={"stale_days": -1}, headers=staff), 422, "stale_days")
+
+
+def test_the_share_of_declared_dossiers_received_is_countable(client, clock):
     staff = login(client)
-    assert_error(move(client, staff, code, "more_documents"), 422, "note", "note_required")
-    assert_error(move(client, staff, code, "rejected", "   "), 422, "note", "note_required")
-    assert_error(move(client, staff, code, "done"), 422, "status", "unknown_status")
-    assert_error(move(client, staff, "BT-20990101-0001", "processing"), 404, None, "dossier_not_found")
-    assert_error(move(client, KIOSK, code, "processing"), 401, "authorization")
-    assert client.get(f"/api/dossiers/{code}", headers=staff).json()["status"] == "received"
+    codes = [new_code(client, f"k{i}") for i in range(4)]
+    accept(client, staff, codes[0])
+    accept(client, staff, codes[1])
+    move(client, staff, codes[1], "processing")
+    move(client, staff, codes[2], "cancelled")
+    r = client.get("/api/dossiers/stats", headers=staff)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["declared"], got["received"], got["received_share"]) == (4, 2, 0.5)
+    assert got["by_status"]["declared"] == 1 and got["by_status"]["cancelled"] == 1
+    assert got["by_status"]["received"] == 1 and got["by_status"]["processing"] == 1
+    assert client.get("/api/dossiers/stats", params={"from": "2026-03-03"}, headers=staff).json()[
+        "received_share"] is None
+    assert_error(client.get("/api/dossiers/stats", params={"from": "2026-03-03", "to": "2026-03-01"},
+                            headers=staff), 422, "from")
+    assert_error(client.get("/api/dossiers/stats", headers=KIOSK), 401, "authorization")
+
+
+def test_dossier_events_name_the_dossier_not_the_person(client):
+    code = submit(client).json()["code"]
+    accept(client, login(client), code)
+    office = client.app.state.office
+    events = [(kind, data) for _, kind, data in office.hub.fetch_since(0) if kind == "dossier"]
+    assert events == [("dossier", {"action": "declared", "code": code, "status": "declared",
+                                   "procedure_code": "1.001193"}),
+                      ("dossier", {"action": "status", "code": code, "status": "received",
+                                   "procedure_code": "1.001193"})]
 
 
 # ---- what kiosks and the public see ------------------------------------------------------------------
@@ -325,13 +541,14 @@ def assert_no_personal_data(view, *, staff_names_too=True):
 def test_kiosk_and_public_views_hold_no_personal_data(client):
     code = submit(client).json()["code"]
     staff = login(client)
+    accept(client, staff, code)
     move(client, staff, code, "more_documents", "Mang bản chính giấy chứng sinh.")
     kiosk = client.get(f"/api/dossiers/{code}", headers=KIOSK).json()
     public = client.get(f"/api/dossiers/{code}").json()
     for view in (kiosk, public):
         assert_no_personal_data(view)
         assert view["status"] == "more_documents" and view["note"] == "Mang bản chính giấy chứng sinh."
-        assert [h["status"] for h in view["history"]] == ["received", "more_documents"]
+        assert [h["status"] for h in view["history"]] == ["declared", "received", "more_documents"]
         assert view["appointment_date"] == "2026-03-03" and view["procedure_name_vi"] == "Đăng ký khai sinh"
     assert kiosk["masked_id"] == "079******234" and "masked_id" not in public
 
@@ -355,28 +572,17 @@ def test_staff_filter_by_status_and_day(client, clock):
     clock.now = local(2026, 3, 3, 9, 0)
     second = submit(client, "b").json()["code"]
     staff = {"Authorization": f"Bearer {real_login(client)}"}  # the next day
-    move(client, staff, second, "processing")
+    accept(client, staff, second)
 
     def codes(**params):
         return [d["code"] for d in client.get("/api/dossiers", params=params, headers=staff).json()["dossiers"]]
 
     assert codes() == [second, first]
-    assert codes(status="received") == [first]
+    assert codes(status="declared") == [first]
     assert codes(day="2026-03-03") == [second]
-    assert codes(day="2026-03-03", status="received") == []
+    assert codes(day="2026-03-03", status="declared") == []
     assert_error(client.get("/api/dossiers", params={"status": "lost"}, headers=staff), 422, "status")
     assert_error(client.get("/api/dossiers", params={"day": "03/03/2026"}, headers=staff), 422, "day")
-
-
-def test_dossier_events_name_the_dossier_not_the_person(client):
-    code = submit(client).json()["code"]
-    move(client, login(client), code, "processing")
-    office = client.app.state.office
-    events = [(kind, data) for _, kind, data in office.hub.fetch_since(0) if kind == "dossier"]
-    assert events == [("dossier", {"action": "received", "code": code, "status": "received",
-                                   "procedure_code": "1.001193"}),
-                      ("dossier", {"action": "status", "code": code, "status": "processing",
-                                   "procedure_code": "1.001193"})]
 
 
 # ---- catalogue ------------------------------------------------------------------------------------
@@ -397,7 +603,9 @@ def test_an_admin_edits_a_procedure_and_kiosks_see_it(client):
     assert r.status_code == 200, r.text
     served = catalogue_from_dict(client.get("/api/procedures").json()).by_code("2.000884")
     assert (served.fee_vnd, served.fee_text_vi, served.processing_days) == (12000, "12.000 đồng/trường hợp", 1)
-    r = submit(client, procedure="2.000884", fields=SIGNATURE)
+    code = submit(client, procedure="2.000884", fields=SIGNATURE).json()["code"]
+    docs = [d["vi"] for d in client.get("/api/procedures/2.000884").json()["documents"]]
+    r = accept(client, login(client), code, documents=docs)
     assert r.json()["appointment_date"] == "2026-03-03"  # the new processing time counts
 
 
@@ -450,15 +658,15 @@ def test_purge_removes_personal_data_of_long_closed_dossiers_only(client, clock,
     old_returned = new_code(client, "a")
     old_rejected = new_code(client, "b")
     old_open = new_code(client, "c")
-    for status in ("processing", "ready", "returned"):
-        move(client, staff, old_returned, status)
+    for status in ("received", "processing", "ready", "returned"):
+        go(client, staff, old_returned, status)
     move(client, staff, old_rejected, "rejected", "Thiếu giấy tờ của Nguyễn Thị Hòa.")
-    move(client, staff, old_open, "processing")
+    go(client, staff, old_open, "received")
     clock.now = real_now - dt.timedelta(days=10)
     staff = {"Authorization": f"Bearer {real_login(client)}"}
     recent = new_code(client, "d")
-    for status in ("processing", "ready", "returned"):
-        move(client, staff, recent, status)
+    for status in ("received", "processing", "ready", "returned"):
+        go(client, staff, recent, status)
     before = {c: client.get(f"/api/dossiers/{c}", headers=staff).json() for c in (old_returned, old_rejected)}
 
     url = client.app.state.office.settings.database_url
@@ -469,7 +677,7 @@ def test_purge_removes_personal_data_of_long_closed_dossiers_only(client, clock,
         assert set(d["applicant"]) == {"purged_at"} and set(d["fields"]) == {"purged_at"}
         assert d["purged_at"] and d["masked_id"] == "" and d["note"] is None
         assert_no_personal_data(d, staff_names_too=False)
-        kept = ("code", "status", "received_at", "appointment_date", "procedure_code", "updated_at")
+        kept = ("code", "status", "declared_at", "received_at", "appointment_date", "procedure_code", "updated_at")
         assert {k: d[k] for k in kept} == {k: before[code][k] for k in kept}
         assert [h["status"] for h in d["history"]] == [h["status"] for h in before[code]["history"]]
         assert all(h["note"] is None for h in d["history"])
@@ -517,7 +725,7 @@ def _table_of(diff) -> str | None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
-def test_migration_0002_builds_the_tables_the_models_describe(backend, tmp_path, request):
+def test_migrations_build_the_tables_the_models_describe(backend, tmp_path, request):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine
@@ -566,6 +774,17 @@ def test_any_applicant_and_fields_get_201_or_a_422_naming_a_field(client, applic
     if r.status_code == 422:
         got = r.json()
         assert got["field"] and got["field"].split(".")[0] in ("applicant", "fields") and got["detail"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.dictionaries(st.sampled_from(["documents_received", "sets", "note", "x"]), json_values, max_size=4),
+       path=st.sampled_from(["accept", "more-documents", "reject"]))
+def test_any_reception_body_gets_an_answer_never_a_crash(client, payload, path):
+    code = new_code(client, "fuzz-" + uuid.uuid4().hex)
+    r = client.post(f"/api/dossiers/{code}/{path}", headers=login(client), json=payload)
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 422:
+        assert r.json()["field"] and r.json()["detail"]
 
 
 def test_the_dossier_console_is_served_and_linked_from_the_index_and_the_counter_page(client):

@@ -408,7 +408,7 @@ def seed_day(client, clock):
     with client.app.state.office.db.write() as s:
         for i, code in enumerate([lan["code"], lan["code"], hoa["code"], None]):
             s.add(Dossier(code=f"HS-{i}", day=dt.date(2026, 3, 2), seq=i + 1, procedure_code="p", status="received",
-                          masked_id="", received_at=clock.now, appointment_date=dt.date(2026, 3, 5),
+                          masked_id="", declared_at=clock.now, received_at=clock.now, appointment_date=dt.date(2026, 3, 5),
                           updated_at=clock.now, kiosk_id="kiosk-1", volunteer_code=code, idempotency_key=f"d{i}"))
     clock.now = dt.datetime(2026, 3, 2, 17, 30, tzinfo=dt.timezone.utc)  # 00:30 Tuesday locally
     assist(minh, 1)

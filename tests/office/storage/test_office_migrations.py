@@ -1,5 +1,6 @@
 """Migration 0004: one web_sessions table replaces auth_sessions and volunteer_web_sessions, on a
-database that already holds users, volunteers and their sessions (SQLite and PostgreSQL)."""
+database that already holds users, volunteers and their sessions; migration 0005: dossiers are first
+`declared`, existing ones keep their status and get declared_at (SQLite and PostgreSQL)."""
 
 import datetime as dt
 
@@ -16,6 +17,11 @@ from office_testing import pg_schema
 
 NOW = dt.datetime(2026, 12, 1, 8, 0)
 SESSION_TABLES = {"web_sessions", "auth_sessions", "volunteer_web_sessions"}
+
+
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def _upgrade_to(url: str, revision: str) -> None:
@@ -62,7 +68,7 @@ def check_upgrade_drops_old_sessions(url: str) -> None:
             assert c.execute(text("SELECT count(*) FROM web_sessions")).scalar_one() == 0  # everyone logs in again
             assert c.execute(text("SELECT count(*) FROM users")).scalar_one() == 1  # the people stay
             assert c.execute(text("SELECT count(*) FROM volunteers")).scalar_one() == 1
-            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == _head()
     finally:
         engine.dispose()
     assert "web_sessions" in tables
@@ -101,3 +107,62 @@ def test_0004_downgrades_to_the_two_old_tables(backend, tmp_path, request):
     else:
         with pg_schema(request.getfixturevalue("pg_url")) as url:
             check(url)
+
+
+# ---- 0005: dossier reception --------------------------------------------------------------------
+
+DOSSIER_ROW = ("INSERT INTO dossiers (id, code, day, seq, procedure_code, status, masked_id, received_at, "
+               "appointment_date, updated_at, idempotency_key) VALUES (:id, :code, :day, 1, '1.001193', :status, "
+               "'', :t, :appt, :t, :key)")
+
+
+def _dossier_diffs(diffs) -> list:
+    found = []
+    for d in diffs:
+        for part in (d if isinstance(d, list) else [d]):
+            if "dossiers" in {getattr(p, "name", None) for p in part} | {p for p in part if isinstance(p, str)} \
+                    | {getattr(getattr(p, "table", None), "name", None) for p in part}:
+                found.append(d)
+    return found
+
+
+def check_0005(url: str) -> None:
+    _upgrade_to(url, "0004")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as c:
+            for i, status in ((1, "received"), (2, "ready")):
+                c.execute(text(DOSSIER_ROW), {"id": i, "code": f"BT-20261201-000{i}", "day": NOW.date(),
+                                              "status": status, "t": NOW + dt.timedelta(minutes=i),
+                                              "appt": dt.date(2026, 12, 3), "key": f"k{i}"})
+        _upgrade_to(url, "0005")
+        with engine.begin() as c:
+            rows = c.execute(text("SELECT status, declared_at, received_at, sets FROM dossiers ORDER BY id")).all()
+            assert [(r[0], r[1] == r[2], r[3]) for r in rows] == [("received", True, None), ("ready", True, None)]
+            # a declared dossier: no reception time, no appointment yet
+            c.execute(text("INSERT INTO dossiers (id, code, day, seq, procedure_code, status, masked_id, "
+                           "declared_at, updated_at, idempotency_key) VALUES (3, 'BT-20261201-0003', :day, 3, "
+                           "'1.001193', 'declared', '', :t, :t, 'k3')"), {"day": NOW.date(), "t": NOW})
+            diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
+        assert _dossier_diffs(diffs) == []
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004")
+        with engine.connect() as c:
+            cols = {col["name"] for col in inspect(c).get_columns("dossiers")}
+            back = c.execute(text("SELECT status, received_at IS NOT NULL FROM dossiers ORDER BY id")).all()
+        assert "declared_at" not in cols and "sets" not in cols
+        assert [tuple(r) for r in back] == [("received", True), ("ready", True), ("received", True)]
+    finally:
+        engine.dispose()
+
+
+def test_0005_on_sqlite(tmp_path):
+    check_0005(sqlite_url(tmp_path / "r.db"))
+
+
+@pytest.mark.postgres
+def test_0005_on_postgresql(pg_url):
+    with pg_schema(pg_url) as url:
+        check_0005(url)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.office.storage.models.base import Base
@@ -30,7 +30,7 @@ class Dossier(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    day: Mapped[dt.date] = mapped_column(Date)  # local day received, the code's date
+    day: Mapped[dt.date] = mapped_column(Date)  # local day declared, the code's date
     seq: Mapped[int] = mapped_column(Integer)
     procedure_code: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
@@ -39,8 +39,15 @@ class Dossier(Base):
     masked_id: Mapped[str] = mapped_column(String(20))
     applicant: Mapped[dict[str, Any] | None]
     fields: Mapped[dict[str, Any] | None]
-    received_at: Mapped[dt.datetime]
-    appointment_date: Mapped[dt.date] = mapped_column(Date)
+    declared_at: Mapped[dt.datetime]  # when the kiosk (or the counter) filed it
+    received_at: Mapped[dt.datetime | None]  # when an officer accepted the papers ("Tiếp nhận")
+    appointment_date: Mapped[dt.date | None] = mapped_column(Date)  # set on reception
+    appointment_at: Mapped[dt.datetime | None]  # date and hour of the result, set on reception
+    received_by: Mapped[str | None] = mapped_column(String(120))  # the officer's display name
+    received_by_user: Mapped[str | None] = mapped_column(String(80))  # the officer's username
+    documents_received: Mapped[list[str] | None] = mapped_column(JSON)  # names from the catalogue
+    sets: Mapped[int | None] = mapped_column(Integer)  # number of sets (bộ) handed in
+    missing_documents: Mapped[list[str] | None] = mapped_column(JSON)  # asked for with more_documents
     updated_at: Mapped[dt.datetime]
     kiosk_id: Mapped[str | None] = mapped_column(String(40))
     volunteer_code: Mapped[str | None] = mapped_column(String(40))

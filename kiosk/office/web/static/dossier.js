@@ -85,17 +85,21 @@ function render() {
   $('next').hidden = false;
 
   // the staff's note is for the citizen: the documents to bring, or why it was refused
-  const noted = (d.status === 'more_documents' || d.status === 'rejected') && d.note;
+  const missing = d.status === 'more_documents' ? (d.missing_documents || []) : [];
+  const noted = (d.status === 'more_documents' || d.status === 'rejected') && (d.note || missing.length);
   $('dnote').hidden = !noted;
   if (noted) {
     $('dnote-label').textContent = t(d.status === 'rejected' ? 'dossier.reason' : 'dossier.documents_needed');
-    $('dnote-text').textContent = d.note;
+    $('dnote-text').textContent = [...missing, d.note].filter(Boolean).join('\n');
   }
 
-  const open = d.status !== 'returned' && d.status !== 'rejected';
+  // the appointment exists once an officer received the papers (date and hour)
+  const open = !['returned', 'rejected', 'cancelled'].includes(d.status) && !!d.appointment_date;
   $('facts').hidden = false;
   $('appointment-row').hidden = !open;
-  $('appointment').textContent = fmtDay(d.appointment_date);
+  $('appointment').textContent = fmtDay(d.appointment_date) + (d.appointment_at ? ' ' + d.appointment_at.slice(11, 16) : '');
+  $('declared').textContent = fmtWhen(d.declared_at);
+  $('received-row').hidden = !d.received_at;
   $('received').textContent = fmtWhen(d.received_at);
 
   const history = [...(d.history || [])].reverse(); // newest first
