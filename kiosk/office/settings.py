@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from kiosk.config import Connector
 from kiosk.domain.timezone import check_timezone
 
 TimeZone = Annotated[str, AfterValidator(check_timezone)]
@@ -37,6 +38,7 @@ class OfficeSettings(BaseModel):
     extra_workdays: tuple[dt.date, ...] = ()
     dossier_cutoff: dt.time = dt.time(15, 0)  # received later counts from the next working day
     dossier_retention_days: int = Field(365, ge=1)
+    connector: Connector = Connector()  # [office.connector]: hand-off to the province (operations/handoff.py)
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":
@@ -55,6 +57,9 @@ class OfficeSettings(BaseModel):
             value = getattr(settings.office, theirs, None)
             if value is not None:
                 base[ours] = value
+        connector = getattr(settings.office, "connector", None)
+        if connector is not None:
+            base["connector"] = connector
         base.update(overrides)
         return cls(**base)
 

@@ -27,6 +27,7 @@ from kiosk.domain.catalogue import Procedure
 from kiosk.domain.cccd import mask_id
 from kiosk.domain.workdays import WorkCalendar
 from kiosk.office.errors import Conflict, Invalid, NotFound
+from kiosk.office.operations import handoff
 from kiosk.office.operations.catalogue import procedure
 from kiosk.office.operations.context import Ctx, audit
 from kiosk.office.storage.db import next_in_sequence
@@ -122,6 +123,7 @@ def submit(s: Session, ctx: Ctx, settings, body: dict[str, Any], kiosk_id: str |
     audit(s, ctx, "dossier_receive", "dossier", d.code, procedure=proc.code, kiosk_id=d.kiosk_id,
               local_ref=d.local_ref)
     _event(s, ctx, d, "received")
+    handoff.enqueue(s, ctx, d, settings)  # H3: durable with the status; moves to accept when `declared` comes
     return d, True
 
 
@@ -243,7 +245,8 @@ def receipt_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
 def public_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
     """Status look-up without any personal data: no staff names, no applicant, no id number."""
     return {**receipt_view(d, proc_names), "note": d.note, "updated_at": iso(d.updated_at),
-            "history": [{"status": h.status, "at": iso(h.at), "note": h.note} for h in d.history]}
+            "history": [{"status": h.status, "at": iso(h.at), "note": h.note} for h in d.history],
+            **handoff.public_keys(d)}
 
 
 def kiosk_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
@@ -257,4 +260,4 @@ def staff_view(d: Dossier, proc_names: tuple[str, str]) -> dict[str, Any]:
             "updated_at": iso(d.updated_at), "kiosk_id": d.kiosk_id, "volunteer_code": d.volunteer_code,
             "purged_at": iso(d.purged_at), "next_statuses": list(TRANSITIONS[d.status]),
             "history": [{"status": h.status, "at": iso(h.at), "note": h.note, "actor": h.actor}
-                        for h in d.history]}
+                        for h in d.history], **handoff.staff_keys(d)}
