@@ -108,6 +108,14 @@ class Connector(_Section):
             raise ValueError("must be an http(s):// URL")
         return v
 
+    @field_validator("token", "secret")
+    @classmethod
+    def _header_safe(cls, v: str) -> str:
+        # sent or compared in an Authorization header: HTTP headers carry ASCII only
+        if v and not (v.isascii() and v.isprintable() and " " not in v):
+            raise ValueError("use ASCII letters, digits and punctuation only (no spaces, no accents)")
+        return v
+
     @model_validator(mode="after")
     def _kind_needs(self) -> "Connector":
         if self.kind == "http" and not self.url:

@@ -1,0 +1,80 @@
+"""Shared parts of the hand-off tests (tests/office/handoff): an office app with a connector on a
+copy of the demo database, kiosk submissions and staff log-in. The province is province_standin."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from kiosk.config import Connector
+from kiosk.office.app import create_app
+from kiosk.office.settings import OfficeSettings, sqlite_url
+from office_testing import demo_sqlite
+
+KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
+ID_NUMBER = "079190001234"
+APPLICANT = {"full_name": "Nguyễn Thị Hòa", "id_number": ID_NUMBER, "date_of_birth": "1990-05-17",
+             "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh", "phone": "0903123456"}
+BIRTH = {"child_full_name": "Trần Minh Khuê", "child_date_of_birth": "2024-02-20", "child_sex": "Nữ",
+         "child_place_of_birth": "Bệnh viện Từ Dũ", "mother_full_name": "Nguyễn Thị Hòa",
+         "mother_id_number": ID_NUMBER, "relationship": "Mẹ"}
+FAST = {"timeout": 1.0, "retry_first_seconds": 0.05, "retry_max_seconds": 0.4}
+
+
+def connector(kind: str = "http", **kw) -> Connector:
+    return Connector(kind=kind, **({**FAST, **kw} if kind != "none" else kw))
+
+
+def office_db(tmp_path: Path) -> str:
+    """A fresh copy of the demo database (catalogue, users canbo1/admin, kiosk-1's key)."""
+    return demo_sqlite(tmp_path.parent, tmp_path / "office.db")
+
+
+@contextmanager
+def office_client(database_url: str, conn: Connector, **settings):
+    """The office app with its lifespan running (so its delivery worker runs), real clock."""
+    app = create_app(OfficeSettings(database_url=database_url, connector=conn, **settings))
+    with TestClient(app) as c:
+        yield c
+
+
+def dossier_body(key: str) -> dict:
+    return {"idempotency_key": key, "procedure_code": "1.001193", "applicant": copy.deepcopy(APPLICANT),
+            "fields": copy.deepcopy(BIRTH)}
+
+
+def submit(client, key: str = "k1") -> str:
+    r = client.post("/api/dossiers", headers=KIOSK, json=dossier_body(key))
+    assert r.status_code == 201, r.text
+    return r.json()["code"]
+
+
+def staff(client, user: str = "canbo1") -> dict[str, str]:
+    r = client.post("/api/auth/login", json={"username": user, "password": f"{user}-demo"})
+    assert r.status_code == 200, r.text
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def wait_state(client, headers, code: str, state: str, timeout: float = 10.0) -> dict:
+    """Poll the staff view until the dossier's delivery reaches `state`; the last view."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        view = client.get(f"/api/dossiers/{code}/delivery", headers=headers).json()
+        if (view.get("delivery") or {}).get("state") == state or time.monotonic() > deadline:
+            return view
+        time.sleep(0.02)
+
+
+def copy_db(src: Path, dest: Path) -> str:
+    shutil.copyfile(src, dest)
+    return sqlite_url(dest)
