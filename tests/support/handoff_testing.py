@@ -78,3 +78,68 @@ def wait_state(client, headers, code: str, state: str, timeout: float = 10.0) ->
 def copy_db(src: Path, dest: Path) -> str:
     shutil.copyfile(src, dest)
     return sqlite_url(dest)
+
+
+@contextmanager
+def serve_process(database_url: str, config: Path, *, workers: int = 2, demo: bool = False,
+                  timeout: float = 60.0):
+    """`kiosk --config CONFIG serve` in its own process group; yields (Popen, base URL). The test may
+    kill it with kill9(); otherwise it is terminated at the end."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    from office_testing import free_port
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "kiosk", "--config", str(config), "serve", "--port", str(port),
+           "--workers", str(workers), "--database", database_url] + (["--demo"] if demo else [])
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
+    log = open(config.with_suffix(f".{port}.log"), "w+", encoding="utf-8")  # a pipe could fill and block it
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        pids: set[int] = set()
+        while len(pids) < workers:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"kiosk serve exited {proc.returncode}: {log.read()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("kiosk serve did not start")
+            try:
+                pids.add(requests.get(f"{url}/api/health", timeout=2).json()["worker"])
+            except requests.RequestException:
+                time.sleep(0.05)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                kill9(proc)
+        log.close()
+
+
+def kill9(proc) -> None:
+    """kill -9 the office: the uvicorn parent and its workers (one process group), no clean-up."""
+    import os
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(10)
+
+
+def write_config(path: Path, **connector_keys) -> Path:
+    lines = ["[office.connector]"] + [f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}"
+                                      for k, v in connector_keys.items()]
+    path.write_text("\n".join(lines).replace("'", '"') + "\n", encoding="utf-8")
+    return path

@@ -8,6 +8,7 @@ with the same code. Modes make it misbehave:
   ok            201 (or 409 for a known key)
   fail N        answer 500 to the next N requests, then behave as ok
   slow S        wait S seconds before handling each request (it still creates the dossier)
+  late S        create the dossier, then wait S seconds before answering (the office may die meanwhile)
   conflict      answer 409 {"official_code"} at once, as if the dossier had been typed in before
   refuse        answer 400 with a Vietnamese sentence, create nothing
   down          not listening at all (connection refused): `stop()`, then `start()` on the same port
@@ -31,7 +32,7 @@ class Province:
     def __init__(self, mode: str = "ok", arg: float = 0, *, token: str | None = None, port: int = 0):
         self.mode, self.arg = mode, arg
         self.token = token  # when set, requests without this bearer token get 401
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # wait_for holds it while a predicate calls keys()
         self.requests: list[dict] = []
         self.created: dict[str, str] = {}
         self.successes: Counter = Counter()
@@ -116,6 +117,8 @@ class Province:
                 status = 201
             self.successes[key] += 1
             code = self.created[key]
+        if mode == "late":
+            time.sleep(arg)
         _answer(h, status, {"official_code": code})
 
 
