@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from kiosk.office.api.deps import OfficeDep, StaffDep
+from kiosk.office.api.schemas import Out, Timestamp
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Forbidden, Invalid, NotFound, Unauthorized
 from kiosk.office.operations import dossiers, handoff
@@ -33,12 +34,59 @@ class StatusReport(BaseModel):
     note: str | None = Field(None, max_length=1000)
 
 
+class Delivery(Out):
+    state: str = Field(description=" | ".join(handoff.STATES))
+    kind: str
+    attempts: int
+    next_attempt_at: Timestamp | None
+    last_status: int | None = Field(description="the province's last HTTP status")
+    last_error: str | None = Field(description="the province's last answer or the network error, for staff")
+    official_code: str | None
+    created_at: Timestamp
+    delivered_at: Timestamp | None
+    delivered_by: str | None = Field(description="connector:http | connector:folder | user:NAME | connector:province")
+    can_retry: bool
+
+
+class DossierDelivery(Out):
+    code: str
+    status: str
+    official_code: str | None
+    delivery: Delivery | None = Field(description="null: nothing queued (kind none, or received before)")
+    connector: str | None = Field(None, description="the configured kind: none | http | folder")
+
+
+class ConnectorHealth(Out):
+    kind: str
+    url: str | None
+    folder: str | None
+    timeout: float
+    token_set: bool
+    status_secret_set: bool
+    pending: int
+    failed: int
+    delivered: int
+    last_delivered_at: Timestamp | None
+    oldest_pending_at: Timestamp | None
+    overdue: int = Field(description="pending rows due more than a minute ago: is a worker running?")
+    last_error: str | None
+    last_error_at: Timestamp | None
+
+
+class DeliveryItem(Delivery):
+    code: str
+
+
+class DeliveryList(Out):
+    deliveries: list[DeliveryItem]
+
+
 def _delivery(s, d) -> dict[str, Any]:
     return {"code": d.code, "status": d.status, "official_code": d.official_code,
             "delivery": handoff.delivery_view(handoff.row_for(s, d))}
 
 
-@router.get("/dossiers/{code}/delivery")
+@router.get("/dossiers/{code}/delivery", response_model=DossierDelivery)
 def delivery_state(code: str, user: StaffDep, office: OfficeDep):
     """The dossier's hand-off: state (pending | delivered | failed, null when nothing was queued),
     attempts, next try, the province's last answer, the official code."""
@@ -46,7 +94,7 @@ def delivery_state(code: str, user: StaffDep, office: OfficeDep):
         return {**_delivery(s, dossiers.by_code(s, code)), "connector": office.settings.connector.kind}
 
 
-@router.post("/dossiers/{code}/delivery/retry")
+@router.post("/dossiers/{code}/delivery/retry", response_model=DossierDelivery)
 def retry_delivery(code: str, user: StaffDep, office: OfficeDep):
     """"Gửi lại": send now (after the province refused it, or without waiting for the next retry)."""
     with office.db.write() as s:
@@ -55,7 +103,7 @@ def retry_delivery(code: str, user: StaffDep, office: OfficeDep):
         return _delivery(s, d)
 
 
-@router.put("/dossiers/{code}/official-code")
+@router.put("/dossiers/{code}/official-code", response_model=DossierDelivery)
 def set_official_code(code: str, body: OfficialCodeIn, user: StaffDep, office: OfficeDep):
     """The code the province gave, typed by staff (kind = "none", or re-typed after a refusal)."""
     with office.db.write() as s:
@@ -64,14 +112,14 @@ def set_official_code(code: str, body: OfficialCodeIn, user: StaffDep, office: O
         return _delivery(s, d)
 
 
-@router.get("/connector")
+@router.get("/connector", response_model=ConnectorHealth)
 def connector_health(user: StaffDep, office: OfficeDep):
     """Connector kind and target (never the token or secret) and the outbox figures."""
     with office.db.read() as s:
         return handoff.health(s, office.settings, office.clock())
 
 
-@router.get("/connector/deliveries")
+@router.get("/connector/deliveries", response_model=DeliveryList)
 def deliveries(user: StaffDep, office: OfficeDep,
                state: Annotated[str | None, Query(description=" | ".join(handoff.STATES))] = None,
                limit: Annotated[int, Query(ge=1, le=1000)] = 200):
@@ -82,7 +130,7 @@ def deliveries(user: StaffDep, office: OfficeDep,
                                for row, code in handoff.listing(s, state, limit)]}
 
 
-@router.post("/connector/status")
+@router.post("/connector/status", response_model=DossierDelivery)
 def status_report(body: StatusReport, office: OfficeDep,
                   authorization: Annotated[str | None, Header()] = None):
     """The provincial side reports a change: `Authorization: Bearer <[office.connector] secret>`,

@@ -269,6 +269,8 @@ class DossierOut(DossierReceipt):
     volunteer_code: str | None = None
     purged_at: Timestamp | None = None
     next_statuses: list[str] | None = None
+    official_code: str | None = Field(None, description="the province's code once known (api/connector.py)")
+    delivery: dict[str, Any] | None = Field(None, description="staff only: the hand-off (api/connector.py)")
 
 
 class DossierList(Out):

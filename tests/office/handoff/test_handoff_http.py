@@ -132,7 +132,7 @@ def test_a_400_is_a_refusal_shown_to_staff_and_sent_again_only_by_gui_lai(tmp_pa
 def test_a_province_slower_than_the_timeout_gets_the_same_key_again_and_nothing_is_doubled(tmp_path, province):
     """The first request times out at the office but the province did create the dossier; the retry
     carries the same Idempotency-Key, the province answers 409 with its code: one dossier there."""
-    province.set("slow", 1.0)
+    province.set("late", 1.0)  # creates it, answers after the office stopped waiting
     with office_client(office_db(tmp_path), connector(url=province.url, timeout=0.4, retry_first_seconds=0.05)) as c:
         code = submit(c)
         h = staff(c)

@@ -7,6 +7,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from kiosk.office.settings import sqlite_url
@@ -62,7 +63,8 @@ def check_upgrade_drops_old_sessions(url: str) -> None:
             assert c.execute(text("SELECT count(*) FROM web_sessions")).scalar_one() == 0  # everyone logs in again
             assert c.execute(text("SELECT count(*) FROM users")).scalar_one() == 1  # the people stay
             assert c.execute(text("SELECT count(*) FROM volunteers")).scalar_one() == 1
-            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+            head = ScriptDirectory.from_config(alembic_config()).get_current_head()  # later migrations follow
+            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
     finally:
         engine.dispose()
     assert "web_sessions" in tables
