@@ -97,6 +97,8 @@ function render() {
   $('appointment-row').hidden = !open;
   $('appointment').textContent = fmtDay(d.appointment_date);
   $('received').textContent = fmtWhen(d.received_at);
+  $('official-row').hidden = !d.official_code; // the province's code, once the dossier is there
+  $('official-code').textContent = d.official_code || '';
 
   const history = [...(d.history || [])].reverse(); // newest first
   $('history-card').hidden = !history.length;
