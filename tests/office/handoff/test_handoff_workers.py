@@ -163,3 +163,42 @@ def test_backoff_doubles_up_to_the_cap_with_jitter():
     assert handoff.backoff_seconds(30, 5, 900, rand=lambda: 1.0) == 900
     assert handoff.backoff_seconds(30, 5, 900, rand=lambda: 0.0) == 450
     assert 2.5 <= handoff.backoff_seconds(1, 5, 900) <= 5
+
+
+def test_the_worker_wakes_at_the_commit_not_at_its_next_poll(tmp_path):
+    """The worker polls every 30 s here; a dossier received in this process reaches the province
+    at once, because the receiving transaction's commit wakes it."""
+    province = Province()
+    office = offices(office_db(tmp_path), connector(url=province.url), False)[0]
+    worker = DeliveryWorker(office, HttpConnector(province.url, timeout=2), poll_seconds=30)
+    try:
+        worker.start()
+        time.sleep(0.2)  # asleep in its 30 s wait
+        started = time.monotonic()
+        code = dossiers.submit_once(office, dossier_body("wake"), "kiosk-1", "kiosk:kiosk-1")[0]["code"]
+        assert province.wait_for(lambda p: code in p.created, timeout=5)
+        assert time.monotonic() - started < 5
+    finally:
+        worker.stop()
+        office.db.dispose()
+        province.stop()
+
+
+def test_a_pending_row_left_by_an_earlier_run_is_sent_when_the_worker_starts(tmp_path):
+    """Durability without a process boundary: a row queued while no worker ran (the office was
+    down) is found by the next worker's first pass."""
+    province = Province()
+    url = office_db(tmp_path)
+    office = offices(url, connector(url=province.url), False)[0]
+    try:
+        code = dossiers.submit_once(office, dossier_body("left"), "kiosk-1", "kiosk:kiosk-1")[0]["code"]
+        time.sleep(0.2)
+        assert province.requests == []  # no worker yet
+        worker = DeliveryWorker(office, HttpConnector(province.url, timeout=2), poll_seconds=30)
+        assert worker.run_once() == 1
+        assert list(province.created) == [code]
+        assert worker.run_once() == 0
+        worker.connector.close()
+    finally:
+        office.db.dispose()
+        province.stop()
