@@ -4,7 +4,6 @@ copy of the demo database, kiosk submissions and staff log-in. The province is p
 from __future__ import annotations
 
 import copy
-import shutil
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +14,7 @@ with warnings.catch_warnings():
 
 from kiosk.config import Connector
 from kiosk.office.app import create_app
-from kiosk.office.settings import OfficeSettings, sqlite_url
+from kiosk.office.settings import OfficeSettings
 from office_testing import demo_sqlite
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
@@ -73,11 +72,6 @@ def wait_state(client, headers, code: str, state: str, timeout: float = 10.0) ->
         if (view.get("delivery") or {}).get("state") == state or time.monotonic() > deadline:
             return view
         time.sleep(0.02)
-
-
-def copy_db(src: Path, dest: Path) -> str:
-    shutil.copyfile(src, dest)
-    return sqlite_url(dest)
 
 
 @contextmanager
