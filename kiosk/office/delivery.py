@@ -62,9 +62,13 @@ class DeliveryWorker:
         """Send every row due now; the number of sends made."""
         sent = 0
         while not self._stop.is_set():
+            now = self.office.clock()
+            with self.office.db.read() as s:  # look first: an idle poll takes no write lock (SQLite)
+                due = handoff.due_ids(s, now, 5)
+            if not due:
+                return sent
             with self.office.db.write() as s:
-                now = self.office.clock()
-                picked = next((i for i in handoff.due_ids(s, now, 5)
+                picked = next((i for i in due
                                if handoff.claim(s, now, i, self.owner, self.lease_seconds)), None)
                 if picked is None:
                     return sent

@@ -165,7 +165,8 @@ def test_with_kind_none_staff_type_the_official_code(tmp_path):
         assert view["delivery"] is None and view["connector"] == "none"
         r = c.put(f"/api/dossiers/{code}/official-code", headers=h, json={"official_code": "  "})
         assert r.status_code == 422 and r.json()["field"] == "official_code"
-        r = c.put(f"/api/dossiers/{code}/official-code", headers=h, json={"official_code": " 000.00.31.H29-261202-0001 "})
+        r = c.put(f"/api/dossiers/{code}/official-code", headers=h,
+                  json={"official_code": " 000.00.31.H29-261202-0001 "})
         assert r.status_code == 200, r.text
         assert c.get(f"/api/dossiers/{code}").json()["official_code"] == "000.00.31.H29-261202-0001"
         r = c.post(f"/api/dossiers/{code}/delivery/retry", headers=h)

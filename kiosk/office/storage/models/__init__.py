@@ -14,6 +14,6 @@ from kiosk.office.storage.models.volunteer import HelpRequest, Volunteer, Volunt
 
 __all__ = [
     "AuditEntry", "Base", "CatalogueMeta", "Counter", "DailyCounter", "Dossier", "DossierCounter", "DossierHistory",
-    "Event", "Handoff", "HelpRequest", "Kiosk", "LoginAttempt", "ProcedureRow", "Service", "SettingRow", "Ticket", "User",
-    "UTCDateTime", "Volunteer", "VolunteerAssist", "WebSession", "counter_services",
+    "Event", "Handoff", "HelpRequest", "Kiosk", "LoginAttempt", "ProcedureRow", "Service", "SettingRow", "Ticket",
+    "User", "UTCDateTime", "Volunteer", "VolunteerAssist", "WebSession", "counter_services",
 ]
