@@ -178,7 +178,8 @@ def _describe(error: dict[str, Any], source: str) -> str:
         return f"config error in {source}: {where}: {msg}"
     msg = error["msg"].removeprefix("Value error, ")
     value = error.get("input")
-    shown = f" = {value!r}" if not isinstance(value, dict) else ""
+    secret = loc and loc[-1] in ("token", "secret", "api_key")  # the error line may end up in a log
+    shown = f" = {value!r}" if not isinstance(value, dict) and not secret else ""
     return f"config error in {source}: {where}{shown}: {msg}"
 
 

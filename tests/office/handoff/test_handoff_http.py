@@ -119,6 +119,8 @@ def test_a_400_is_a_refusal_shown_to_staff_and_sent_again_only_by_gui_lai(tmp_pa
         assert c.get("/api/connector", headers=h).json()["failed"] == 1
         failed = c.get("/api/connector/deliveries?state=failed", headers=h).json()["deliveries"]
         assert [x["code"] for x in failed] == [code]
+        bad = c.get("/api/connector/deliveries?state=lost", headers=h)
+        assert bad.status_code == 422 and bad.json()["field"] == "state"
         province.set("ok")  # the province fixed its side (or staff fixed the dossier)
         r = c.post(f"/api/dossiers/{code}/delivery/retry", headers=h)
         assert r.status_code == 200, r.text
