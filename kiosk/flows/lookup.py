@@ -105,6 +105,8 @@ class LookupFlow(Flow):
             status = d.get("status", "received")
             name = d.get("procedure_name_" + self.lang) or d.get("procedure_name_vi", "")
             lines = [f"[b]{d.get('code', '')}[/b]  {name}", self.t("lookup.status", status=self.t(f"status.{status}"))]
+            if d.get("official_code"):  # the province's code: the one the national portal knows
+                lines.insert(1, self.t("handoff.lookup_official_code", code=d["official_code"]))
             if d.get("appointment_date"):
                 from kiosk.domain.forms import format_date
 
