@@ -4,6 +4,8 @@ the refused dossier; on /dossiers (with dossiers_handoff.js) an officer reads th
 refusal, presses "Gửi lại" and sees the official code arrive; with the code typed by hand the
 public page shows it."""
 
+import re
+
 import pytest
 import requests
 from browser_harness import watch_errors
@@ -71,6 +73,7 @@ def test_the_admin_sees_the_connector_and_the_refused_dossier(ctx, office, provi
     assert int(page.text_content("#connector-failed")) >= 1
     assert "bị tỉnh từ chối" in page.text_content("#connector-health")
     assert page.get_attribute("#connector-health", "data-level") == "bad"
+    assert re.fullmatch(r"\d+% \(\d+/\d+\)", page.text_content("#connector-share"))
     listed = page.text_content("#connector-failed-list")
     assert code in listed and REFUSAL in listed
     page.click("[data-lang-toggle]")

@@ -69,6 +69,8 @@ class ConnectorHealth(Out):
     last_delivered_at: Timestamp | None
     oldest_pending_at: Timestamp | None
     overdue: int = Field(description="pending rows due more than a minute ago: is a worker running?")
+    received: int = Field(description="dossiers received by the office (any status from received on)")
+    reached: int = Field(description="of those, in the province's system: delivered, or with an official code")
     last_error: str | None
     last_error_at: Timestamp | None
 

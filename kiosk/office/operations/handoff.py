@@ -255,11 +255,19 @@ def health(s: Session, settings, now: dt.datetime) -> dict[str, Any]:
         .order_by(Handoff.updated_at.desc()).limit(1)).first()
     overdue = s.scalar(select(func.count()).select_from(Handoff).where(
         Handoff.state == PENDING, Handoff.next_attempt_at < now - dt.timedelta(minutes=1))) or 0
+    # the KPI: of the dossiers received, how many are in the province's system (delivered, or its
+    # code typed by staff or reported by the province)
+    received = s.scalar(select(func.count()).select_from(Dossier).where(
+        Dossier.status.not_in(NOT_YET_RECEIVED))) or 0
+    delivered_ids = select(Handoff.dossier_id).where(Handoff.state == DELIVERED)
+    reached = s.scalar(select(func.count()).select_from(Dossier).where(
+        Dossier.status.not_in(NOT_YET_RECEIVED),
+        or_(Dossier.official_code.is_not(None), Dossier.id.in_(delivered_ids)))) or 0
     return {"kind": c.kind, "url": c.url or None, "folder": c.folder or None, "timeout": c.timeout,
             "token_set": bool(c.token), "status_secret_set": bool(c.secret),
             "pending": counts.get(PENDING, 0), "failed": counts.get(FAILED, 0),
             "delivered": counts.get(DELIVERED, 0), "last_delivered_at": _iso(last_ok),
-            "oldest_pending_at": _iso(oldest), "overdue": overdue,
+            "oldest_pending_at": _iso(oldest), "overdue": overdue, "received": received, "reached": reached,
             "last_error": failing.last_error if failing else None,
             "last_error_at": _iso(failing.updated_at) if failing else None}
 

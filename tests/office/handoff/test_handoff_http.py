@@ -91,6 +91,7 @@ def test_while_retrying_staff_see_the_last_answer(tmp_path, province):
         assert d["next_attempt_at"] and d["can_retry"]
         health = c.get("/api/connector", headers=h).json()
         assert health["kind"] == "http" and health["url"] == province.url and health["pending"] == 1
+        assert (health["received"], health["reached"]) == (1, 0)
         assert "Lỗi hệ thống" in health["last_error"] and "token" not in health
         province.set("ok")
         assert wait_state(c, h, code, "delivered")["official_code"] == province.created[code]
@@ -171,6 +172,9 @@ def test_with_kind_none_staff_type_the_official_code(tmp_path):
                   json={"official_code": " 000.00.31.H29-261202-0001 "})
         assert r.status_code == 200, r.text
         assert c.get(f"/api/dossiers/{code}").json()["official_code"] == "000.00.31.H29-261202-0001"
+        submit(c, "k2")  # a second one, not yet typed in: half of the received dossiers reached the province
+        health = c.get("/api/connector", headers=h).json()
+        assert (health["kind"], health["received"], health["reached"], health["pending"]) == ("none", 2, 1, 0)
         r = c.post(f"/api/dossiers/{code}/delivery/retry", headers=h)
         assert r.status_code == 409 and r.json()["field"] == "kind"
         assert c.put(f"/api/dossiers/{code}/official-code", json={"official_code": "x"}).status_code == 401

@@ -34,8 +34,8 @@
     el('connector-pending').textContent = String(x.pending);
     el('connector-failed').textContent = String(x.failed);
     el('connector-delivered').textContent = String(x.delivered);
-    const total = x.pending + x.failed + x.delivered;
-    el('connector-share').textContent = total ? `${Math.round((100 * x.delivered) / total)}% (${x.delivered}/${total})` : '—';
+    el('connector-share').textContent = x.received
+      ? `${Math.round((100 * x.reached) / x.received)}% (${x.reached}/${x.received})` : '—';
     el('connector-last-ok').textContent = when(x.last_delivered_at);
     el('connector-last-error').textContent = x.last_error ? `${when(x.last_error_at)}: ${x.last_error}` : '—';
     let level = 'ok';
