@@ -227,3 +227,17 @@ def test_status_reports_are_refused_without_a_configured_secret(tmp_path):
         r = c.post("/api/connector/status", json={"local_code": code, "status": "processing"},
                    headers={"Authorization": "Bearer "})
         assert r.status_code == 403 and r.json()["code"] == "status_disabled"
+
+
+def test_a_slow_province_within_the_timeout_is_waited_for_not_retried(tmp_path, province):
+    province.set("slow", 0.6)
+    with office_client(office_db(tmp_path), connector(url=province.url, timeout=3.0)) as c:
+        h = staff(c)
+        code = submit(c)
+        assert province.wait_for(lambda p: len(p.requests) == 1)
+        asked = time.monotonic()  # the worker is waiting for the province now; the API is not
+        assert c.get(f"/api/dossiers/{code}/delivery", headers=h).json()["delivery"]["state"] == "pending"
+        assert time.monotonic() - asked < 0.4
+        view = wait_state(c, h, code, "delivered")
+    assert len(province.requests) == 1 and view["delivery"]["attempts"] == 1
+    assert view["delivery"]["last_status"] == 201
