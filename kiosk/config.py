@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.domain.timezone import check_timezone
 from kiosk.paths import default_state_dir
@@ -86,6 +86,46 @@ class Scanner(_Section):
         return v
 
 
+class Connector(_Section):
+    """[office.connector]: how received dossiers reach the province's one-stop system (issue 14).
+
+    none: staff type the official code by hand; http: POST each dossier to `url` (retried with
+    backoff until it succeeds); folder: write `<local code>.json` into `folder` (a file drop).
+    `secret` lets the provincial side report status changes to POST /api/connector/status.
+    """
+    kind: Literal["none", "http", "folder"] = "none"
+    url: str = ""
+    token: str = ""
+    folder: str = ""
+    timeout: float = Field(10.0, gt=0, le=120)
+    secret: str = ""
+    retry_first_seconds: float = Field(5.0, gt=0, le=3600)  # first retry after a 5xx/timeout, doubling
+    retry_max_seconds: float = Field(900.0, gt=0, le=86400)  # cap between two retries
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s):// URL")
+        return v
+
+    @field_validator("token", "secret")
+    @classmethod
+    def _header_safe(cls, v: str) -> str:
+        # sent or compared in an Authorization header: HTTP headers carry ASCII only
+        if v and not (v.isascii() and v.isprintable() and " " not in v):
+            raise ValueError("use ASCII letters, digits and punctuation only (no spaces, no accents)")
+        return v
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> "Connector":
+        if self.kind == "http" and not self.url:
+            raise ValueError('kind = "http" needs url = "http(s)://…"')
+        if self.kind == "folder" and not self.folder:
+            raise ValueError('kind = "folder" needs folder = "/path/to/the/drop"')
+        return self
+
+
 class Office(_Section):
     url: str = "embedded"  # "embedded" runs the office service inside the kiosk process
     database: str = ""  # for embedded: SQLAlchemy URL; empty = SQLite in the state folder
@@ -98,6 +138,7 @@ class Office(_Section):
     # local announcements on top of the national calendar, for appointment dates
     extra_holidays: list[date] = []
     extra_workdays: list[date] = []
+    connector: Connector = Connector()
 
     @field_validator("url")
     @classmethod
@@ -131,14 +172,18 @@ def _describe(error: dict[str, Any], source: str) -> str:
     where = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]" if loc else "(top)"
     kind = error["type"]
     if kind == "extra_forbidden":
-        section = Settings.model_fields.get(loc[0]) if len(loc) > 1 else None
-        allowed = sorted(section.annotation.model_fields) if section else sorted(Settings.model_fields)
+        model: Any = Settings
+        for part in loc[:-1]:  # down to the table holding the unknown key ([office.connector] too)
+            field = getattr(model, "model_fields", {}).get(part)
+            model = field.annotation if field else None
+        allowed = sorted(getattr(model, "model_fields", None) or Settings.model_fields)
         allowed = [a for a in allowed if a != "source"]
         msg = f"unknown key; allowed: {', '.join(allowed)}"
         return f"config error in {source}: {where}: {msg}"
     msg = error["msg"].removeprefix("Value error, ")
     value = error.get("input")
-    shown = f" = {value!r}" if not isinstance(value, dict) else ""
+    secret = loc and loc[-1] in ("token", "secret", "api_key")  # the error line may end up in a log
+    shown = f" = {value!r}" if not isinstance(value, dict) and not secret else ""
     return f"config error in {source}: {where}{shown}: {msg}"
 
 

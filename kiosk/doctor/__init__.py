@@ -17,6 +17,7 @@ One module per area, each a set of `check_*(ctx)` functions; this module runs th
   devices.py  printer, scanner
   office.py   office service, API key, clock
   speech.py   spoken calls
+  connector.py  hand-off to the province ([office.connector]: drop folder or address)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import TextIO
 
 from kiosk.config import Settings
 from kiosk.doctor.base import FAIL, PASS, SKIP, WARN, Context, Result, Status, brief
+from kiosk.doctor.connector import check_connector
 from kiosk.doctor.devices import SAMPLE_SCAN, SERIAL_MODE_FIX, check_printer, check_scanner, describe_scan
 from kiosk.doctor.host import (DISK_FAIL, DISK_WARN, check_config, check_disk, check_display, check_service,
                                check_state, disk_verdict)
@@ -59,6 +61,7 @@ HANG_FIX = {
     "office": "the office service did not answer in time: check the network and that `kiosk serve` runs",
     "service": "systemctl hung: is systemd healthy? (sudo systemctl daemon-reexec)",
     "speech": "espeak-ng hung: reinstall it (sudo apt install --reinstall espeak-ng)",
+    "connector": "the hand-off target hangs: check the province's address or the drop folder's share",
 }
 
 CheckFn = Callable[[Context], "Result | list[Result]"]
@@ -74,6 +77,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("scanner", check_scanner),
     ("office", check_office),
     ("speech", check_speech),
+    ("connector", check_connector),
 )
 
 
@@ -81,7 +85,7 @@ def default_timeouts(ctx: Context) -> dict[str, float]:
     office = ctx.settings.office.timeout * 2 + 5 + (30 if ctx.embedded else 0)
     return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
-            "office": office, "speech": 30}
+            "office": office, "speech": 30, "connector": ctx.settings.office.connector.timeout + 5}
 
 
 def run_check(name: str, fn: CheckFn, ctx: Context, timeout: float) -> list[Result]:

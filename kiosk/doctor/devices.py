@@ -161,7 +161,7 @@ def check_scanner(ctx: Context) -> Result:
                       "and it loses Vietnamese letters", SERIAL_MODE_FIX + ", then connection = \"serial:/dev/kiosk-scanner\"")
     if path and "://" not in path:
         if not os.path.exists(path):
-            ctx.facts["scanner"] = {"online": False, "detail": f"{path} not found"}
+            ctx.facts["scanner"] = {"state": "disconnected", "kind": scheme, "detail": f"{path} not found"}
             return Result(FAIL, "scanner", f"{spec}: {path} not found",
                           "plug the scanner in and check `ls -l /dev/serial/by-id/`; " + SERIAL_MODE_FIX)
         if not os.access(path, os.R_OK | os.W_OK):
@@ -191,10 +191,10 @@ def check_scanner(ctx: Context) -> Result:
     scanner.start()
     try:
         if not connected.wait(3.0):
-            ctx.facts["scanner"] = {"online": False, "detail": last_state["detail"][:300]}
+            ctx.facts["scanner"] = {"state": "disconnected", "kind": scanner.kind, "detail": last_state["detail"][:300]}
             return Result(FAIL, "scanner", f"{spec}: cannot open {path} ({last_state['detail']})",
                           f"check the cable; the user must be in group dialout; {SERIAL_MODE_FIX}")
-        ctx.facts["scanner"] = {"online": True, "detail": f"{scanner.kind} connected"}
+        ctx.facts["scanner"] = {"state": "connected", "kind": scanner.kind}  # as the kiosk's heartbeat says
         opened = f"simulated scanner (pty) at {scanner.path}" if scheme == "pty" else f"{spec} opened"
         if ctx.scan_wait <= 0:
             return Result(PASS, "scanner", f"{opened}; no test scan (--scan-wait 0)")

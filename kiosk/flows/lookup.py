@@ -112,6 +112,8 @@ class LookupFlow(Flow):
         label = self.t(f"status.{status}")
         lines = [f"[b]{d.get('code', '')}[/b]  {name}",
                  self.t("lookup.status", status=label if label != f"status.{status}" else status)]
+        if d.get("official_code"):  # the province's code: the one the national portal knows
+            lines.insert(1, self.t("handoff.lookup_official_code", code=d["official_code"]))
         if status not in ("declared", "cancelled", "rejected", "pending"):
             at = d.get("appointment_at")
             if at:

@@ -9,6 +9,7 @@ Layers, each importing only those below it:
 - `storage/`: engines and transactions, models, migrations, the cross-process event log.
 
 Beside them: `service.Office` (settings + database + clock + event hub, the transaction owner),
-`app.create_app`, `settings`, `errors`, `speech`, and the entry points `serve` (`kiosk serve`),
-`embedded` (inside the kiosk process) and `admin_cli` (`kiosk office ...`).
+`app.create_app`, `settings`, `errors`, `speech`, the hand-off to the province (`connectors`: http
+and folder; `delivery`: the worker sending operations/handoff.py's outbox), and the entry points
+`serve` (`kiosk serve`), `embedded` (inside the kiosk process) and `admin_cli` (`kiosk office ...`).
 """

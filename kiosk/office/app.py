@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from kiosk import __version__
+from kiosk.office import delivery
 from kiosk.office.api import errors, include_all
 from kiosk.office.api.dossiers import mask_access_log
 from kiosk.office.operations.catalogue import seed_catalogue_once
@@ -45,9 +46,12 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
     async def lifespan(app: FastAPI):
         office.hub.start()
         _end_streams_on_signal(office)
+        app.state.delivery = delivery.start(office)  # hand-off to the province (kind != "none")
         try:
             yield
         finally:
+            if app.state.delivery:
+                app.state.delivery.stop()
             office.close()
 
     app = FastAPI(title="motcua-kiosk office service", version=__version__, lifespan=lifespan,

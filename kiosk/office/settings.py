@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from kiosk.config import Connector
 from kiosk.domain.timezone import check_timezone
 
 TimeZone = Annotated[str, AfterValidator(check_timezone)]
@@ -42,6 +43,7 @@ class OfficeSettings(BaseModel):
     dossier_cutoff: dt.time = dt.time(15, 0)  # received later counts from the next working day
     dossier_retention_days: int = Field(365, ge=1)
     dossier_stale_days: int = Field(3, ge=1)  # a dossier declared longer ago than this is followed up in /dossiers
+    connector: Connector = Connector()  # [office.connector]: hand-off to the province (operations/handoff.py)
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":
@@ -64,6 +66,9 @@ class OfficeSettings(BaseModel):
             value = getattr(settings.office, theirs, None)
             if value is not None:
                 base[ours] = value
+        connector = getattr(settings.office, "connector", None)
+        if connector is not None:
+            base["connector"] = connector
         base.update(overrides)
         return cls(**base)
 

@@ -18,7 +18,42 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "kiosk.example.toml"
 PI_CHOICES = {("printer", "connection"): "file:/dev/kiosk-printer",
               ("scanner", "connection"): "serial:/dev/kiosk-scanner"}
 SECTIONS = [name for name in Settings.model_fields if name != "source"]
-FIELDS = [(s, k) for s in SECTIONS for k in Settings.model_fields[s].annotation.model_fields]
+
+
+def _model(section: str):
+    """The model of a table: "office" or a nested one such as "office.connector"."""
+    model = Settings
+    for part in section.split("."):
+        model = model.model_fields[part].annotation
+    return model
+
+
+def _is_table(model, key: str) -> bool:
+    return isinstance(model.model_fields[key].annotation, type) and hasattr(model.model_fields[key].annotation,
+                                                                            "model_fields")
+
+
+def _fields(section: str) -> list[tuple[str, str]]:
+    model = _model(section)
+    out = []
+    for key in model.model_fields:
+        out += _fields(f"{section}.{key}") if _is_table(model, key) else [(section, key)]
+    return out
+
+
+FIELDS = [f for s in SECTIONS for f in _fields(s)]
+
+
+def _get(settings, section: str, key: str):
+    for part in section.split("."):
+        settings = getattr(settings, part)
+    return getattr(settings, key)
+
+
+def _table(data: dict, section: str) -> dict:
+    for part in section.split("."):
+        data = data.get(part, {})
+    return data
 
 
 def blocks() -> dict[tuple[str, str], str]:
@@ -44,17 +79,17 @@ def test_it_loads_and_equals_the_defaults_except_the_pi_devices():
     example = load(EXAMPLE)
     defaults = Settings()
     for section, key in FIELDS:
-        got = getattr(getattr(example, section), key)
-        want = PI_CHOICES.get((section, key), getattr(getattr(defaults, section), key))
+        got = _get(example, section, key)
+        want = PI_CHOICES.get((section, key), _get(defaults, section, key))
         assert got == want, f"[{section}] {key}"
     for (section, key), value in PI_CHOICES.items():
-        assert value != getattr(getattr(defaults, section), key)
+        assert value != _get(defaults, section, key)
 
 
 @pytest.mark.parametrize(("section", "key"), FIELDS, ids=[f"{s}.{k}" for s, k in FIELDS])
 def test_every_setting_is_in_the_example_with_a_comment(section, key):
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    assert key in data.get(section, {}), f"[{section}] {key} is missing from kiosk.example.toml"
+    assert key in _table(data, section), f"[{section}] {key} is missing from kiosk.example.toml"
     block = blocks()[(section, key)]
     assert block.startswith("#"), f"[{section}] {key} has no comment above it"
     assert ("CHANGED FOR THE PI" in block) == ((section, key) in PI_CHOICES)
@@ -62,7 +97,7 @@ def test_every_setting_is_in_the_example_with_a_comment(section, key):
 
 @pytest.mark.parametrize(("section", "key"), FIELDS, ids=[f"{s}.{k}" for s, k in FIELDS])
 def test_the_comment_names_the_allowed_values(section, key):
-    field = Settings.model_fields[section].annotation.model_fields[key]
+    field = _model(section).model_fields[key]
     block = blocks()[(section, key)]
     if typing.get_origin(field.annotation) is typing.Literal:
         for choice in typing.get_args(field.annotation):
@@ -82,5 +117,7 @@ def test_no_unknown_keys_and_text_is_nfc():
     assert unicodedata.is_normalized("NFC", text)
     data = tomllib.loads(text)
     assert set(data) == set(SECTIONS)
-    for section, keys in data.items():
-        assert set(keys) <= set(Settings.model_fields[section].annotation.model_fields)
+    for section, key in [(s, k) for s, keys in data.items() for k in keys]:
+        assert key in _model(section).model_fields, f"[{section}] {key}"
+        if _is_table(_model(section), key):
+            assert set(data[section][key]) <= set(_model(f"{section}.{key}").model_fields)

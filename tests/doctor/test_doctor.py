@@ -258,7 +258,7 @@ def test_healthy_kiosk_passes_and_shows_the_scanned_card_masked(tmp_path, sectio
 
     with office.office.db.read() as s:
         status = s.get(KioskRow, KIOSK_ID).status
-    assert status["printer"]["online"] is True and status["scanner"]["online"] is True
+    assert status["printer"]["online"] is True and status["scanner"]["state"] == "connected"
 
 
 @pytest.mark.slow

@@ -14,10 +14,9 @@ def include_all(app: FastAPI) -> None:
     """Mount every API router. The web pages (kiosk.office.web) are mounted by the app factory
     after these: they sit above the API (they use its caller dependencies) and their catch-alls
     must come last."""
-    from kiosk.office.api import (admin, admin_volunteers, auth, counters, dossiers, events, help_requests, kiosks,
-                                  procedures, public, tickets, volunteers)
-    from kiosk.office.api import dossier_forms
+    from kiosk.office.api import (admin, admin_volunteers, auth, connector, counters, dossier_forms, dossiers, events,
+                                  help_requests, kiosks, procedures, public, tickets, volunteers)
 
     for module in (public, auth, tickets, counters, kiosks, admin, events, dossiers, procedures, volunteers,
-                   help_requests, admin_volunteers, dossier_forms):
+                   help_requests, admin_volunteers, dossier_forms, connector):
         app.include_router(module.router)

@@ -278,6 +278,8 @@ class DossierOut(DossierReceipt):
     received_by_user: str | None = None
     documents_received: list[str] | None = None
     sets: int | None = None
+    official_code: str | None = Field(None, description="the province's code once known (api/connector.py)")
+    delivery: dict[str, Any] | None = Field(None, description="staff only: the hand-off (api/connector.py)")
 
 
 class DossierList(Out):

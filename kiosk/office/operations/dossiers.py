@@ -30,6 +30,7 @@ from kiosk.domain.catalogue import Procedure
 from kiosk.domain.cccd import mask_id
 from kiosk.domain.workdays import WorkCalendar
 from kiosk.office.errors import Conflict, Invalid, NotFound
+from kiosk.office.operations import handoff
 from kiosk.office.operations.catalogue import procedure
 from kiosk.office.operations.context import Ctx, audit
 from kiosk.office.storage.db import next_in_sequence
@@ -251,8 +252,10 @@ def accept(s: Session, ctx: Ctx, settings, code: str, documents: Any, sets: Any,
     proc = procedure(s, d.procedure_code)
     d.appointment_date, d.appointment_at = appointment(settings, ctx.now, proc.processing_days)
     d.missing_documents = []
-    return _move(s, ctx, d, RECEIVED, _clean_note(note), "dossier_accept", sets=sets,
-                 documents=len(d.documents_received))
+    moved = _move(s, ctx, d, RECEIVED, _clean_note(note), "dossier_accept", sets=sets,
+                  documents=len(d.documents_received))
+    handoff.enqueue(s, ctx, d, settings)  # in this transaction: a received dossier is never left unsent
+    return moved
 
 
 def more_documents(s: Session, ctx: Ctx, code: str, missing: Any, note: str | None) -> Dossier:
@@ -388,7 +391,8 @@ def public_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -
     missing documents are catalogue names, not personal data: the citizen needs them."""
     return {**receipt_view(d, proc_names, tz), "note": d.note, "updated_at": iso(d.updated_at),
             "missing_documents": list(d.missing_documents or []),
-            "history": [{"status": h.status, "at": iso(h.at), "note": h.note} for h in d.history]}
+            "history": [{"status": h.status, "at": iso(h.at), "note": h.note} for h in d.history],
+            **handoff.public_keys(d)}
 
 
 def kiosk_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
@@ -408,4 +412,4 @@ def staff_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) ->
             "updated_at": iso(d.updated_at), "kiosk_id": d.kiosk_id, "volunteer_code": d.volunteer_code,
             "purged_at": iso(d.purged_at), "next_statuses": list(TRANSITIONS[d.status]),
             "history": [{"status": h.status, "at": iso(h.at), "note": h.note, "actor": h.actor}
-                        for h in d.history]}
+                        for h in d.history], **handoff.staff_keys(d)}

@@ -54,6 +54,7 @@ class Dossier(Base):
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     local_ref: Mapped[str | None] = mapped_column(String(80))
     purged_at: Mapped[dt.datetime | None]
+    official_code: Mapped[str | None] = mapped_column(String(60))  # the province's code (models/handoff.py)
 
     history: Mapped[list["DossierHistory"]] = relationship(
         order_by="DossierHistory.id", lazy="selectin", cascade="all, delete-orphan")

@@ -101,6 +101,8 @@ function render() {
   $('declared').textContent = fmtWhen(d.declared_at);
   $('received-row').hidden = !d.received_at;
   $('received').textContent = fmtWhen(d.received_at);
+  $('official-row').hidden = !d.official_code; // the province's code, once the dossier is there
+  $('official-code').textContent = d.official_code || '';
 
   const history = [...(d.history || [])].reverse(); // newest first
   $('history-card').hidden = !history.length;
