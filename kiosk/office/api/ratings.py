@@ -55,6 +55,7 @@ class PendingOut(Out):
     number: str
     finished_at: Timestamp
     until: Timestamp
+    seconds_left: int = Field(description="until the rating closes (the device counts down with it)")
 
 
 class RatingState(Out):
@@ -95,9 +96,10 @@ def device(caller: CounterDeviceDep, office: OfficeDep):
 @router.get("/api/ratings/pending", response_model=PendingOut,
             responses={204: {"description": "nothing to rate at this counter now"}})
 def pending(caller: CounterDeviceDep, office: OfficeDep):
+    ctx = office.ctx(caller.actor)
     with office.db.read() as s:
-        t = ratings.pending(s, office.ctx(caller.actor), caller.counter_id, office.settings)
-        return Response(status_code=204) if t is None else ratings.pending_view(t, office.settings)
+        t = ratings.pending(s, ctx, caller.counter_id, office.settings)
+        return Response(status_code=204) if t is None else ratings.pending_view(ctx, t, office.settings)
 
 
 @router.post("/api/ratings", status_code=201, response_model=RatingOut)

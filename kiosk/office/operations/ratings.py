@@ -144,6 +144,7 @@ def rating_view(r: Rating, t: Ticket) -> dict[str, Any]:
             "score": r.score, "reasons": list(r.reasons or []), "via": r.via, "created_at": r.created_at.isoformat()}
 
 
-def pending_view(t: Ticket, settings) -> dict[str, Any]:
+def pending_view(ctx: Ctx, t: Ticket, settings) -> dict[str, Any]:
+    until = t.finished_at + window(settings)
     return {"ticket_id": t.id, "number": t.label, "finished_at": t.finished_at.isoformat(),
-            "until": (t.finished_at + window(settings)).isoformat()}
+            "until": until.isoformat(), "seconds_left": max(0, int((until - ctx.now).total_seconds()))}
