@@ -15,8 +15,8 @@ def include_all(app: FastAPI) -> None:
     after these: they sit above the API (they use its caller dependencies) and their catch-alls
     must come last."""
     from kiosk.office.api import (admin, admin_volunteers, auth, counters, dossiers, events, help_requests, kiosks,
-                                  procedures, public, ratings, tickets, volunteers)
+                                  procedures, public, ratings, reports, tickets, volunteers)
 
     for module in (public, auth, tickets, counters, kiosks, admin, events, dossiers, procedures, volunteers,
-                   help_requests, admin_volunteers, ratings):
+                   help_requests, admin_volunteers, ratings, reports):
         app.include_router(module.router)

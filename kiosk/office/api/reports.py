@@ -1,0 +1,86 @@
+"""Reports for staff and the ward's leaders: GET /api/reports/summary?from=YYYY-MM-DD&to=YYYY-MM-DD."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import Field
+
+from kiosk.office.api.deps import OfficeDep, StaffDep
+from kiosk.office.api.routing import OfficeRouter
+from kiosk.office.api.schemas import Day, Out
+from kiosk.office.operations import reports
+
+router = OfficeRouter(prefix="/api/reports", tags=["reports"])
+
+_DAY = {"description": "YYYY-MM-DD, a local day (both ends included)"}
+
+
+class Times(Out):
+    count: int
+    mean: float | None = Field(description="seconds")
+    median: float | None = Field(description="seconds")
+    p90: float | None = Field(description="seconds, 90th percentile")
+
+
+class TicketFigures(Out):
+    issued: int
+    served: int
+    no_show: int
+    cancelled: int
+    unserved_at_close: int = Field(description="still in line when the day ended (closed by the office)")
+    open: int = Field(description="still waiting, called or being served (today)")
+    transferred: int
+    priority: int
+    waiting_seconds: Times
+    service_seconds: Times
+
+
+class RatingFigures(Out):
+    count: int
+    by_score: dict[str, int] = Field(description='{"1": n, "2": n, "3": n, "4": n}; 4 = Rất hài lòng')
+    satisfied: int = Field(description="scores 3 and 4")
+    satisfied_share: float | None
+    mean_score: float | None
+    reasons: dict[str, int]
+    via: dict[str, int] = Field(description="counter | phone")
+
+
+class ServiceFigures(TicketFigures):
+    service: str
+    prefix: str
+    name_vi: str
+    name_en: str
+
+
+class CounterFigures(TicketFigures):
+    counter: int
+    counter_id: int
+    name: str
+    ratings: RatingFigures
+
+
+class OfficerFigures(Out):
+    officer: str | None = Field(description="username of who finished the ticket (null: not a staff account)")
+    full_name: str
+    ratings: RatingFigures
+
+
+class Summary(Out):
+    from_: Day = Field(alias="from")
+    to: Day
+    days: int
+    tickets: TicketFigures
+    ratings: RatingFigures
+    by_service: list[ServiceFigures]
+    by_counter: list[CounterFigures]
+    by_officer: list[OfficerFigures]
+
+
+@router.get("/summary", response_model=Summary, response_model_by_alias=True)
+def summary(user: StaffDep, office: OfficeDep, from_: Annotated[str | None, Query(alias="from", **_DAY)] = None,
+            to: Annotated[str | None, Query(**_DAY)] = None):
+    start, end = reports.parse_range(from_, to)
+    with office.db.read() as s:
+        return reports.summary(s, start, end)
