@@ -2,15 +2,18 @@
 no-shows…), waiting and service times (mean, median, 90th percentile), and citizens' ratings;
 in total, by field (service), by counter and (ratings) by officer.
 
-Everything is computed by the database: counts with GROUP BY, percentiles with window functions
-(ROW_NUMBER and COUNT over a partition, which SQLite ≥ 3.25 and PostgreSQL both have; neither
-shares a percentile function), so only a handful of rows per group come back, never the tickets.
+Counts, sums and means are computed by the database with GROUP BY, so only a row per group comes
+back, never the tickets. Medians and 90th percentiles: PostgreSQL's percentile_cont; SQLite has no
+percentile function (and window functions over a year cost seconds there), so it returns one
+column of durations, sorted here, and the percentiles are read off it (see _time_figures).
 Dossier figures are not here yet (their statuses are being reworked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, case, extract, func, literal, select, text
@@ -76,50 +79,61 @@ def _ticket_counts():
     )
 
 
-def _durations(s: Session, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """(measure -> (seconds expression, which tickets)). Waiting: from entering the line that led to
-    the call (a transferred ticket's last line) to the call. Service: from the start (or the call,
-    when the officer never pressed start) to finish; tickets the day's close finished are left out."""
-    in_range = Ticket.day.between(start, end)
-    return {
-        "waiting": (seconds_between(s, Ticket.called_at, Ticket.queued_at),
-                    and_(in_range, Ticket.called_at.is_not(None), Ticket.status.in_((rules.DONE, rules.NO_SHOW)),
-                         Ticket.closed_reason.is_(None))),
-        "service": (seconds_between(s, Ticket.finished_at, func.coalesce(Ticket.started_at, Ticket.called_at)),
-                    and_(in_range, Ticket.status == rules.DONE, Ticket.closed_reason.is_(None),
-                         Ticket.called_at.is_not(None))),
-    }
+PARTITIONS = {"all": None, "service": Ticket.service_id, "counter": Ticket.counter_id}
 
 
-def _time_figures(s: Session, seconds: ColumnElement, where, group) -> dict[Any, dict[str, Any]]:
-    """count, mean, median and p90 of `seconds` per value of `group` (None: one group).
+def _times(s: Session, start: dt.date, end: dt.date) -> dict[str, dict[str, dict[Any, dict[str, Any]]]]:
+    """measure -> partition ("all", "service", "counter") -> group key -> count, mean, median, p90.
 
-    Percentiles interpolate between the two nearest ranks like PostgreSQL's percentile_cont:
-    position 1 + p·(n − 1); the window query returns only the rows at the ranks either side."""
-    key = (group if group is not None else literal(0)).label("g")
-    base = select(key, seconds.label("d")).where(where).subquery()
-    agg = {row.g: {"count": row.n, "mean": row.mean}
-           for row in s.execute(select(base.c.g, func.count().label("n"), func.avg(base.c.d).label("mean"))
-                                .group_by(base.c.g))}
-    ranked = select(base.c.g, base.c.d,
-                    func.row_number().over(partition_by=base.c.g, order_by=base.c.d).label("rn"),
-                    func.count().over(partition_by=base.c.g).label("n")).subquery()
-    # the ranks either side of each position (a little wider: float rounding differs between engines)
-    near = [func.abs(ranked.c.rn - (1 + p * (ranked.c.n - 1))) < 1.01 for p in PERCENTILES.values()]
-    values: dict[Any, dict[int, float]] = {}
-    for row in s.execute(select(ranked.c.g, ranked.c.rn, ranked.c.d).where(near[0] | near[1])):
-        values.setdefault(row.g, {})[row.rn] = float(row.d)
+    Waiting: from entering the line that led to the call (a transferred ticket's last line) to the
+    call, for tickets called and then served or not there. Service: from the start (or the call,
+    when the officer never pressed start) to finish. Tickets the day's close finished are left out.
+
+    PostgreSQL computes the figures itself (percentile_cont). SQLite has no percentile function:
+    one query returns the two columns of durations with their group keys (no ticket rows), they are
+    sorted here once and the percentiles read off them, interpolated as percentile_cont does."""
+    called = and_(Ticket.day.between(start, end), Ticket.called_at.is_not(None),
+                  Ticket.status.in_((rules.DONE, rules.NO_SHOW)), Ticket.closed_reason.is_(None))
+    served = Ticket.status == rules.DONE
+    waiting = seconds_between(s, Ticket.called_at, Ticket.queued_at)
+    service = seconds_between(s, Ticket.finished_at, func.coalesce(Ticket.started_at, Ticket.called_at))
+    if s.get_bind().dialect.name == "postgresql":
+        return {m: {name: _pg_times(s, expr, where, col) for name, col in PARTITIONS.items()}
+                for m, expr, where in (("waiting", waiting, called), ("service", service, and_(called, served)))}
+    rows = s.connection().execute(select(Ticket.service_id, Ticket.counter_id, waiting,
+                                         case((served, service), else_=None)).where(called)).all()
     out = {}
-    for g, figures in agg.items():
-        n = figures["count"]
-        at = values.get(g, {})
-        result = {"count": n, "mean": _round(figures["mean"])}
-        for name, p in PERCENTILES.items():
-            pos = round(1 + p * (n - 1), 9)
-            lo, hi = int(pos), min(int(pos) + 1, n)
-            result[name] = _round(at[lo] + (pos - lo) * (at[hi] - at[lo])) if lo in at and hi in at else None
-        out[g if group is not None else None] = result
+    for m, i in (("waiting", 2), ("service", 3)):
+        ordered = sorted((r for r in rows if r[i] is not None), key=itemgetter(i))
+        by_service, by_counter = defaultdict(list), defaultdict(list)
+        for r in ordered:
+            by_service[r[0]].append(r[i])
+            by_counter[r[1]].append(r[i])
+        out[m] = {"all": {None: _figures([r[i] for r in ordered])} if ordered else {},
+                  "service": {k: _figures(v) for k, v in by_service.items()},
+                  "counter": {k: _figures(v) for k, v in by_counter.items()}}
     return out
+
+
+def _pg_times(s: Session, seconds: ColumnElement, where, col) -> dict[Any, dict[str, Any]]:
+    key = col if col is not None else literal(None)
+    q = select(key.label("g"), func.count().label("n"), func.avg(seconds).label("mean"),
+               *[func.percentile_cont(p).within_group(seconds).label(k) for k, p in PERCENTILES.items()]).where(where)
+    if col is not None:
+        q = q.group_by(col)
+    return {row.g: {"count": row.n, "mean": _round(row.mean), **{k: _round(getattr(row, k)) for k in PERCENTILES}}
+            for row in s.execute(q) if row.n}
+
+
+def _figures(ordered: list[float]) -> dict[str, Any]:
+    n = len(ordered)
+    result = {"count": n, "mean": _round(sum(ordered) / n)}
+    for name, p in PERCENTILES.items():
+        pos = p * (n - 1)  # 0-based position between two ranks
+        lo = int(pos)
+        hi = min(lo + 1, n - 1)
+        result[name] = _round(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
+    return result
 
 
 def _round(seconds) -> float | None:
@@ -139,20 +153,24 @@ def _rating_rows(s: Session, start: dt.date, end: dt.date):
                      .group_by(Rating.counter_id, Rating.officer, Rating.via, Rating.score)).all()
 
 
-def _reason_counts(s: Session, start: dt.date, end: dt.date, by: str | None) -> dict[Any, dict[str, int]]:
-    """How often each reason was tapped, per `by` (counter_id, officer or None for all), the JSON
-    arrays unnested by the database."""
+def _reason_counts(s: Session, start: dt.date, end: dt.date) -> list[tuple[int, str | None, str, int]]:
+    """(counter_id, officer, reason, n): how often each reason was tapped, the JSON arrays unnested
+    by the database."""
     if s.get_bind().dialect.name == "postgresql":
         unnest, value = "json_array_elements_text(r.reasons) AS x(reason)", "x.reason"
     else:
         unnest, value = "json_each(r.reasons) AS x", "x.value"
-    group = {"counter_id": "r.counter_id", "officer": "r.officer", None: None}[by]
-    sql = text(f"SELECT {group or '0'} AS g, {value} AS reason, count(*) AS n FROM ratings r "
+    sql = text(f"SELECT r.counter_id, r.officer, {value}, count(*) FROM ratings r "
                f"JOIN tickets t ON t.id = r.ticket_id, {unnest} "
-               f"WHERE t.day BETWEEN :start AND :end GROUP BY {group + ', ' if group else ''}{value}")
-    out: dict[Any, dict[str, int]] = {}
-    for g, reason, n in s.execute(sql, {"start": start, "end": end}):
-        out.setdefault(g, dict.fromkeys(REASONS, 0))[reason] = int(n)
+               f"WHERE t.day BETWEEN :start AND :end GROUP BY r.counter_id, r.officer, {value}")
+    return [tuple(row) for row in s.execute(sql, {"start": start, "end": end})]
+
+
+def _reasons(rows, keep=lambda row: True) -> dict[str, int]:
+    out = dict.fromkeys(REASONS, 0)
+    for row in rows:
+        if keep(row):
+            out[row[2]] = out.get(row[2], 0) + int(row[3])
     return out
 
 
@@ -175,25 +193,21 @@ def _rating_figures(rows, reasons: dict[str, int] | None) -> dict[str, Any]:
 
 def summary(s: Session, start: dt.date, end: dt.date) -> dict[str, Any]:
     in_range = Ticket.day.between(start, end)
-    grouped = s.execute(select(Ticket.service_id, Ticket.counter_id, *_ticket_counts())
+    grouped = s.connection().execute(select(Ticket.service_id, Ticket.counter_id, *_ticket_counts())
                         .where(in_range).group_by(Ticket.service_id, Ticket.counter_id)).all()
 
     def counts_of(rows) -> dict[str, int]:
         return {k: sum(int(getattr(r, k) or 0) for r in rows) for k in COUNTS}
 
-    durations = _durations(s, start, end)
-    times = {group: {m: _time_figures(s, expr, where, col) for m, (expr, where) in durations.items()}
-             for group, col in (("all", None), ("service", Ticket.service_id), ("counter", Ticket.counter_id))}
+    times = _times(s, start, end)
 
     def times_of(group: str, key) -> dict[str, Any]:
-        return {f"{m}_seconds": times[group][m].get(key, _no_times()) for m in durations}
+        return {f"{m}_seconds": times[m][group].get(key, _no_times()) for m in ("waiting", "service")}
 
     services = {x.id: x for x in s.scalars(select(Service))}
     counters = {x.id: x for x in s.scalars(select(Counter))}
     rating_rows = _rating_rows(s, start, end)
-    reasons_all = _reason_counts(s, start, end, None).get(0)
-    reasons_by_counter = _reason_counts(s, start, end, "counter_id")
-    reasons_by_officer = _reason_counts(s, start, end, "officer")
+    reasons = _reason_counts(s, start, end)
 
     by_service = []
     for sid in sorted({r.service_id for r in grouped}, key=lambda i: (services[i].sort_order, i)):
@@ -206,14 +220,14 @@ def summary(s: Session, start: dt.date, end: dt.date) -> dict[str, Any]:
         by_counter.append({"counter": counters[cid].number, "counter_id": cid, "name": counters[cid].name,
                            **counts_of([r for r in grouped if r.counter_id == cid]), **times_of("counter", cid),
                            "ratings": _rating_figures([r for r in rating_rows if r.counter_id == cid],
-                                                      reasons_by_counter.get(cid))})
+                                                      _reasons(reasons, lambda r: r[0] == cid))})
     names = dict(s.execute(select(User.username, User.full_name)).all())
     by_officer = [{"officer": o, "full_name": names.get(o, "") if o else "",
-                   "ratings": _rating_figures([r for r in rating_rows if r.officer == o], reasons_by_officer.get(o))}
+                   "ratings": _rating_figures([r for r in rating_rows if r.officer == o], _reasons(reasons, lambda r: r[1] == o))}
                   for o in sorted({r.officer for r in rating_rows}, key=lambda o: (o is None, o or ""))]
     return {
         "from": start.isoformat(), "to": end.isoformat(), "days": (end - start).days + 1,
         "tickets": {**counts_of(grouped), **times_of("all", None)},
-        "ratings": _rating_figures(rating_rows, reasons_all),
+        "ratings": _rating_figures(rating_rows, _reasons(reasons)),
         "by_service": by_service, "by_counter": by_counter, "by_officer": by_officer,
     }
