@@ -1,16 +1,17 @@
-"""Reports for staff and the ward's leaders: GET /api/reports/summary?from=YYYY-MM-DD&to=YYYY-MM-DD."""
+"""Reports for staff and the ward's leaders: GET /api/reports/summary?from=YYYY-MM-DD&to=YYYY-MM-DD
+(staff), and the same figures as CSV or an Excel workbook (admin)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Response
 from pydantic import Field
 
-from kiosk.office.api.deps import OfficeDep, StaffDep
+from kiosk.office.api.deps import AdminDep, OfficeDep, StaffDep
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.api.schemas import Day, Out
-from kiosk.office.operations import reports
+from kiosk.office.operations import report_export, reports
 
 router = OfficeRouter(prefix="/api/reports", tags=["reports"])
 
@@ -78,9 +79,38 @@ class Summary(Out):
     by_officer: list[OfficerFigures]
 
 
-@router.get("/summary", response_model=Summary, response_model_by_alias=True)
-def summary(user: StaffDep, office: OfficeDep, from_: Annotated[str | None, Query(alias="from", **_DAY)] = None,
-            to: Annotated[str | None, Query(**_DAY)] = None):
+FromDay = Annotated[str | None, Query(alias="from", **_DAY)]
+ToDay = Annotated[str | None, Query(**_DAY)]
+
+
+def _summary(office, from_: str | None, to: str | None) -> dict:
     start, end = reports.parse_range(from_, to)
     with office.db.read() as s:
         return reports.summary(s, start, end)
+
+
+@router.get("/summary", response_model=Summary, response_model_by_alias=True)
+def summary(user: StaffDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
+    return _summary(office, from_, to)
+
+
+def _download(data: str | bytes, media: str, summary: dict, ext: str) -> Response:
+    name = f"bao-cao-{summary['from']}-{summary['to']}.{ext}"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/export.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def export_csv(user: AdminDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
+    """The summary's tables one after another, each under its title (UTF-8 with a BOM)."""
+    figures = _summary(office, from_, to)
+    return _download(report_export.to_csv(figures), "text/csv; charset=utf-8", figures, "csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/export.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def export_xlsx(user: AdminDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
+    """One sheet per table, Vietnamese headers."""
+    figures = _summary(office, from_, to)
+    return _download(report_export.to_xlsx(figures), XLSX, figures, "xlsx")

@@ -24,6 +24,8 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 NOT_JSON = {
     ("GET", "/api/events"),  # server-sent events (text/event-stream)
     ("GET", "/api/admin/volunteer-stats.csv"),  # a CSV download
+    ("GET", "/api/reports/export.csv"),  # the report as CSV
+    ("GET", "/api/reports/export.xlsx"),  # the report as an Excel workbook
 }
 
 

@@ -2,7 +2,9 @@
 served, no-shows, a transfer, a cancellation, one left in line from the day before, ratings at the
 counter and on the phone; exact counts, times (median, p90) and ratings, on SQLite and PostgreSQL."""
 
+import csv
 import datetime as dt
+import io
 import warnings
 
 import pytest
@@ -194,6 +196,56 @@ def check_the_scripted_day(client, clock):
     both = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": DAY}, headers=staff).json()
     assert (both["days"], both["tickets"]["issued"], both["tickets"]["unserved_at_close"]) == (2, 7, 1)
     assert both["ratings"] == got["ratings"]
+    check_the_exports(client, day._login("admin"))
+
+
+def csv_tables(text):
+    """{title: [header, *rows]} from the export's CSV (tables under their titles, blank lines between)."""
+    tables, current = {}, None
+    for row in csv.reader(io.StringIO(text)):
+        if not row:
+            current = None
+        elif current is None:
+            current = tables.setdefault(row[0], [])
+        else:
+            current.append(row)
+    return tables
+
+
+def check_the_exports(client, admin):
+    params = {"from": DAY, "to": DAY}
+    r = client.get("/api/reports/export.csv", params=params, headers=admin)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert 'filename="bao-cao-2026-03-02-2026-03-02.csv"' in r.headers["content-disposition"]
+    assert r.content.startswith("\ufeff".encode())
+    tables = csv_tables(r.content.decode("utf-8-sig"))
+    assert list(tables) == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Đánh giá theo cán bộ", "Lý do chưa hài lòng"]
+    overview = dict(tables["Tổng hợp"][1:])
+    assert (overview["Số phiếu đã cấp"], overview["Đã phục vụ"], overview["Vắng mặt khi gọi"]) == ("6", "3", "1")
+    assert (overview["Chờ trung vị (phút)"], overview["Chờ P90 (phút)"]) == ("5.0", "12.7")  # 300 s, 762 s
+    assert (overview["Giải quyết trung vị (phút)"], overview["Giải quyết P90 (phút)"]) == ("10.0", "18.0")
+    assert (overview["Lượt đánh giá"], overview["Rất hài lòng"], overview["Tỷ lệ hài lòng (%)"]) == ("3", "1", "33.3")
+    assert [row[:3] for row in tables["Theo lĩnh vực"][1:]] == [["Hộ tịch", "3", "1"], ["Đất đai", "2", "2"],
+                                                                 ["Khác", "1", "0"]]
+    assert [row[0] for row in tables["Theo quầy"][1:]] == ["Quầy 1", "Quầy 2"]
+    assert tables["Lý do chưa hài lòng"][1:] == [["Phải chờ quá lâu", "1"], ["Thái độ phục vụ chưa tốt", "1"],
+                                                 ["Bị yêu cầu thêm giấy tờ", "1"], ["Hướng dẫn thủ tục chưa rõ", "0"]]
+
+    openpyxl = pytest.importorskip("openpyxl")
+    r = client.get("/api/reports/export.xlsx", params=params, headers=admin)
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == list(tables)
+    def same(v):  # "5.0" in the CSV is the number 5 in the workbook
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return "" if v is None else v
+
+    for title, rows in tables.items():  # the workbook holds the same figures as the CSV, as numbers
+        sheet = [[same(v) for v in row] for row in wb[title].iter_rows(values_only=True)]
+        assert sheet == [[same(v) for v in row] for row in rows], title
+    assert wb["Tổng hợp"]["B5"].value == 6 and wb["Đánh giá theo cán bộ"]["B2"].value == "Nguyễn Văn An"
 
 
 def test_the_scripted_days_figures_on_sqlite(client, clock):
@@ -228,6 +280,18 @@ def test_bad_ranges_name_the_field(client, params, field, code):
     r = client.get("/api/reports/summary", params=params, headers={"Authorization": f"Bearer {login['token']}"})
     assert r.status_code == 422, r.text
     assert (r.json()["field"], r.json()["code"]) == (field, code)
+
+
+def test_exports_are_for_admins_and_check_the_range(client):
+    staff = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()["token"]
+    admin = client.post("/api/auth/login", json={"username": "admin", "password": "admin-demo"}).json()["token"]
+    for ext in ("csv", "xlsx"):
+        r = client.get(f"/api/reports/export.{ext}", params={"from": DAY, "to": DAY},
+                       headers={"Authorization": f"Bearer {staff}"})
+        assert r.status_code == 403 and r.json()["code"] == "admin_only"
+        r = client.get(f"/api/reports/export.{ext}", params={"from": DAY, "to": "2026-13-01"},
+                       headers={"Authorization": f"Bearer {admin}"})
+        assert r.status_code == 422 and r.json()["field"] == "to"
 
 
 def test_a_400_day_range_is_allowed(client):
