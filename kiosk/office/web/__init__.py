@@ -77,6 +77,7 @@ PAGES = {
     "/dossiers": "dossiers.html",  # officers receive dossiers
     "/board": "board.html",  # the lobby TV
     "/volunteer": "volunteer.html",  # a volunteer's phone: open help requests live
+    "/reports": "reports.html",  # figures and charts for staff and the ward's leaders
 }
 
 
