@@ -21,7 +21,7 @@ const Charts = {
     const series = spec.series || [];
     const fmt = spec.format || ((v) => String(v));
     const rowH = 14 + 18 * series.length;
-    const labelW = 170;
+    const labelW = 230;
     const width = 640;
     const plotW = width - labelW - 70;
     const legendH = series.length > 1 ? 24 : 0;
@@ -32,14 +32,17 @@ const Charts = {
     if (spec.title) root.append(Charts.svg('title', {}, spec.title));
     series.forEach((s, i) => {
       if (series.length < 2) return;
-      const x = labelW + i * 170;
+      const x = labelW + i * 150;
       root.append(Charts.svg('rect', { x, y: 6, width: 12, height: 12, class: 'bar ' + (s.cls || 's' + i) }));
       root.append(Charts.svg('text', { x: x + 18, y: 16, class: 'legend' }, s.name));
     });
     labels.forEach((label, row) => {
       const y0 = legendH + row * rowH + 6;
-      root.append(Charts.svg('text', { x: labelW - 8, y: y0 + rowH / 2, class: 'label', 'text-anchor': 'end',
-        'dominant-baseline': 'middle' }, label));
+      const short = label.length > 30 ? label.slice(0, 29) + '…' : label; // the full name on hover and in the table
+      const text = Charts.svg('text', { x: labelW - 8, y: y0 + rowH / 2, class: 'label', 'text-anchor': 'end',
+        'dominant-baseline': 'middle' }, short);
+      if (short !== label) text.append(Charts.svg('title', {}, label));
+      root.append(text);
       series.forEach((s, i) => {
         const v = s.values[row];
         const y = y0 + 4 + i * 18;
