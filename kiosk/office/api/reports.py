@@ -68,6 +68,13 @@ class OfficerFigures(Out):
     ratings: RatingFigures
 
 
+class HourFigures(Out):
+    hour: int = Field(description="local hour the tickets were issued, 0–23")
+    issued: int
+    served: int
+    waiting_mean_seconds: float | None
+
+
 class Summary(Out):
     from_: Day = Field(alias="from")
     to: Day
@@ -77,6 +84,7 @@ class Summary(Out):
     by_service: list[ServiceFigures]
     by_counter: list[CounterFigures]
     by_officer: list[OfficerFigures]
+    by_hour: list[HourFigures]
 
 
 FromDay = Annotated[str | None, Query(alias="from", **_DAY)]
@@ -86,7 +94,7 @@ ToDay = Annotated[str | None, Query(**_DAY)]
 def _summary(office, from_: str | None, to: str | None) -> dict:
     start, end = reports.parse_range(from_, to)
     with office.db.read() as s:
-        return reports.summary(s, start, end)
+        return reports.summary(s, start, end, office.settings.timezone)
 
 
 @router.get("/summary", response_model=Summary, response_model_by_alias=True)

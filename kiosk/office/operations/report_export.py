@@ -56,6 +56,9 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
         ("Đánh giá theo cán bộ", ["Cán bộ", "Họ và tên", *RATING_HEADERS],
          [[x["officer"] or "", x["full_name"], *_rating_cells(x["ratings"])] for x in summary["by_officer"]]),
         ("Lý do chưa hài lòng", ["Lý do", "Số lượt"], [[REASON_VI[k], r["reasons"].get(k, 0)] for k in REASONS]),
+        ("Theo giờ", ["Giờ", "Số phiếu đã cấp", "Đã phục vụ", "Chờ trung bình (phút)"],
+         [[f"{x['hour']:02d}:00", x["issued"], x["served"], minutes(x["waiting_mean_seconds"])]
+          for x in summary["by_hour"]]),
     ]
 
 

@@ -15,8 +15,9 @@ import datetime as dt
 from collections import defaultdict
 from operator import itemgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, extract, func, select, text, tuple_
+from sqlalchemy import Integer, and_, case, extract, func, select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -202,9 +203,33 @@ def _rating_figures(rows, reasons: dict[str, int] | None) -> dict[str, Any]:
             "reasons": reasons or dict.fromkeys(REASONS, 0), "via": via}
 
 
+# ---- over the hours of the day
+
+def _local_hour(s: Session, column, tz: str, day: dt.date) -> ColumnElement:
+    """The ward's local hour of a stored (naive UTC) time. SQLite has no time zones: it shifts by
+    the zone's UTC offset on `day` (Việt Nam keeps one offset all year)."""
+    if s.get_bind().dialect.name == "postgresql":
+        return extract("hour", func.timezone(tz, func.timezone("UTC", column)))
+    offset = ZoneInfo(tz).utcoffset(dt.datetime.combine(day, dt.time(12)))
+    minutes = int(offset.total_seconds() // 60)
+    return func.cast(func.strftime("%H", column, f"{minutes:+d} minutes"), Integer)
+
+
+def _by_hour(s: Session, start: dt.date, end: dt.date, tz: str) -> list[dict[str, Any]]:
+    """Tickets issued and served, and the mean wait, by the local hour they were issued."""
+    hour = _local_hour(s, Ticket.issued_at, tz, start).label("hour")
+    called = and_(Ticket.called_at.is_not(None), Ticket.status.in_((rules.DONE, rules.NO_SHOW)),
+                  Ticket.closed_reason.is_(None))
+    wait = case((called, seconds_between(s, Ticket.called_at, Ticket.queued_at)), else_=None)
+    rows = s.connection().execute(select(hour, func.count(), _count(Ticket.status == rules.DONE), func.avg(wait))
+                                  .where(Ticket.day.between(start, end)).group_by(hour).order_by(hour)).all()
+    return [{"hour": int(h), "issued": int(n), "served": int(served or 0), "waiting_mean_seconds": _round(mean)}
+            for h, n, served, mean in rows]
+
+
 # ---- the summary
 
-def summary(s: Session, start: dt.date, end: dt.date) -> dict[str, Any]:
+def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Minh") -> dict[str, Any]:
     in_range = Ticket.day.between(start, end)
     grouped = s.connection().execute(select(Ticket.service_id, Ticket.counter_id, *_ticket_counts())
                         .where(in_range).group_by(Ticket.service_id, Ticket.counter_id)).all()
@@ -243,4 +268,5 @@ def summary(s: Session, start: dt.date, end: dt.date) -> dict[str, Any]:
         "tickets": {**counts_of(grouped), **times_of("all", None)},
         "ratings": _rating_figures(rating_rows, _reasons(reasons)),
         "by_service": by_service, "by_counter": by_counter, "by_officer": by_officer,
+        "by_hour": _by_hour(s, start, end, tz),
     }

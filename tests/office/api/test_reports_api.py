@@ -187,12 +187,16 @@ def check_the_scripted_day(client, clock):
     assert got["by_officer"][1]["ratings"]["reasons"] == {**NO_REASONS, "waited_long": 1, "attitude": 1,
                                                           "extra_papers": 1}
 
+    # all the day's tickets were issued between 08:00 and 08:40 local time
+    assert got["by_hour"] == [{"hour": 8, "issued": 6, "served": 3, "waiting_mean_seconds": 465.0}]
+
     # the day before alone: one ticket nobody called, closed by the office at the day's end
     before = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": "2026-03-01"},
                         headers=staff).json()
     assert before["tickets"] == {**counts(issued=1, unserved_at_close=1), "waiting_seconds": NO_TIMES,
                                  "service_seconds": NO_TIMES}
     assert before["ratings"] == ratings({}) and before["by_counter"] == [] and before["by_officer"] == []
+    assert before["by_hour"] == [{"hour": 9, "issued": 1, "served": 0, "waiting_mean_seconds": None}]
     both = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": DAY}, headers=staff).json()
     assert (both["days"], both["tickets"]["issued"], both["tickets"]["unserved_at_close"]) == (2, 7, 1)
     assert both["ratings"] == got["ratings"]
@@ -219,7 +223,9 @@ def check_the_exports(client, admin):
     assert 'filename="bao-cao-2026-03-02-2026-03-02.csv"' in r.headers["content-disposition"]
     assert r.content.startswith("\ufeff".encode())
     tables = csv_tables(r.content.decode("utf-8-sig"))
-    assert list(tables) == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Đánh giá theo cán bộ", "Lý do chưa hài lòng"]
+    assert list(tables) == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Đánh giá theo cán bộ", "Lý do chưa hài lòng",
+                            "Theo giờ"]
+    assert tables["Theo giờ"][1:] == [["08:00", "6", "3", "7.8"]]
     overview = dict(tables["Tổng hợp"][1:])
     assert (overview["Số phiếu đã cấp"], overview["Đã phục vụ"], overview["Vắng mặt khi gọi"]) == ("6", "3", "1")
     assert (overview["Chờ trung vị (phút)"], overview["Chờ P90 (phút)"]) == ("5.0", "12.7")  # 300 s, 762 s

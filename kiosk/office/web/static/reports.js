@@ -116,6 +116,12 @@ function render() {
   Charts.bars($('chart-reasons'), { title: t('rep.chart_reasons'), labels: reasons.map(reasonLabel),
     series: [{ name: t('rep.ratings'), values: reasons.map((k) => d.ratings.reasons[k]) }], format: num });
 
+  Charts.bars($('chart-hours'), { title: t('rep.chart_hours'),
+    labels: d.by_hour.map((x) => String(x.hour).padStart(2, '0') + ':00'),
+    series: [{ name: t('rep.issued'), values: d.by_hour.map((x) => x.issued) },
+      { name: t('rep.wait_mean'), values: d.by_hour.map((x) => minutes(x.waiting_mean_seconds)) }],
+    format: num, empty: t('rep.empty') });
+
   const ticketHead = [t('rep.issued'), t('rep.served'), t('rep.no_show'), t('rep.wait_median'), t('rep.wait_p90'),
     t('rep.service_median'), t('rep.service_p90')];
   const ticketCells = (x) => [x.issued, x.served, x.no_show, minutes(x.waiting_seconds.median),
