@@ -97,7 +97,7 @@ def test_the_days_figures_and_charts(page, office, day):
     assert page.eval_on_selector_all("#chart-counters text.label", "ts => ts.map(t => t.textContent)") == ["Quầy số 1"]
     hours = page.eval_on_selector_all("#chart-hours text.label", "ts => ts.map(t => t.textContent)")
     assert len(hours) == 1 and hours[0].endswith(":00")  # all issued within the last minutes
-    assert page.eval_on_selector("#chart-hours rect.bar", "r => r.dataset.value") == "4"
+    assert page.eval_on_selector("#chart-hours rect.bar[data-value]", "r => r.dataset.value") == "4"
     assert page.locator("#tbl-officer tbody tr").count() == 1
     assert "Nguyễn Văn An" in page.text_content("#tbl-officer")
 
