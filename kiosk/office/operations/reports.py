@@ -215,24 +215,36 @@ def _local_hour(s: Session, column, tz: str, day: dt.date) -> ColumnElement:
     return func.cast(func.strftime("%H", column, f"{minutes:+d} minutes"), Integer)
 
 
-def _by_hour(s: Session, start: dt.date, end: dt.date, tz: str) -> list[dict[str, Any]]:
-    """Tickets issued and served, and the mean wait, by the local hour they were issued."""
+def _grouped_counts(s: Session, start: dt.date, end: dt.date, tz: str):
+    """One pass over the range's tickets: the counts, and the waits' sum and number, per service,
+    counter and local hour of issue (a few hundred rows at most; the tables add them up)."""
     hour = _local_hour(s, Ticket.issued_at, tz, start).label("hour")
     called = and_(Ticket.called_at.is_not(None), Ticket.status.in_((rules.DONE, rules.NO_SHOW)),
                   Ticket.closed_reason.is_(None))
     wait = case((called, seconds_between(s, Ticket.called_at, Ticket.queued_at)), else_=None)
-    rows = s.connection().execute(select(hour, func.count(), _count(Ticket.status == rules.DONE), func.avg(wait))
-                                  .where(Ticket.day.between(start, end)).group_by(hour).order_by(hour)).all()
-    return [{"hour": int(h), "issued": int(n), "served": int(served or 0), "waiting_mean_seconds": _round(mean)}
-            for h, n, served, mean in rows]
+    return s.connection().execute(
+        select(Ticket.service_id, Ticket.counter_id, hour, *_ticket_counts(),
+               func.sum(wait).label("wait_total"), func.count(wait).label("wait_n"))
+        .where(Ticket.day.between(start, end)).group_by(Ticket.service_id, Ticket.counter_id, hour)).all()
+
+
+def _by_hour(grouped) -> list[dict[str, Any]]:
+    """Tickets issued and served, and the mean wait, by the local hour they were issued."""
+    hours: dict[int, list] = {}
+    for r in grouped:
+        h = hours.setdefault(int(r.hour), [0, 0, 0.0, 0])
+        h[0] += int(r.issued)
+        h[1] += int(r.served or 0)
+        h[2] += float(r.wait_total or 0)
+        h[3] += int(r.wait_n or 0)
+    return [{"hour": h, "issued": n, "served": served, "waiting_mean_seconds": _round(total / k) if k else None}
+            for h, (n, served, total, k) in sorted(hours.items())]
 
 
 # ---- the summary
 
 def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Minh") -> dict[str, Any]:
-    in_range = Ticket.day.between(start, end)
-    grouped = s.connection().execute(select(Ticket.service_id, Ticket.counter_id, *_ticket_counts())
-                        .where(in_range).group_by(Ticket.service_id, Ticket.counter_id)).all()
+    grouped = _grouped_counts(s, start, end, tz)
 
     def counts_of(rows) -> dict[str, int]:
         return {k: sum(int(getattr(r, k) or 0) for r in rows) for k in COUNTS}
@@ -268,5 +280,5 @@ def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Min
         "tickets": {**counts_of(grouped), **times_of("all", None)},
         "ratings": _rating_figures(rating_rows, _reasons(reasons)),
         "by_service": by_service, "by_counter": by_counter, "by_officer": by_officer,
-        "by_hour": _by_hour(s, start, end, tz),
+        "by_hour": _by_hour(grouped),
     }
