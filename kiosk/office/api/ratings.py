@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import Path, Response
 from pydantic import BaseModel, Field
@@ -19,7 +19,8 @@ from kiosk.office.storage.models import Counter, Ticket
 router = OfficeRouter(tags=["ratings"])
 
 Reason = Literal["waited_long", "attitude", "extra_papers", "procedure_unclear"]
-assert set(Reason.__args__) == set(ratings.REASONS)  # one list of reasons, checked at import
+if set(get_args(Reason)) != set(ratings.REASONS):  # one list of reasons
+    raise RuntimeError("api.ratings.Reason and operations.ratings.REASONS differ")
 
 
 class RatingIn(BaseModel):

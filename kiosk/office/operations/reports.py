@@ -1,11 +1,11 @@
 """Figures of how well the ward serves, for a range of local days: tickets (issued, served,
 no-shows…), waiting and service times (mean, median, 90th percentile), and citizens' ratings;
-in total, by field (service), by counter and (ratings) by officer.
+in total, by field (service), by counter, by local hour and (ratings) by officer.
 
 Counts, sums and means are computed by the database with GROUP BY, so only a row per group comes
 back, never the tickets. Medians and 90th percentiles: PostgreSQL's percentile_cont; SQLite has no
-percentile function (and window functions over a year cost seconds there), so it returns one
-column of durations, sorted here, and the percentiles are read off it (see _time_figures).
+percentile function (and window functions over a year cost seconds there), so it returns the
+duration columns alone, sorted here, and the percentiles are read off them (see _times).
 Dossier figures are not here yet (their statuses are being reworked).
 """
 
