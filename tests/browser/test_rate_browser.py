@@ -228,3 +228,44 @@ def test_admin_issues_a_key_shown_once_and_the_old_one_stops(tablet, office, sta
     fresh.tap(".face[data-score='3']")
     fresh.wait_for_selector("#view-thanks:not([hidden])")
     assert stored_rating(office, ticket["id"]).score == 3
+
+
+@pytest.fixture(scope="module")
+def timed_office(tmp_path_factory):
+    """An office whose clock the test moves, to reach the end of the rating window."""
+    import datetime as dt
+
+    from kiosk.config import Kiosk, Settings
+    from kiosk.office.embedded import start_embedded
+    from office_testing import Clock
+
+    tmp = tmp_path_factory.mktemp("timed")
+    clock = Clock(dt.datetime.now(dt.timezone.utc))
+    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
+                         demo=True, clock=clock)
+    emb.clock = clock
+    yield emb
+    emb.stop()
+
+
+def test_the_faces_go_away_when_the_window_ends_and_a_late_tap_is_refused(tablet, timed_office):
+    office = timed_office
+    staff = requests.Session()
+    staff.post(office.url + "/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).raise_for_status()
+    page = open_device(tablet, office, 1, "demo-rate-1")
+
+    first = serve(office, staff, 1)
+    page.wait_for_selector("#view-rate:not([hidden])")
+    office.clock.advance(minutes=9, seconds=57)  # 3 s of the window left: the page counts them down
+    page.reload()
+    page.wait_for_selector("#view-rate:not([hidden])")
+    assert page.text_content("#rate-ticket") == f"Phiếu {first['number']}"
+    page.wait_for_selector("#view-idle:not([hidden])")  # the faces went away by themselves
+
+    second = serve(office, staff, 1)
+    page.wait_for_selector(f"#rate-ticket:text-is('Phiếu {second['number']}')")
+    office.clock.advance(minutes=11)  # the citizen taps too late
+    page.tap(".face[data-score='4']")
+    page.wait_for_selector("#view-thanks:not([hidden])")
+    assert page.text_content("#thanks-title") == "Đã hết thời gian đánh giá phiếu này."
+    assert stored_rating(office, first["id"]) is None and stored_rating(office, second["id"]) is None
