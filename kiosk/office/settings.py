@@ -36,6 +36,7 @@ class OfficeSettings(BaseModel):
     sse_heartbeat_seconds: float = Field(15.0, gt=0)
     default_minutes_per_person: float = Field(5.0, gt=0)
     estimate_sample: int = Field(20, ge=1)
+    rating_window_minutes: float = Field(10.0, gt=0, le=24 * 60)  # a finished ticket may be rated this long
     migrate: bool = True  # run `alembic upgrade head` when the app starts
     # dossiers: appointment calendar on top of VN public holidays, and data retention
     extra_holidays: tuple[dt.date, ...] = ()

@@ -1,8 +1,9 @@
 """Who is calling, as FastAPI dependencies, and the `Annotated` aliases routes use.
 
 Callers are staff (a web session: bearer token or the console's cookie), volunteers (a web
-session: the /volunteer page's cookie or a bearer token) and kiosks (bearer API key). One
-factory, `caller(*kinds)`, builds each dependency; `identify` answers "who is this, if anyone".
+session: the /volunteer page's cookie or a bearer token), kiosks (bearer API key) and counters'
+rating devices (bearer device key). One factory, `caller(*kinds)`, builds each dependency;
+`identify` answers "who is this, if anyone".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from kiosk.office.errors import Forbidden, Unauthorized
-from kiosk.office.operations import auth, volunteers, web_sessions
+from kiosk.office.operations import auth, ratings, volunteers, web_sessions
 from kiosk.office.service import Office
 
 # one cookie per kind, so a phone can hold a volunteer session and a staff session side by side
@@ -78,7 +79,19 @@ class KioskCaller:
         return f"kiosk:{self.id}"
 
 
-Caller = Union[Staff, VolunteerCaller, KioskCaller]
+@dataclass(frozen=True)
+class CounterDeviceCaller:
+    """A counter's rating device (bearer device key): it may rate that counter's tickets only."""
+    counter_id: int
+    counter_number: int
+    kind = "counter_device"
+
+    @property
+    def actor(self) -> str:
+        return f"counter-device:{self.counter_number}"
+
+
+Caller = Union[Staff, VolunteerCaller, KioskCaller, CounterDeviceCaller]
 
 
 def _staff(request: Request, s: Session, office: Office) -> Staff | None:
@@ -99,7 +112,13 @@ def _kiosk(request: Request, s: Session, office: Office) -> KioskCaller | None:
     return None if k is None else KioskCaller(k.id)
 
 
-_FINDERS = {"staff": _staff, "volunteer": _volunteer, "kiosk": _kiosk}
+def _counter_device(request: Request, s: Session, office: Office) -> CounterDeviceCaller | None:
+    key = bearer(request)
+    found = ratings.device_for_key(s, key) if key else None
+    return None if found is None else CounterDeviceCaller(found[1].id, found[1].number)
+
+
+_FINDERS = {"staff": _staff, "volunteer": _volunteer, "kiosk": _kiosk, "counter_device": _counter_device}
 
 
 def identify(request: Request, office: Office, kinds: tuple[str, ...]) -> Caller | None:
@@ -137,6 +156,7 @@ staff_or_kiosk = caller("staff", "kiosk", missing=("login_required", "log in or 
 helper = caller("staff", "volunteer", missing=("login_required", "log in as staff or volunteer"))
 anyone = caller("staff", "volunteer", "kiosk", missing=("login_required", "log in or send a kiosk API key"))
 staff_or_kiosk_if_any = caller("staff", "kiosk", optional=True)
+counter_device = caller("counter_device", missing=("bad_device_key", "missing or unknown counter device key"))
 
 
 def admin(user: Annotated[Staff, Depends(staff)]) -> Staff:
@@ -153,3 +173,4 @@ StaffOrKioskDep = Annotated[Union[Staff, KioskCaller], Depends(staff_or_kiosk)]
 HelperDep = Annotated[Union[Staff, VolunteerCaller], Depends(helper)]
 AnyoneDep = Annotated[Caller, Depends(anyone)]
 MaybeStaffOrKioskDep = Annotated[Union[Staff, KioskCaller, None], Depends(staff_or_kiosk_if_any)]
+CounterDeviceDep = Annotated[CounterDeviceCaller, Depends(counter_device)]

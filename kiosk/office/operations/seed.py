@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.contract import VOLUNTEER_BADGE_PREFIX
 from kiosk.office.operations import auth
-from kiosk.office.operations import configuration
+from kiosk.office.operations import configuration, ratings
 from kiosk.office.operations.context import Ctx
 from kiosk.office.operations.volunteers import DEMO_VOLUNTEER, seed_demo_volunteer
 from kiosk.office.storage.models import Counter, Service, User
@@ -24,6 +24,7 @@ DEMO_SERVICES = [
 DEMO_COUNTERS = [(1, ["ho-tich", "chung-thuc"]), (2, ["dat-dai", "lao-dong-xa-hoi"]),
                  (3, [code for code, *_ in DEMO_SERVICES])]
 DEMO_KIOSK = ("kiosk-1", "demo-kiosk-key")
+DEMO_RATING_KEYS = {1: "demo-rate-1", 2: "demo-rate-2", 3: "demo-rate-3"}  # counter number -> device key
 DEMO_USERS = [("admin", "admin-demo", "admin", "Quản trị viên"),
               ("canbo1", "canbo1-demo", "staff", "Nguyễn Văn An"),
               ("canbo2", "canbo2-demo", "staff", "Trần Thị Bình")]
@@ -47,6 +48,10 @@ def seed_demo(s: Session, ctx: Ctx) -> bool:
             configuration.create_counter(s, ctx, number, f"Quầy {number}", codes)
             added = True
     auth.register_kiosk(s, *DEMO_KIOSK, name="Kiosk sảnh")
+    for number, key in DEMO_RATING_KEYS.items():
+        counter = s.scalar(select(Counter).where(Counter.number == number))
+        if counter is not None and counter.active and ratings.device_for_key(s, key) is None:
+            ratings.set_device_key(s, ctx, counter.id, key)
     added |= seed_demo_volunteer(s, ctx)  # to try assisted mode with
     for username, password, role, full_name in DEMO_USERS:
         if s.scalar(select(User).where(User.username == username)) is None:
@@ -59,6 +64,8 @@ def seed_demo(s: Session, ctx: Ctx) -> bool:
 def demo_credentials_text(base_url: str) -> str:
     lines = [f"Demo office service at {base_url}",
              f"  kiosk id {DEMO_KIOSK[0]}, API key {DEMO_KIOSK[1]}"]
+    lines += [f"  rating device of counter {n}: {base_url}/rate/{n}, device key {k}"
+              for n, k in DEMO_RATING_KEYS.items()]
     lines += [f"  user {u} / password {p} ({r})" for u, p, r, _ in DEMO_USERS]
     lines += [f"  volunteer {DEMO_VOLUNTEER[1]}: badge {VOLUNTEER_BADGE_PREFIX}{DEMO_VOLUNTEER[0]}, PIN {DEMO_VOLUNTEER[2]}"]
     lines += ["  counters: 1 (A, B), 2 (C, D), 3 (all)",

@@ -1,6 +1,7 @@
 """Browser pages of the office service: staff console (/counter, /admin), lobby board (/board),
-public ticket page (/t/{token}), public dossier page (/d/{code}), the volunteers' page (/volunteer)
-and the printable volunteer badge (badge.py). Their JSON comes from kiosk.office.api's /api routes.
+public ticket page (/t/{token}), public dossier page (/d/{code}), the volunteers' page (/volunteer),
+the counters' rating devices (/rate/{counter_id}) and the printable volunteer badge (badge.py).
+Their JSON comes from kiosk.office.api's /api routes.
 
 Plain HTML + small vanilla JS + CSS from ./static, no build step and no CDN: the office often
 has no internet. Texts for both languages are in ./i18n/{vi,en}.json.
@@ -76,6 +77,7 @@ PAGES = {
     "/dossiers": "dossiers.html",  # officers receive dossiers
     "/board": "board.html",  # the lobby TV
     "/volunteer": "volunteer.html",  # a volunteer's phone: open help requests live
+    "/reports": "reports.html",  # figures and charts for staff and the ward's leaders
 }
 
 
@@ -96,6 +98,12 @@ def ticket_page(request: Request, public_token: str) -> HTMLResponse:
     if found is False:
         return _page(request, "notfound.html", status=404)
     return _page(request, "ticket.html", token=public_token)
+
+
+@router.get("/rate/{counter_id}")
+def rate_page(request: Request, counter_id: int) -> HTMLResponse:
+    """The rating device on a counter (locked to it by a device key the page keeps)."""
+    return _page(request, "rate.html", counter=str(counter_id))
 
 
 @router.get("/d/{code}")

@@ -25,6 +25,8 @@ NOT_JSON = {
     ("GET", "/api/events"),  # server-sent events (text/event-stream)
     ("GET", "/api/admin/volunteer-stats.csv"),  # a CSV download
     ("GET", "/api/dossiers/{code}/forms/{form}.pdf"),  # a PDF form
+    ("GET", "/api/reports/export.csv"),  # the report as CSV
+    ("GET", "/api/reports/export.xlsx"),  # the report as an Excel workbook
 }
 
 

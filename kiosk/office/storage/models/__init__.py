@@ -9,11 +9,12 @@ from kiosk.office.storage.models.base import Base, UTCDateTime
 from kiosk.office.storage.models.dossier import CatalogueMeta, Dossier, DossierCounter, DossierHistory, ProcedureRow
 from kiosk.office.storage.models.handoff import Handoff
 from kiosk.office.storage.models.queue import Counter, DailyCounter, Service, Ticket, counter_services
+from kiosk.office.storage.models.rating import CounterDevice, Rating
 from kiosk.office.storage.models.records import AuditEntry, Event, SettingRow
 from kiosk.office.storage.models.volunteer import HelpRequest, Volunteer, VolunteerAssist
 
 __all__ = [
-    "AuditEntry", "Base", "CatalogueMeta", "Counter", "DailyCounter", "Dossier", "DossierCounter", "DossierHistory",
-    "Event", "Handoff", "HelpRequest", "Kiosk", "LoginAttempt", "ProcedureRow", "Service", "SettingRow", "Ticket",
-    "User", "UTCDateTime", "Volunteer", "VolunteerAssist", "WebSession", "counter_services",
+    "AuditEntry", "Base", "CatalogueMeta", "Counter", "CounterDevice", "DailyCounter", "Dossier", "DossierCounter",
+    "DossierHistory", "Event", "Handoff", "HelpRequest", "Kiosk", "LoginAttempt", "ProcedureRow", "Rating", "Service",
+    "SettingRow", "Ticket", "User", "UTCDateTime", "Volunteer", "VolunteerAssist", "WebSession", "counter_services",
 ]

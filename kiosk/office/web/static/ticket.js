@@ -1,11 +1,13 @@
 /* Public ticket page (/t/{token}) on the citizen's phone: number, status, position, estimate,
    the counter when called. Live: call events for this number update it at once; other queue
-   changes trigger a (throttled) reload of the public ticket. No personal data anywhere. */
+   changes trigger a (throttled) reload of the public ticket. Once the ticket is done, the same
+   rating as the counter's device (faces.js), authorised by the token. No personal data anywhere. */
 'use strict';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN = document.body.dataset.token;
 const S = { ticket: null, loading: false, again: false, lastLoad: 0, timer: null };
+const RT = { state: null, asked: false, form: null, message: '' }; // the rating once done; message: an i18n key
 
 async function load() {
   if (S.loading) { S.again = true; return; }
@@ -70,6 +72,50 @@ function render() {
     $('estimate').textContent = t('ticket.minutes', { m: tk.estimated_wait_minutes });
   }
   document.title = (tk.status === 'called' ? '🔔 ' : '') + tk.number + ' · ' + t('ticket.title');
+  if (tk.status === 'done' && !RT.asked) loadRating();
+}
+
+/* ---- rating (same faces and reasons as the counter's device) */
+
+const RATING_URL = () => '/api/public/tickets/' + encodeURIComponent(TOKEN) + '/rating';
+
+async function loadRating() {
+  RT.asked = true;
+  try {
+    RT.state = await api('GET', RATING_URL());
+  } catch (err) {
+    RT.asked = false; // asked again at the next reload
+    return;
+  }
+  renderRating();
+}
+
+function renderRating() {
+  const st = RT.state;
+  const open = st && st.state === 'open';
+  $('rating').hidden = !(open || RT.message || (st && st.state === 'rated'));
+  if (RT.message) {
+    $('rating-body').replaceChildren(h('p', { class: 'rated' }, t(RT.message)));
+  } else if (st && st.state === 'rated') {
+    $('rating-body').replaceChildren(h('p', { class: 'rated' }, t('rate.phone_rated', { label: Faces.label(st.score) })));
+  } else if (open && !RT.form) {
+    RT.form = Faces.form(sendRating);
+    $('rating-body').replaceChildren(RT.form);
+  }
+}
+
+async function sendRating(score, reasons) {
+  try {
+    await api('POST', RATING_URL(), { score, reasons });
+    RT.state = { state: 'rated', score };
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) RT.message = 'rate.already';
+    else if (err instanceof ApiError && err.code === 'rating_closed') RT.message = 'rate.too_late';
+    else { setError(errorText(err)); return; }
+  }
+  setError('');
+  RT.form = null;
+  renderRating();
 }
 
 function onCall(ev) {
@@ -91,5 +137,9 @@ function liveStatus(on) {
   $('live-text').textContent = t($('live-text').dataset.i18n);
 }
 
-document.addEventListener('langchange', () => { render(); liveStatus($('live').dataset.state === 'on'); });
+document.addEventListener('langchange', () => {
+  render();
+  liveStatus($('live').dataset.state === 'on');
+  if (RT.form && RT.form.dataset.step !== 'reasons') { RT.form = null; renderRating(); }
+});
 connectEvents({ call: onCall, queue: loadSoon }, load, liveStatus);

@@ -1,0 +1,184 @@
+"""A year of a busy ward, then the report: GET /api/reports/summary over a year, a month and a day.
+
+Generates 60,000 tickets over the working days of a year (realistic statuses, waits and service
+times, transfers, no-shows, tickets left at the day's close) and 40,000 ratings (scores, reasons,
+counter or phone), bulk-inserted into a migrated demo database, then times the summary through
+the HTTP API (FastAPI TestClient: routing, the SQL, JSON) — the median of several runs after one
+warm-up. SQLite always; PostgreSQL too with --pg URL or $KIOSK_TEST_PG_URL (a private schema, dropped
+afterwards). Goal: under a second for the year (issue 17).
+
+Run: .venv/bin/python bench/bench_reports.py [--pg URL] [--tickets 60000 --ratings 40000] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from kiosk.office.operations.ratings import REASONS  # noqa: E402
+from kiosk.office.service import Office  # noqa: E402
+from kiosk.office.settings import OfficeSettings, sqlite_url  # noqa: E402
+from kiosk.office.storage.models import Counter, Rating, Service, Ticket  # noqa: E402
+
+YEAR = 2025
+TZ = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh (no summer time)
+OFFICERS = ["canbo1", "canbo2", "admin"]
+
+
+def working_days(year: int) -> list[dt.date]:
+    d, out = dt.date(year, 1, 1), []
+    while d.year == year:
+        if d.weekday() < 5:
+            out.append(d)
+        d += dt.timedelta(days=1)
+    return out
+
+
+def generate(s, n_tickets: int, n_ratings: int, seed: int = 17) -> dict:
+    """Bulk-insert the year's tickets and ratings; returns what was made."""
+    rnd = random.Random(seed)
+    services = {x.code: x for x in s.scalars(select(Service))}
+    counters = list(s.scalars(select(Counter).order_by(Counter.number)))
+    serving = {code: [c.id for c in counters if code in {x.code for x in c.services}] for code in services}
+    days = working_days(YEAR)
+    per_day = n_tickets / len(days)
+    tickets, numbers = [], {}
+    for i in range(n_tickets):
+        day = days[min(len(days) - 1, int(i / per_day))]
+        code = rnd.choices(list(services), weights=[35, 30, 15, 12, 8])[0]
+        svc = services[code]
+        number = numbers[(svc.id, day)] = numbers.get((svc.id, day), 0) + 1
+        issued = dt.datetime.combine(day, dt.time(7, 30), TZ) + dt.timedelta(minutes=rnd.uniform(0, 8.5 * 60))
+        wait = dt.timedelta(seconds=rnd.expovariate(1 / 900))
+        service_time = dt.timedelta(seconds=60 + rnd.expovariate(1 / 540))
+        kind = rnd.choices(["done", "no_show", "cancelled", "closed", "transferred"], weights=[85, 8, 3, 2, 2])[0]
+        row = {"issued_service_id": svc.id, "service_id": svc.id, "day": day, "number": number,
+               "label": f"{svc.prefix}{number:03d}", "status": "done", "priority": None, "kiosk_id": "kiosk-1",
+               "idempotency_key": f"bench-{i}", "public_token": f"bench-token-{i:08d}", "counter_id": None,
+               "printed": True, "reprint_count": 0, "call_count": 1, "transfer_count": 0, "closed_reason": None,
+               "issued_at": issued, "queued_at": issued, "called_at": None, "started_at": None,
+               "finished_at": None, "no_show_at": None, "cancelled_at": None, "transferred_at": None}
+        if rnd.random() < 0.15:
+            row["priority"] = "elderly"
+        if kind == "cancelled":
+            row.update(status="cancelled", cancelled_at=issued + wait / 2, call_count=0)
+        elif kind == "closed":  # left in line at the day's close
+            row.update(status="no_show", closed_reason="day_closed", call_count=0,
+                       no_show_at=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), TZ))
+        else:
+            if kind == "transferred":
+                row.update(transfer_count=1, transferred_at=issued + wait, queued_at=issued + wait,
+                           service_id=services[rnd.choice(list(services))].id)
+            called = row["queued_at"] + wait
+            row.update(counter_id=rnd.choice(serving[code] or [counters[-1].id]), called_at=called)
+            if kind == "no_show":
+                row.update(status="no_show", no_show_at=called + dt.timedelta(minutes=2))
+            else:
+                row.update(started_at=called + dt.timedelta(seconds=30),
+                           finished_at=called + dt.timedelta(seconds=30) + service_time)
+        tickets.append(row)
+    for start in range(0, len(tickets), 5000):
+        s.execute(insert(Ticket.__table__), tickets[start:start + 5000])
+    done = s.execute(select(Ticket.id, Ticket.counter_id, Ticket.finished_at)
+                     .where(Ticket.status == "done", Ticket.idempotency_key.like("bench-%"))).all()
+    chosen = rnd.sample(done, min(n_ratings, len(done)))
+    ratings = []
+    for ticket_id, counter_id, finished in chosen:
+        score = rnd.choices([4, 3, 2, 1], weights=[50, 30, 12, 8])[0]
+        reasons = sorted(rnd.sample(REASONS, rnd.randint(0, 2)), key=REASONS.index) if score <= 2 else []
+        ratings.append({"ticket_id": ticket_id, "counter_id": counter_id, "officer": rnd.choice(OFFICERS),
+                        "score": score, "reasons": reasons, "via": rnd.choice(["counter", "counter", "phone"]),
+                        "created_at": finished + dt.timedelta(seconds=rnd.uniform(5, 300))})
+    for start in range(0, len(ratings), 5000):
+        s.execute(insert(Rating.__table__), ratings[start:start + 5000])
+    return {"tickets": len(tickets), "ratings": len(ratings), "working_days": len(days)}
+
+
+def time_summary(client, headers, start: dt.date, end: dt.date, runs: int) -> dict:
+    params = {"from": start.isoformat(), "to": end.isoformat()}
+    first = client.get("/api/reports/summary", params=params, headers=headers)  # warm-up (and check)
+    assert first.status_code == 200, first.text
+    times, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        r = client.get("/api/reports/summary", params=params, headers=headers)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        assert r.status_code == 200
+    # cpu: this process only (the app and, for SQLite, the database engine; not a PostgreSQL server)
+    return {"median_ms": round(statistics.median(times) * 1000, 1), "max_ms": round(max(times) * 1000, 1),
+            "cpu_median_ms": round(statistics.median(cpu) * 1000, 1), "runs": runs, "issued": first.json()["tickets"]["issued"], "rated": first.json()["ratings"]["count"]}
+
+
+def bench(url: str, n_tickets: int, n_ratings: int, runs: int) -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from kiosk.office.app import create_app
+
+    office = Office(OfficeSettings(database_url=url, demo=True))
+    office.prepare()
+    t0 = time.perf_counter()
+    with office.db.write() as s:
+        made = generate(s, n_tickets, n_ratings)
+    made["generate_s"] = round(time.perf_counter() - t0, 1)
+    office.close()
+    out = {"made": made}
+    with TestClient(create_app(OfficeSettings(database_url=url, demo=True, migrate=False))) as c:
+        token = c.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        c.cookies.clear()
+        out["year"] = time_summary(c, headers, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31), runs)
+        out["month"] = time_summary(c, headers, dt.date(YEAR, 6, 1), dt.date(YEAR, 6, 30), runs)
+        out["day"] = time_summary(c, headers, dt.date(YEAR, 6, 3), dt.date(YEAR, 6, 3), runs)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--tickets", type=int, default=60_000)
+    p.add_argument("--ratings", type=int, default=40_000)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--pg", default=os.environ.get("KIOSK_TEST_PG_URL"), help="PostgreSQL URL (default: $KIOSK_TEST_PG_URL)")
+    p.add_argument("--json", metavar="PATH")
+    a = p.parse_args(argv)
+    res = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "cores": os.cpu_count(),
+           "load_avg_1min_before": os.getloadavg()[0]}
+    with tempfile.TemporaryDirectory() as tmp:
+        res["sqlite"] = bench(sqlite_url(Path(tmp) / "office.db"), a.tickets, a.ratings, a.runs)
+    if a.pg:
+        from office_testing import pg_schema
+        with pg_schema(a.pg) as url:
+            res["postgresql"] = bench(url, a.tickets, a.ratings, a.runs)
+    res["load_avg_1min_after"] = os.getloadavg()[0]
+    for db in ("sqlite", "postgresql"):
+        if db in res:
+            r = res[db]
+            print(f"{db}: {r['made']['tickets']} tickets, {r['made']['ratings']} ratings "
+                  f"(generated in {r['made']['generate_s']} s)")
+            for span in ("year", "month", "day"):
+                print(f"  summary, {span:5}: median {r[span]['median_ms']} ms, max {r[span]['max_ms']} ms, "
+                      f"CPU of this process {r[span]['cpu_median_ms']} ms "
+                      f"({r[span]['issued']} tickets, {r[span]['rated']} ratings)")
+    print(f"load average (1 min): {res['load_avg_1min_before']:.2f} before, {res['load_avg_1min_after']:.2f} after")
+    if a.json:
+        Path(a.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

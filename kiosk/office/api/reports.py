@@ -1,0 +1,124 @@
+"""Reports for staff and the ward's leaders: GET /api/reports/summary?from=YYYY-MM-DD&to=YYYY-MM-DD
+(staff), and the same figures as CSV or an Excel workbook (admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Response
+from pydantic import Field
+
+from kiosk.office.api.deps import AdminDep, OfficeDep, StaffDep
+from kiosk.office.api.routing import OfficeRouter
+from kiosk.office.api.schemas import Day, Out
+from kiosk.office.operations import report_export, reports
+
+router = OfficeRouter(prefix="/api/reports", tags=["reports"])
+
+_DAY = {"description": "YYYY-MM-DD, a local day (both ends included)"}
+
+
+class Times(Out):
+    count: int
+    mean: float | None = Field(description="seconds")
+    median: float | None = Field(description="seconds")
+    p90: float | None = Field(description="seconds, 90th percentile")
+
+
+class TicketFigures(Out):
+    issued: int
+    served: int
+    no_show: int
+    cancelled: int
+    unserved_at_close: int = Field(description="still in line when the day ended (closed by the office)")
+    open: int = Field(description="still waiting, called or being served (today)")
+    transferred: int
+    priority: int
+    waiting_seconds: Times
+    service_seconds: Times
+
+
+class RatingFigures(Out):
+    count: int
+    by_score: dict[str, int] = Field(description='{"1": n, "2": n, "3": n, "4": n}; 4 = Rất hài lòng')
+    satisfied: int = Field(description="scores 3 and 4")
+    satisfied_share: float | None
+    mean_score: float | None
+    reasons: dict[str, int]
+    via: dict[str, int] = Field(description="counter | phone")
+
+
+class ServiceFigures(TicketFigures):
+    service: str
+    prefix: str
+    name_vi: str
+    name_en: str
+
+
+class CounterFigures(TicketFigures):
+    counter: int
+    counter_id: int
+    name: str
+    ratings: RatingFigures
+
+
+class OfficerFigures(Out):
+    officer: str | None = Field(description="username of who finished the ticket (null: not a staff account)")
+    full_name: str
+    ratings: RatingFigures
+
+
+class HourFigures(Out):
+    hour: int = Field(description="local hour the tickets were issued, 0–23")
+    issued: int
+    served: int
+    waiting_mean_seconds: float | None
+
+
+class Summary(Out):
+    from_: Day = Field(alias="from")
+    to: Day
+    days: int
+    tickets: TicketFigures
+    ratings: RatingFigures
+    by_service: list[ServiceFigures]
+    by_counter: list[CounterFigures]
+    by_officer: list[OfficerFigures]
+    by_hour: list[HourFigures]
+
+
+FromDay = Annotated[str | None, Query(alias="from", **_DAY)]
+ToDay = Annotated[str | None, Query(**_DAY)]
+
+
+def _summary(office, from_: str | None, to: str | None) -> dict:
+    start, end = reports.parse_range(from_, to)
+    with office.db.read() as s:
+        return reports.summary(s, start, end, office.settings.timezone)
+
+
+@router.get("/summary", response_model=Summary, response_model_by_alias=True)
+def summary(user: StaffDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
+    return _summary(office, from_, to)
+
+
+def _download(data: str | bytes, media: str, summary: dict, ext: str) -> Response:
+    name = f"bao-cao-{summary['from']}-{summary['to']}.{ext}"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/export.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def export_csv(user: AdminDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
+    """The summary's tables one after another, each under its title (UTF-8 with a BOM)."""
+    figures = _summary(office, from_, to)
+    return _download(report_export.to_csv(figures), "text/csv; charset=utf-8", figures, "csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/export.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def export_xlsx(user: AdminDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
+    """One sheet per table, Vietnamese headers."""
+    figures = _summary(office, from_, to)
+    return _download(report_export.to_xlsx(figures), XLSX, figures, "xlsx")

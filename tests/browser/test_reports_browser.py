@@ -1,0 +1,129 @@
+"""The reports page (/reports) in a real headless Chromium against the real office service: the
+day's figures, the charts drawn (SVG bars with the right values) with no JavaScript or console
+error, the exports offered to an admin only."""
+
+import uuid
+
+import pytest
+import requests
+from browser_harness import ARGS, watch_errors
+
+pytestmark = pytest.mark.browser
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    from kiosk.config import Kiosk, Settings
+    from kiosk.office.embedded import start_embedded
+
+    tmp = tmp_path_factory.mktemp("office")
+    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
+                         demo=True)
+    yield emb
+    emb.stop()
+
+
+@pytest.fixture(scope="module")
+def day(office):
+    """Three tickets served at counter 1 and rated 4, 3 and 1 (waited too long); one no-show."""
+    api = office.url + "/api"
+    staff = requests.Session()
+    staff.post(api + "/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).raise_for_status()
+    for score in (4, 3, 1, None):
+        t = requests.post(api + "/tickets", headers=KIOSK,
+                          json={"service": "ho-tich", "idempotency_key": uuid.uuid4().hex}).json()
+        staff.post(f"{api}/tickets/{t['id']}/call", json={"counter_id": 1}).raise_for_status()
+        if score is None:
+            staff.post(f"{api}/tickets/{t['id']}/no-show").raise_for_status()
+            continue
+        staff.post(f"{api}/tickets/{t['id']}/finish").raise_for_status()
+        r = requests.post(api + "/ratings", headers={"Authorization": "Bearer demo-rate-1"},
+                          json={"ticket_id": t["id"], "score": score, "reasons": ["waited_long"] if score == 1 else []})
+        assert r.status_code == 201, r.text
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page whose uncaught errors and console errors fail the test."""
+    errors = []
+    c = browser.new_context(viewport={"width": 1366, "height": 900})
+    watch_errors(c, errors)
+    p = c.new_page()
+    # Chromium logs every 4xx answer as "Failed to load resource" (401 before login is expected): not a page error
+    p.on("console", lambda m: errors.append(f"console: {m.text}")
+         if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    yield p
+    c.close()
+    assert errors == []
+
+
+def open_reports(page, office, user):
+    page.goto(office.url + "/reports")
+    page.fill("#username", user)
+    page.fill("#password", f"{user}-demo")
+    page.click("#login-submit")
+    page.wait_for_selector("#report:not([hidden])")
+
+
+def figure(page, key):
+    return page.text_content(f"[data-figure='{key}'] .n")
+
+
+def test_the_days_figures_and_charts(page, office, day):
+    open_reports(page, office, "admin")
+    assert page.input_value("#rep-span") == "day"
+    assert (figure(page, "issued"), figure(page, "served"), figure(page, "no_show"), figure(page, "ratings")) == (
+        "4", "3", "1", "3")
+    assert figure(page, "satisfied") == "66,7 %"
+    bars = page.eval_on_selector_all("#chart-ratings rect.bar", "rs => rs.map(r => [r.getAttribute('class'), "
+                                     "r.dataset.value, r.getBoundingClientRect().width > 0])")
+    assert bars == [["bar score4", "1", True], ["bar score3", "1", True], ["bar score2", "0", False],
+                    ["bar score1", "1", True]]
+    labels = page.eval_on_selector_all("#chart-ratings text.label", "ts => ts.map(t => t.textContent)")
+    assert labels == ["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng"]
+    assert page.eval_on_selector("#chart-reasons rect.bar", "r => r.dataset.value") == "1"
+    assert page.eval_on_selector_all("#chart-counters text.label", "ts => ts.map(t => t.textContent)") == ["Quầy số 1"]
+    hours = page.eval_on_selector_all("#chart-hours text.label", "ts => ts.map(t => t.textContent)")
+    assert len(hours) == 1 and hours[0].endswith(":00")  # all issued within the last minutes
+    assert page.eval_on_selector("#chart-hours rect.bar[data-value]", "r => r.dataset.value") == "4"
+    assert page.locator("#tbl-officer tbody tr").count() == 1
+    assert "Nguyễn Văn An" in page.text_content("#tbl-officer")
+
+    # an admin may download the same figures
+    for link, kind in (("#rep-csv", "text/csv"), ("#rep-xlsx", "spreadsheetml")):
+        assert page.is_visible(link)
+        r = page.request.get(office.url + page.get_attribute(link, "href"))
+        assert r.status == 200 and kind in r.headers["content-type"]
+
+    page.click("[data-lang-toggle]")  # English, same figures
+    page.wait_for_function("() => document.querySelector('#chart-ratings text.label').textContent === 'Very satisfied'")
+    assert figure(page, "satisfied") == "66.7 %"
+
+
+def test_staff_read_but_do_not_export(page, office, day):
+    open_reports(page, office, "canbo2")
+    assert figure(page, "issued") == "4"
+    assert page.is_hidden("#rep-csv") and page.is_hidden("#rep-xlsx")
+
+
+def test_a_bad_range_says_so_in_words(page, office, day):
+    open_reports(page, office, "canbo1")
+    page.select_option("#rep-span", "custom")
+    page.fill("#rep-from", "2026-12-31")
+    page.fill("#rep-to", "2026-01-01")
+    page.click("#rep-show")
+    page.wait_for_selector("#rep-error:not([hidden])")
+    assert page.text_content("#rep-error").startswith("Khoảng ngày không hợp lệ")
+    assert page.is_hidden("#report")

@@ -1,0 +1,307 @@
+"""GET /api/reports/summary over a scripted day whose every figure is known: tickets issued, called,
+served, no-shows, a transfer, a cancellation, one left in line from the day before, ratings at the
+counter and on the phone; exact counts, times (median, p90) and ratings, on SQLite and PostgreSQL."""
+
+import csv
+import datetime as dt
+import io
+import warnings
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from kiosk.office.app import create_app
+from kiosk.office.settings import OfficeSettings
+from office_testing import Clock, demo_sqlite, pg_schema
+
+KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
+DEVICE = {n: {"Authorization": f"Bearer demo-rate-{n}"} for n in (1, 2)}
+DAY = "2026-03-02"
+START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)  # 08:00 in Hà Nội / TP.HCM
+
+
+@pytest.fixture
+def clock():
+    return Clock(START - dt.timedelta(days=1))
+
+
+@pytest.fixture
+def client(tmp_path, tmp_path_factory, clock):
+    url = demo_sqlite(tmp_path_factory.getbasetemp(), tmp_path / "office.db")
+    with TestClient(create_app(OfficeSettings(database_url=url, demo=True), clock=clock)) as c:
+        yield c
+
+
+class Day:
+    """The scripted day, played over HTTP with the clock moved by hand."""
+
+    def __init__(self, client, clock):
+        self.c, self.clock = client, clock
+        self.staff = {}
+        self.tickets = {}
+
+    def _login(self, user):
+        r = self.c.post("/api/auth/login", json={"username": user, "password": f"{user}-demo"})
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    def at(self, minutes):
+        self.clock.now = START + dt.timedelta(minutes=minutes)
+
+    def issue(self, service, priority=None):
+        r = self.c.post("/api/tickets", headers=KIOSK, json={"service": service, "priority": priority,
+                                                             "idempotency_key": f"k{len(self.tickets)}"})
+        assert r.status_code == 201, r.text
+        self.tickets[r.json()["number"]] = r.json()
+        return r.json()["number"]
+
+    def do(self, number, action, counter, body=None):
+        r = self.c.post(f"/api/tickets/{self.tickets[number]['id']}/{action}", headers=self.staff[counter], json=body)
+        assert r.status_code == 200, r.text
+
+    def call(self, number, counter):
+        self.do(number, "call", counter, {"counter_id": counter})
+
+    def rate_at_counter(self, number, counter, score, reasons=()):
+        r = self.c.post("/api/ratings", headers=DEVICE[counter],
+                        json={"ticket_id": self.tickets[number]["id"], "score": score, "reasons": list(reasons)})
+        assert r.status_code == 201, r.text
+
+    def rate_on_phone(self, number, score, reasons=()):
+        r = self.c.post(f"/api/public/tickets/{self.tickets[number]['public_token']}/rating",
+                        json={"score": score, "reasons": list(reasons)})
+        assert r.status_code == 201, r.text
+
+    def play(self):
+        self.clock.now = START - dt.timedelta(days=1) + dt.timedelta(hours=1)
+        self.issue("lao-dong-xa-hoi")  # D001, the day before: nobody calls it
+        self.at(0)
+        self.staff = {n: self._login(u) for n, u in ((1, "canbo1"), (2, "canbo2"))}
+        self.c.app.state.office.close_previous_days()  # D001: no_show, closed_reason day_closed
+        for service, prio in (("ho-tich", None), ("ho-tich", "elderly"), ("dat-dai", None), ("chung-thuc", None)):
+            self.issue(service, prio)  # A001 A002 C001 B001
+        self.at(5)
+        self.call("A001", 1)                 # waited 300 s
+        self.call("C001", 2)                 # waited 300 s
+        self.do("C001", "start", 2)
+        self.at(6)
+        self.do("A001", "start", 1)
+        self.at(16)
+        self.do("A001", "finish", 1)         # served 600 s
+        self.call("A002", 1)                 # waited 960 s
+        self.at(17)
+        self.rate_at_counter("A001", 1, 4)
+        self.at(18)
+        self.do("A002", "no-show", 1)
+        self.call("B001", 1)                 # (waited 1080 s in its first line)
+        self.do("B001", "start", 1)
+        self.at(20)
+        self.do("B001", "transfer", 1, {"service": "dat-dai"})  # back in line, dat-dai's, at 20
+        self.at(25)
+        self.do("C001", "finish", 2)         # served 1200 s
+        self.call("B001", 2)                 # waited 300 s in its last line
+        self.do("B001", "start", 2)
+        self.at(26)
+        self.rate_on_phone("C001", 2, ["attitude", "waited_long"])
+        self.at(30)
+        self.issue("khac")                   # E001, cancelled
+        self.at(31)
+        self.do("E001", "cancel", 1)
+        self.at(33)
+        self.do("B001", "finish", 2)         # served 480 s
+        self.at(34)
+        self.rate_at_counter("B001", 2, 1, ["extra_papers"])
+        self.at(40)
+        self.issue("ho-tich")                # A003, still waiting
+        self.at(60)
+
+
+def times(count, mean, median, p90):
+    return {"count": count, "mean": mean, "median": median, "p90": p90}
+
+
+NO_TIMES = times(0, None, None, None)
+NO_REASONS = {"waited_long": 0, "attitude": 0, "extra_papers": 0, "procedure_unclear": 0}
+
+
+def counts(issued=0, served=0, no_show=0, cancelled=0, unserved_at_close=0, open=0, transferred=0, priority=0):
+    return {"issued": issued, "served": served, "no_show": no_show, "cancelled": cancelled,
+            "unserved_at_close": unserved_at_close, "open": open, "transferred": transferred, "priority": priority}
+
+
+def ratings(by_score, reasons=None, via=None):
+    n = sum(by_score.values())
+    satisfied = by_score.get("3", 0) + by_score.get("4", 0)
+    return {"count": n, "by_score": {k: by_score.get(k, 0) for k in "1234"}, "satisfied": satisfied,
+            "satisfied_share": round(satisfied / n, 4) if n else None,
+            "mean_score": round(sum(int(k) * v for k, v in by_score.items()) / n, 2) if n else None,
+            "reasons": {**NO_REASONS, **(reasons or {})}, "via": {"counter": 0, "phone": 0, **(via or {})}}
+
+
+def check_the_scripted_day(client, clock):
+    day = Day(client, clock)
+    day.play()
+    client.cookies.clear()  # the staff's bearer token only
+    staff = day.staff[1]
+    r = client.get("/api/reports/summary", params={"from": DAY, "to": DAY}, headers=staff)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["from"], got["to"], got["days"]) == (DAY, DAY, 1)
+
+    assert got["tickets"] == {**counts(issued=6, served=3, no_show=1, cancelled=1, open=1, transferred=1, priority=1),
+                              "waiting_seconds": times(4, 465.0, 300.0, 762.0),     # 300 300 300 960
+                              "service_seconds": times(3, 760.0, 600.0, 1080.0)}    # 480 600 1200
+    assert got["ratings"] == ratings({"1": 1, "2": 1, "4": 1}, {"waited_long": 1, "attitude": 1, "extra_papers": 1},
+                                     {"counter": 2, "phone": 1})
+    assert got["ratings"]["satisfied_share"] == 0.3333 and got["ratings"]["mean_score"] == 2.33
+
+    by_service = {x["service"]: x for x in got["by_service"]}
+    assert list(by_service) == ["ho-tich", "dat-dai", "khac"]  # a transferred ticket counts in its new field
+    assert by_service["ho-tich"] | {"name_vi": "Hộ tịch"} == by_service["ho-tich"]
+    assert {k: by_service["ho-tich"][k] for k in (*counts(), "waiting_seconds", "service_seconds")} == {
+        **counts(issued=3, served=1, no_show=1, open=1, priority=1),
+        "waiting_seconds": times(2, 630.0, 630.0, 894.0), "service_seconds": times(1, 600.0, 600.0, 600.0)}
+    assert {k: by_service["dat-dai"][k] for k in (*counts(), "waiting_seconds", "service_seconds")} == {
+        **counts(issued=2, served=2, transferred=1),
+        "waiting_seconds": times(2, 300.0, 300.0, 300.0), "service_seconds": times(2, 840.0, 840.0, 1128.0)}
+    assert {k: by_service["khac"][k] for k in (*counts(), "waiting_seconds", "service_seconds")} == {
+        **counts(issued=1, cancelled=1), "waiting_seconds": NO_TIMES, "service_seconds": NO_TIMES}
+
+    by_counter = {x["counter"]: x for x in got["by_counter"]}
+    assert list(by_counter) == [1, 2]  # never-called tickets have no counter
+    assert {k: by_counter[1][k] for k in (*counts(), "waiting_seconds", "service_seconds", "ratings")} == {
+        **counts(issued=2, served=1, no_show=1, priority=1),
+        "waiting_seconds": times(2, 630.0, 630.0, 894.0), "service_seconds": times(1, 600.0, 600.0, 600.0),
+        "ratings": ratings({"4": 1}, via={"counter": 1})}
+    assert {k: by_counter[2][k] for k in (*counts(), "waiting_seconds", "service_seconds", "ratings")} == {
+        **counts(issued=2, served=2, transferred=1),
+        "waiting_seconds": times(2, 300.0, 300.0, 300.0), "service_seconds": times(2, 840.0, 840.0, 1128.0),
+        "ratings": ratings({"1": 1, "2": 1}, {"waited_long": 1, "attitude": 1, "extra_papers": 1},
+                           {"counter": 1, "phone": 1})}
+
+    assert [(o["officer"], o["full_name"], o["ratings"]["by_score"]) for o in got["by_officer"]] == [
+        ("canbo1", "Nguyễn Văn An", {"1": 0, "2": 0, "3": 0, "4": 1}),
+        ("canbo2", "Trần Thị Bình", {"1": 1, "2": 1, "3": 0, "4": 0})]
+    assert got["by_officer"][1]["ratings"]["reasons"] == {**NO_REASONS, "waited_long": 1, "attitude": 1,
+                                                          "extra_papers": 1}
+
+    # all the day's tickets were issued between 08:00 and 08:40 local time
+    assert got["by_hour"] == [{"hour": 8, "issued": 6, "served": 3, "waiting_mean_seconds": 465.0}]
+
+    # the day before alone: one ticket nobody called, closed by the office at the day's end
+    before = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": "2026-03-01"},
+                        headers=staff).json()
+    assert before["tickets"] == {**counts(issued=1, unserved_at_close=1), "waiting_seconds": NO_TIMES,
+                                 "service_seconds": NO_TIMES}
+    assert before["ratings"] == ratings({}) and before["by_counter"] == [] and before["by_officer"] == []
+    assert before["by_hour"] == [{"hour": 9, "issued": 1, "served": 0, "waiting_mean_seconds": None}]
+    both = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": DAY}, headers=staff).json()
+    assert (both["days"], both["tickets"]["issued"], both["tickets"]["unserved_at_close"]) == (2, 7, 1)
+    assert both["ratings"] == got["ratings"]
+    check_the_exports(client, day._login("admin"))
+
+
+def csv_tables(text):
+    """{title: [header, *rows]} from the export's CSV (tables under their titles, blank lines between)."""
+    tables, current = {}, None
+    for row in csv.reader(io.StringIO(text)):
+        if not row:
+            current = None
+        elif current is None:
+            current = tables.setdefault(row[0], [])
+        else:
+            current.append(row)
+    return tables
+
+
+def check_the_exports(client, admin):
+    params = {"from": DAY, "to": DAY}
+    r = client.get("/api/reports/export.csv", params=params, headers=admin)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert 'filename="bao-cao-2026-03-02-2026-03-02.csv"' in r.headers["content-disposition"]
+    assert r.content.startswith("\ufeff".encode())
+    tables = csv_tables(r.content.decode("utf-8-sig"))
+    assert list(tables) == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Đánh giá theo cán bộ", "Lý do chưa hài lòng",
+                            "Theo giờ"]
+    assert tables["Theo giờ"][1:] == [["08:00", "6", "3", "7.8"]]
+    overview = dict(tables["Tổng hợp"][1:])
+    assert (overview["Số phiếu đã cấp"], overview["Đã phục vụ"], overview["Vắng mặt khi gọi"]) == ("6", "3", "1")
+    assert (overview["Chờ trung vị (phút)"], overview["Chờ P90 (phút)"]) == ("5.0", "12.7")  # 300 s, 762 s
+    assert (overview["Giải quyết trung vị (phút)"], overview["Giải quyết P90 (phút)"]) == ("10.0", "18.0")
+    assert (overview["Lượt đánh giá"], overview["Rất hài lòng"], overview["Tỷ lệ hài lòng (%)"]) == ("3", "1", "33.3")
+    assert [row[:3] for row in tables["Theo lĩnh vực"][1:]] == [["Hộ tịch", "3", "1"], ["Đất đai", "2", "2"],
+                                                                 ["Khác", "1", "0"]]
+    assert [row[0] for row in tables["Theo quầy"][1:]] == ["Quầy 1", "Quầy 2"]
+    assert tables["Lý do chưa hài lòng"][1:] == [["Phải chờ quá lâu", "1"], ["Thái độ phục vụ chưa tốt", "1"],
+                                                 ["Bị yêu cầu thêm giấy tờ", "1"], ["Hướng dẫn thủ tục chưa rõ", "0"]]
+
+    openpyxl = pytest.importorskip("openpyxl")
+    r = client.get("/api/reports/export.xlsx", params=params, headers=admin)
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == list(tables)
+    def same(v):  # "5.0" in the CSV is the number 5 in the workbook
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return "" if v is None else v
+
+    for title, rows in tables.items():  # the workbook holds the same figures as the CSV, as numbers
+        sheet = [[same(v) for v in row] for row in wb[title].iter_rows(values_only=True)]
+        assert sheet == [[same(v) for v in row] for row in rows], title
+    assert wb["Tổng hợp"]["B5"].value == 6 and wb["Đánh giá theo cán bộ"]["B2"].value == "Nguyễn Văn An"
+
+
+def test_the_scripted_days_figures_on_sqlite(client, clock):
+    check_the_scripted_day(client, clock)
+
+
+def test_the_scripted_days_figures_on_postgresql(pg_url, clock):
+    with pg_schema(pg_url) as url, TestClient(create_app(OfficeSettings(database_url=url, demo=True),
+                                                         clock=clock)) as c:
+        check_the_scripted_day(c, clock)
+
+
+def test_reports_are_for_staff(client):
+    r = client.get("/api/reports/summary", params={"from": DAY, "to": DAY})
+    assert r.status_code == 401 and r.json()["field"] == "authorization"
+    r = client.get("/api/reports/summary", params={"from": DAY, "to": DAY}, headers=KIOSK)
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize("params,field,code", [
+    ({"to": DAY}, "from", "missing"),
+    ({"from": DAY}, "to", "missing"),
+    ({"from": "2026-3-2", "to": DAY}, "from", "bad_date"),
+    ({"from": DAY, "to": "2026-02-30"}, "to", "bad_date"),
+    ({"from": "20260302", "to": DAY}, "from", "bad_date"),
+    ({"from": "2026-03-03", "to": DAY}, "to", "bad_range"),
+    ({"from": "2025-01-01", "to": "2026-02-05"}, "to", "range_too_long"),
+    ({"from": "x" * 500, "to": DAY}, "from", "bad_date"),
+])
+def test_bad_ranges_name_the_field(client, params, field, code):
+    login = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()
+    r = client.get("/api/reports/summary", params=params, headers={"Authorization": f"Bearer {login['token']}"})
+    assert r.status_code == 422, r.text
+    assert (r.json()["field"], r.json()["code"]) == (field, code)
+
+
+def test_exports_are_for_admins_and_check_the_range(client):
+    staff = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()["token"]
+    admin = client.post("/api/auth/login", json={"username": "admin", "password": "admin-demo"}).json()["token"]
+    for ext in ("csv", "xlsx"):
+        r = client.get(f"/api/reports/export.{ext}", params={"from": DAY, "to": DAY},
+                       headers={"Authorization": f"Bearer {staff}"})
+        assert r.status_code == 403 and r.json()["code"] == "admin_only"
+        r = client.get(f"/api/reports/export.{ext}", params={"from": DAY, "to": "2026-13-01"},
+                       headers={"Authorization": f"Bearer {admin}"})
+        assert r.status_code == 422 and r.json()["field"] == "to"
+
+
+def test_a_400_day_range_is_allowed(client):
+    login = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()
+    r = client.get("/api/reports/summary", params={"from": "2025-01-31", "to": "2026-03-06"},
+                   headers={"Authorization": f"Bearer {login['token']}"})
+    assert r.status_code == 200 and r.json()["days"] == 400
