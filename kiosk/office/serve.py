@@ -93,7 +93,9 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
         print("No staff users yet: create one with `kiosk office add-user USERNAME --role admin`.", flush=True)
     # workers neither migrate nor seed again
     worker_settings = office_settings.model_copy(update={"migrate": False, "demo": False, "kiosk_keys": {}})
-    common = dict(host=host, port=port, timeout_graceful_shutdown=2, proxy_headers=False)
+    # h11 refuses a request line + headers longer than max_header_bytes (431/400 and close)
+    common = dict(host=host, port=port, timeout_graceful_shutdown=2, proxy_headers=False, http="h11",
+                  h11_max_incomplete_event_size=office_settings.max_header_bytes)
     try:
         if workers == 1:
             from kiosk.office.app import create_app

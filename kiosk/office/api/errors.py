@@ -7,7 +7,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.office.errors import OfficeError
@@ -53,6 +54,25 @@ def install(app: FastAPI) -> None:
         log.warning("database unavailable: %s", exc.orig)
         return JSONResponse(error_body("the database is busy or unavailable; try again", None, "unavailable"),
                             503, headers={"Retry-After": "1"})
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(request: Request, exc: PoolTimeout):
+        # every connection is busy (a stalled disk, a flood): a clear "try again", not a 500
+        log.warning("database pool timeout on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("the database is busy or unavailable; try again", None, "unavailable"),
+                            503, headers={"Retry-After": "1"})
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError):
+        # a path id of 2**63 or more: SQLite cannot bind it; no row can have it
+        field = next((k for k, v in request.path_params.items() if str(v).isdigit() and int(v) >= 2 ** 63), None)
+        return JSONResponse(error_body(f"{field or 'a number'}: out of range", field, "out_of_range"), 422)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError):
+        # PostgreSQL refused a value (a number out of range, text too long for its column)
+        log.warning("data error: %s", exc.orig)
+        return JSONResponse(error_body("a value is out of range or too long", None, "out_of_range"), 422)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError):
