@@ -69,6 +69,13 @@ def _tcp_nodelay_for_workers() -> None:
     Config.bind_socket = bind_socket
 
 
+def uvicorn_options(settings: OfficeSettings) -> dict:
+    """uvicorn settings of `kiosk serve`; h11 refuses a request line + headers longer than
+    max_header_bytes (and closes the connection)."""
+    return dict(timeout_graceful_shutdown=2, proxy_headers=False, http="h11",
+                h11_max_incomplete_event_size=settings.max_header_bytes)
+
+
 def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
           database: str | None = None) -> int:
     import uvicorn
@@ -93,9 +100,7 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
         print("No staff users yet: create one with `kiosk office add-user USERNAME --role admin`.", flush=True)
     # workers neither migrate nor seed again
     worker_settings = office_settings.model_copy(update={"migrate": False, "demo": False, "kiosk_keys": {}})
-    # h11 refuses a request line + headers longer than max_header_bytes (431/400 and close)
-    common = dict(host=host, port=port, timeout_graceful_shutdown=2, proxy_headers=False, http="h11",
-                  h11_max_incomplete_event_size=office_settings.max_header_bytes)
+    common = dict(host=host, port=port, **uvicorn_options(office_settings))
     try:
         if workers == 1:
             from kiosk.office.app import create_app

@@ -1,6 +1,8 @@
 """ASGI middleware that protects every route before it runs (issue 19):
 
-- RequestGuard: a body larger than the limit is refused with 413 before it is read (Content-Length)
+- RequestGuard: a header block larger than its limit is refused with 431 (uvicorn's h11 bounds
+  only what it buffers while the headers are incomplete: a block that arrives whole passes it); a
+  body larger than the limit is refused with 413 before it is read (Content-Length)
   or as soon as the streamed chunks pass the limit; a JSON body holding text that cannot be stored
   (a lone UTF-16 surrogate such as "\\ud800", or NUL, which PostgreSQL refuses) is refused with 422
   naming the field, so it never reaches the database and poisons later reads; a state change
@@ -76,9 +78,10 @@ def same_origin(origin: str, host: str, trusted: tuple[str, ...]) -> bool:
 class RequestGuard:
     """Body size limit, storable JSON text and the Origin check; see the module docstring."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, max_body_by_path: Mapping[str, int] | None = None,
-                 cookies: tuple[str, ...] = (), trusted_origins: tuple[str, ...] = ()):
-        self.app, self.max_body = app, max_body
+    def __init__(self, app: ASGIApp, *, max_body: int, max_headers: int,
+                 max_body_by_path: Mapping[str, int] | None = None, cookies: tuple[str, ...] = (),
+                 trusted_origins: tuple[str, ...] = ()):
+        self.app, self.max_body, self.max_headers = app, max_body, max_headers
         self.by_path = dict(max_body_by_path or {})
         self.cookies = tuple(c.encode() for c in cookies)
         self.trusted = trusted_origins
@@ -89,6 +92,11 @@ class RequestGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        header_bytes = sum(len(k) + len(v) + 4 for k, v in scope["headers"]) + len(scope.get("raw_path") or b"")
+        if header_bytes > self.max_headers:
+            return await send_json(send, 431, error_body(
+                f"the request headers are larger than {self.max_headers} bytes", "headers", "headers_too_large"),
+                close=True)
         headers = dict(scope["headers"])  # last value wins; names are lower-case in ASGI
         limit = self.limit_for(scope["path"])
         too_large = error_body(f"the request body is larger than {limit} bytes", "body", "too_large", limit=limit)
@@ -173,7 +181,7 @@ def install(app, settings) -> None:
     """Add the guards to the app (outermost last: headers wrap every answer, the guard's included)."""
     from kiosk.office.api.deps import COOKIES
 
-    app.add_middleware(RequestGuard, max_body=settings.max_body_bytes,
+    app.add_middleware(RequestGuard, max_body=settings.max_body_bytes, max_headers=settings.max_header_bytes,
                        max_body_by_path=settings.max_body_bytes_by_path, cookies=tuple(COOKIES.values()),
                        trusted_origins=settings.trusted_origins)
     app.add_middleware(SecurityHeaders)

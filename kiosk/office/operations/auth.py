@@ -8,9 +8,9 @@ must not get it for free.
 - An unknown username still runs argon2, against a dummy hash, but only while its address is under
   the limit: known and unknown usernames take the same time (no user enumeration by timing), and
   the CPU an address can burn is bounded by the limit per window.
-- Checks run on a few threads of their own (`PasswordPool`): a flood waits in a short line (busy
-  beyond it: 503) instead of holding the web threads the kiosks' tickets need, and memory stays
-  at slots x 64 MiB.
+- Checks run on a few low-priority threads of their own (`PasswordPool`): a flood waits in a short
+  line (busy beyond it: 503, before any database work) instead of holding the web threads and the
+  CPU the kiosks' tickets need, and memory stays at slots x 64 MiB.
 - A known device (a cookie set at a successful log-in, signed with the user's password hash, so a
   password change revokes it) counts its failures on its own: a colleague's wrong tries from the
   same address (or a NAT) do not lock the user out of their own PC. An admin can lift a lockout.
@@ -21,9 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
 import secrets
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -117,18 +120,33 @@ class Busy(OfficeError):
 
 
 class PasswordPool:
-    """At most `slots` password checks at once, and a short line of waiting ones; beyond: Busy."""
+    """At most `slots` password checks at once, and a short line of waiting log-ins; beyond: Busy.
+
+    The threads run at the lowest CPU priority (nice 19, per thread on Linux; argon2's own lane
+    threads inherit it): under a flood of log-ins the kiosks' tickets get the CPU first and
+    log-ins wait instead.
+    """
 
     def __init__(self, slots: int, queue: int | None = None):
-        self._pool = ThreadPoolExecutor(slots, thread_name_prefix="argon2")
+        self._pool = ThreadPoolExecutor(slots, thread_name_prefix="argon2", initializer=_lowest_priority)
         self._room = threading.BoundedSemaphore(slots + (queue if queue is not None else 4 * slots))
 
-    def check(self, stored: str | None, password: str) -> Future:
+    @contextmanager
+    def place(self) -> Iterator[ThreadPoolExecutor]:
+        """Hold a place in line for one log-in (taken before any database work), or raise Busy."""
         if not self._room.acquire(blocking=False):
             raise Busy("busy", "too many log-ins at once; try again in a moment", None, retry_after=2)
-        future = self._pool.submit(check_password, stored, password)
-        future.add_done_callback(lambda _f: self._room.release())
-        return future
+        try:
+            yield self._pool
+        finally:
+            self._room.release()
+
+
+def _lowest_priority() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (OSError, AttributeError):  # not Linux: the bound on slots still holds
+        pass
 
 
 _pools: dict[int, PasswordPool] = {}
