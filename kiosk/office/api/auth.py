@@ -49,7 +49,7 @@ async def login(body: LoginBody, request: Request, response: Response, office: O
                                   max_per_address=s_.login_max_failures_per_address, device=device)
             return device, auth.password_hash_for(s, body.username)
 
-    with auth.password_pool(s_.password_hash_slots).place() as hashing:  # Busy (503) when the line is full
+    with auth.password_pool(s_.password_hash_slots).place() as hashing:  # 503 busy when the line is full
         device, stored = await run_in_threadpool(limits)
         ok = await asyncio.wrap_future(hashing.submit(auth.check_password, stored, body.password))
 

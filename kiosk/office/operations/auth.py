@@ -33,7 +33,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.office.errors import OfficeError, TooManyAttempts
+from kiosk.office.errors import TooManyAttempts, Unavailable
 from kiosk.office.operations import web_sessions
 from kiosk.office.operations.web_sessions import sha256
 from kiosk.office.storage.models import Kiosk, LoginAttempt, User, WebSession
@@ -115,12 +115,8 @@ def known_device(s: Session, username: str, cookie: str | None) -> str | None:
 
 
 # ---- argon2 on a few threads of its own
-class Busy(OfficeError):
-    status = 503
-
-
 class PasswordPool:
-    """At most `slots` password checks at once, and a short line of waiting log-ins; beyond: Busy.
+    """At most `slots` password checks at once, and a short line of waiting log-ins; beyond: 503 busy.
 
     The threads run at the lowest CPU priority (nice 19, per thread on Linux; argon2's own lane
     threads inherit it): under a flood of log-ins the kiosks' tickets get the CPU first and
@@ -133,9 +129,9 @@ class PasswordPool:
 
     @contextmanager
     def place(self) -> Iterator[ThreadPoolExecutor]:
-        """Hold a place in line for one log-in (taken before any database work), or raise Busy."""
+        """Hold a place in line for one log-in (taken before any database work), or raise Unavailable (503)."""
         if not self._room.acquire(blocking=False):
-            raise Busy("busy", "too many log-ins at once; try again in a moment", None, retry_after=2)
+            raise Unavailable("busy", "too many log-ins at once; try again in a moment", None, retry_after=2)
         try:
             yield self._pool
         finally:
