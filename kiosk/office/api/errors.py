@@ -63,16 +63,13 @@ def install(app: FastAPI) -> None:
                             503, headers={"Retry-After": "1"})
 
     @app.exception_handler(OverflowError)
-    async def _overflow(request: Request, exc: OverflowError):
-        # a path id of 2**63 or more: SQLite cannot bind it; no row can have it
-        field = next((k for k, v in request.path_params.items() if str(v).isdigit() and int(v) >= 2 ** 63), None)
-        return JSONResponse(error_body(f"{field or 'a number'}: out of range", field, "out_of_range"), 422)
-
     @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError):
-        # PostgreSQL refused a value (a number out of range, text too long for its column)
-        log.warning("data error: %s", exc.orig)
-        return JSONResponse(error_body("a value is out of range or too long", None, "out_of_range"), 422)
+    async def _out_of_range(request: Request, exc: Exception):
+        # a path id of 2**63 or more (SQLite cannot bind it, PostgreSQL's bigint refuses it: no row
+        # can have it), or another value PostgreSQL refuses (text too long for its column)
+        log.warning("value out of range on %s %s: %s", request.method, request.url.path, getattr(exc, "orig", exc))
+        field = next((k for k, v in request.path_params.items() if str(v).isdigit() and int(v) >= 2 ** 63), None)
+        return JSONResponse(error_body(f"{field or 'a value'}: out of range or too long", field, "out_of_range"), 422)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError):

@@ -21,7 +21,7 @@ with warnings.catch_warnings():
 from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
 from kiosk.office.storage.models import AuditEntry
-from office_testing import Clock, demo_sqlite
+from office_testing import Clock, demo_sqlite, pg_schema
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 BIG_ID = 2 ** 63
@@ -166,6 +166,17 @@ def test_ids_out_of_range_answer_4xx(client, method, path):
     r = client.request(method, path, headers=login(client))
     assert r.status_code in (404, 422), r.text
     assert r.json()["code"] in ("out_of_range", "ticket_not_found", "counter_not_found", "not_found")
+
+
+@pytest.mark.postgres
+def test_ids_out_of_range_on_postgresql(pg_url, clock):
+    with pg_schema(pg_url) as url:
+        with TestClient(create_app(OfficeSettings(database_url=url, demo=True), clock=clock)) as client:
+            staff = login(client)
+            for method, path, field in (("GET", f"/api/tickets/{BIG_ID}", "ticket_id"),
+                                        ("POST", f"/api/counters/{2 ** 70}/resume", "counter_id")):
+                assert_error(client.request(method, path, headers=staff), 422, field, "out_of_range")
+            client.app.state.office.db.dispose()
 
 
 def test_a_busy_database_pool_answers_503_not_500(client):
