@@ -72,6 +72,14 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
         return JSONResponse(error_body("too many open event streams; try again later", None, "too_many_streams"),
                             503, headers={"Retry-After": "30"})
     q = hub.subscribe()  # subscribe before replaying, then drop duplicates by id
+    ended = False
+
+    def end() -> None:  # once, whether the stream ran, was cancelled or never started
+        nonlocal ended
+        if not ended:
+            ended = True
+            hub.unsubscribe(q)
+            slots.give_back(address)
 
     async def stream():
         sent = hub.last_id if resume is None else resume
@@ -106,8 +114,22 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
                 if wanted is None or kind in wanted:
                     yield format_sse(event_id, kind, json.dumps(data, ensure_ascii=False))
         finally:
-            hub.unsubscribe(q)
-            slots.give_back(address)
+            end()
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return _Stream(stream(), end, media_type="text/event-stream",
+                   headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+class _Stream(StreamingResponse):
+    """Calls `end` after the response, also when the client left before the stream's first chunk
+    (the generator's own `finally` never runs then, and the slot would stay taken)."""
+
+    def __init__(self, content, end, **kwargs):
+        super().__init__(content, **kwargs)
+        self._end = end
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._end()
