@@ -57,7 +57,7 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
     errors.install(app)
     guards.install(app, settings)
     include_all(app)
-    app.include_router(docs.router)
+    docs.install(app)
     app.include_router(badge_router)  # pages after the API: their catch-alls come last
     app.include_router(web_router)
     mask_access_log()

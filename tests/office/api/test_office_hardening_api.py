@@ -158,6 +158,23 @@ def test_docs_are_staff_only_and_work_without_internet(client):
     assert client.get("/docs/assets/..%2Fcore.py").status_code == 404
 
 
+def test_openapi_names_the_real_error_body(client):
+    import jsonschema
+
+    spec = client.get("/openapi.json", headers=login(client)).json()
+    error = spec["components"]["schemas"]["Error"]
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            assert op["responses"]["default"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Error"}, (method, path)
+            if "422" in op["responses"]:
+                assert "Error" in json.dumps(op["responses"]["422"]), (method, path)
+    for r in (client.post("/api/tickets", headers=KIOSK, json={}), fresh(client).get("/api/me"),
+              client.post("/api/auth/login", content=b"x" * 300_000)):
+        assert r.status_code in (401, 413, 422)
+        jsonschema.validate(r.json(), error)
+
+
 @pytest.mark.parametrize("method,path", [
     ("GET", f"/api/tickets/{BIG_ID}"), ("POST", f"/api/tickets/{BIG_ID}/reprint"),
     ("POST", f"/api/counters/{BIG_ID}/resume"), ("GET", f"/api/tickets/{2 ** 70}"),
