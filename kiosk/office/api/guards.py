@@ -123,10 +123,12 @@ class RequestGuard:
         body = b"".join(chunks)
         if body and b"json" in headers.get(b"content-type", b"json"):
             try:
-                parsed = json.loads(body)
+                field = bad_text_path(json.loads(body))
             except ValueError:
-                parsed = None  # FastAPI reports invalid JSON in its own words
-            if (field := bad_text_path(parsed)) is not None:
+                field = None  # FastAPI reports invalid JSON in its own words
+            except RecursionError:  # [[[[...]]]] thousands deep: no route takes that
+                return await send_json(send, 422, error_body("body: nested too deeply", "body", "too_deep"))
+            if field is not None:
                 return await send_json(send, 422, error_body(
                     f"{field}: text with a character that cannot be stored (a lone surrogate or NUL)",
                     field, "invalid_text"))

@@ -111,6 +111,12 @@ def test_text_that_cannot_be_stored_is_refused_naming_the_field(client, raw, fie
     assert_error(r, 422, field, "invalid_text")
 
 
+def test_a_deeply_nested_body_is_a_4xx_not_a_crash(client):
+    r = client.post("/api/tickets", content=b"[" * 100_000 + b"]" * 100_000,
+                    headers={**KIOSK, "Content-Type": "application/json"})
+    assert_error(r, 422, "body", "too_deep")
+
+
 def test_a_lone_surrogate_deep_in_a_dossier_is_refused_and_the_staff_list_still_reads(client):
     body = {"procedure": "1.001193", "idempotency_key": "d1",
             "applicant": {"full_name": "Lê Minh \ud800Khôi", "id_number": "079190001234"},
