@@ -45,14 +45,14 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 
 
 @contextmanager
-def limits_server(tmp_path, tmp_path_factory, **settings):
+def limits_server(tmp_path, tmp_path_factory, preexec_fn=None, **settings):
     url = demo_sqlite(tmp_path_factory.getbasetemp(), tmp_path / "office.db")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
     env["PYTHONPATH"] = os.pathsep.join([str(SUPPORT), env.get("PYTHONPATH", "")])
     proc = subprocess.Popen([sys.executable, str(SUPPORT / "office_limits_server.py"), str(port),
                              json.dumps({"database_url": url, "demo": True, **settings})], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
@@ -230,3 +230,15 @@ def test_idle_streams_and_login_sprayers_do_not_stop_the_kiosk(tmp_path, tmp_pat
         assert set(statuses) <= {"401 bad_credentials", "429 too_many_attempts", "503 busy"}
         assert p95 < 1.0
         assert growth < 200
+
+
+def test_the_office_lifts_its_own_open_files_limit(tmp_path, tmp_path_factory):
+    """Started with systemd's usual soft limit of 1,024 (hard 4,096 here), the office raises it."""
+    import resource
+
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 4096))
+
+    with limits_server(tmp_path, tmp_path_factory, preexec_fn=low_limit) as (base, port, pid):
+        line = next(x for x in Path(f"/proc/{pid}/limits").read_text().splitlines() if x.startswith("Max open files"))
+        assert line.split()[3:5] == ["4096", "4096"], line
