@@ -5,8 +5,8 @@ Every restart must succeed without human help, SQLite's `PRAGMA integrity_check`
 schema must match the models (alembic autogenerate finds no difference) and rows written before the
 upgrade must still be there. Generic over the revisions that exist (new ones join automatically).
 
-The migrating process is forked from the test process (imports already done) so the random kill
-lands inside the migration itself, not in Python's start-up; the window is measured first with two
+The migrating process is forked from a forkserver with the imports already done, so the random
+kill lands inside the migration itself, not in Python's start-up; the window is measured first with two
 uninterrupted runs. Rounds per starting point: 20 on SQLite, 10 on PostgreSQL (a fresh schema costs
 ~0.7 s there); KIOSK_MIGRATION_KILL_ROUNDS=20 gives the issue's full count on both. Before the fix
 (migrate.py) the first SQLite round already failed with "table audit_log already exists". Measured
@@ -44,7 +44,13 @@ PG_ROUNDS = int(os.environ.get("KIOSK_MIGRATION_KILL_ROUNDS", "10"))
 REVISIONS = [r.revision for r in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))]
 HEAD = REVISIONS[-1]
 STARTS = [None] + REVISIONS[:-1]  # None: the very first start on an empty database
-_FORK = multiprocessing.get_context("fork")
+# children fork from a single-threaded server that has the imports done (plain fork from pytest,
+# with other tests' threads about, could copy a held lock into the child)
+_FORK = multiprocessing.get_context("forkserver")
+_FORK.set_forkserver_preload(["kiosk.office.storage.migrate", "kiosk.office.storage.models", "alembic.command",
+                              "alembic.operations", "alembic.runtime.migration", "alembic.ddl.sqlite",
+                              "alembic.ddl.postgresql", "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql",
+                              "psycopg"])
 
 
 def _start_id(start):
@@ -71,7 +77,7 @@ def _run_killed(url: str, delay: float) -> bool:
     if p.exitcode is None:
         os.kill(p.pid, signal.SIGKILL)
         p.join()
-    assert p.exitcode in (0, -signal.SIGKILL), p.exitcode
+    assert p.exitcode in (0, -signal.SIGKILL), f"the migrating process failed by itself: exit code {p.exitcode}"
     return p.exitcode == -signal.SIGKILL
 
 
