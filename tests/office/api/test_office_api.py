@@ -243,7 +243,7 @@ def test_admin_crud_and_settings(client):
 
 
 def test_openapi_documents_the_api(client):
-    assert client.get("/openapi.json").status_code == 401  # staff only (tests/office/test_office_hardening_api.py)
+    assert client.get("/openapi.json").status_code == 401  # staff only (tests/office/api/test_office_hardening_api.py)
     paths = client.get("/openapi.json", headers=login(client)).json()["paths"]
     for p in ("/api/tickets", "/api/counters/{counter_id}/call-next", "/api/queue", "/api/events",
               "/api/public/tickets/{public_token}", "/api/auth/login", "/api/services"):
