@@ -52,7 +52,8 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
 
     app = FastAPI(title="motcua-kiosk office service", version=__version__, lifespan=lifespan,
                   description="Queue of a ward's one-stop reception department. See kiosk/office/API.md.",
-                  docs_url=None, redoc_url=None, openapi_url=None)  # staff-only and offline: api/docs.py
+                  docs_url=None, redoc_url=None, openapi_url=None,  # staff-only and offline: api/docs.py
+                  default_response_class=errors.SafeJSONResponse)
     app.state.office = office
     errors.install(app)
     guards.install(app, settings)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,6 +17,16 @@ from kiosk.office.errors import OfficeError
 
 log = logging.getLogger(__name__)
 _PLACES = ("body", "query", "path", "header", "cookie")
+
+
+class SafeJSONResponse(JSONResponse):
+    """The app's JSON answers: a string that UTF-8 cannot encode (a lone surrogate stored in a JSON
+    column before the request guards refused them) goes out as "?" instead of failing every later
+    read of that row with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":")).encode("utf-8", "replace")
 
 
 def error_body(detail: str, field: str | None, code: str, **extra) -> dict:

@@ -25,6 +25,16 @@ from kiosk.office.storage.events import format_sse
 router = OfficeRouter(prefix="/api", tags=["events"])
 
 
+def _json(data) -> str:
+    """Event data as JSON text; a stored lone surrogate becomes a \\u escape, not a broken stream."""
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(data)
+
+
 class StreamSlots:
     """Open streams of this process, in total and per client address (the event loop's thread only)."""
 
@@ -94,7 +104,7 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
                     for event_id, kind, data in rows:
                         sent = event_id
                         if wanted is None or kind in wanted:
-                            yield format_sse(event_id, kind, json.dumps(data, ensure_ascii=False))
+                            yield format_sse(event_id, kind, _json(data))
                     if len(rows) < 500:
                         break
             while True:
@@ -112,7 +122,7 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
                     continue
                 sent = event_id
                 if wanted is None or kind in wanted:
-                    yield format_sse(event_id, kind, json.dumps(data, ensure_ascii=False))
+                    yield format_sse(event_id, kind, _json(data))
         finally:
             end()
 

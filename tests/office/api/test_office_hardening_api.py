@@ -128,6 +128,30 @@ def test_a_lone_surrogate_deep_in_a_dossier_is_refused_and_the_staff_list_still_
     assert client.get("/api/dossiers", headers=staff).status_code == 200
 
 
+def test_rows_poisoned_before_the_guard_do_not_break_reads(client, clock):
+    """A lone surrogate already stored in a JSON column (as the issue's probe managed): the staff
+    audit list, the public board and the event stream still answer, with "?" in its place."""
+    from kiosk.office.storage.models import Event
+
+    with client.app.state.office.db.write() as s:
+        s.add(AuditEntry(at=clock.now, actor="kiosk:kiosk-1", action="issue", entity="ticket", entity_id="1",
+                         details={"note": "bé Khôi \ud800"}))
+        s.add(Event(at=clock.now, kind="call", data={"ticket_id": 1, "number": "A\ud800", "counter_number": 1,
+                                                     "counter_id": 1, "service": "ho-tich",
+                                                     "at": clock.now.isoformat(), "recall": False}))
+    r = client.get("/api/admin/audit", headers=login(client, "admin"))
+    assert r.status_code == 200 and "bé Khôi ?" in r.text
+    board = client.get("/api/queue")
+    assert board.status_code == 200 and board.json()["last_calls"][0]["number"] == "A?"
+    with client.stream("GET", "/api/events?since=0") as stream:
+        text = ""
+        for chunk in stream.iter_text():
+            text += chunk
+            if "event: call" in text:
+                break
+    assert '"A\\ud800"' in text  # an escape inside valid JSON, not a broken stream
+
+
 # ---- forged changes, headers, docs
 
 def test_a_cookie_change_from_another_site_is_refused(client):
