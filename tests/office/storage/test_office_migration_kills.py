@@ -10,8 +10,9 @@ kill lands inside the migration itself, not in Python's start-up; the window is 
 uninterrupted runs. Rounds per starting point: 20 on SQLite, 10 on PostgreSQL (a fresh schema costs
 ~0.7 s there); KIOSK_MIGRATION_KILL_ROUNDS=20 gives the issue's full count on both. Before the fix
 (migrate.py) the first SQLite round already failed with "table audit_log already exists". Measured
-(2 shared cores, revisions 0001-0004): SQLite 4 x 20 rounds in 9 s, of which 59/80 kills landed
-inside a migration (windows 0.04-0.07 s); PostgreSQL 4 x 20 rounds in 60 s, 56/80 interrupted.
+(2 shared cores at load average 5-7, revisions 0001-0004): SQLite 4 x 20 rounds in 10-25 s, 62-74
+of 80 runs cut short (windows 0.05-0.18 s); PostgreSQL 4 x 10 rounds in ~40 s, 29-31 of 40 cut
+short; the `kiosk serve` rounds ~9 s; the whole file 73 s.
 """
 
 from __future__ import annotations
