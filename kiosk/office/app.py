@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from kiosk import __version__
 from kiosk.office import delivery
-from kiosk.office.api import errors, include_all
+from kiosk.office.api import docs, errors, guards, include_all
 from kiosk.office.api.dossiers import mask_access_log
 from kiosk.office.operations.catalogue import seed_catalogue_once
 from kiosk.office.service import Office, utcnow
@@ -55,10 +55,14 @@ def create_app(settings: OfficeSettings, *, clock: Callable[[], dt.datetime] = u
             office.close()
 
     app = FastAPI(title="motcua-kiosk office service", version=__version__, lifespan=lifespan,
-                  description="Queue of a ward's one-stop reception department. See kiosk/office/API.md.")
+                  description="Queue of a ward's one-stop reception department. See kiosk/office/API.md.",
+                  docs_url=None, redoc_url=None, openapi_url=None,  # staff-only and offline: api/docs.py
+                  default_response_class=errors.SafeJSONResponse)
     app.state.office = office
     errors.install(app)
+    guards.install(app, settings)
     include_all(app)
+    docs.install(app)
     app.include_router(badge_router)  # pages after the API: their catch-alls come last
     app.include_router(web_router)
     mask_access_log()

@@ -33,3 +33,7 @@ class Forbidden(OfficeError):
 
 class TooManyAttempts(OfficeError):
     status = 429
+
+
+class Unavailable(OfficeError):
+    status = 503

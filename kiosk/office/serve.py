@@ -69,6 +69,29 @@ def _tcp_nodelay_for_workers() -> None:
     Config.bind_socket = bind_socket
 
 
+def raise_file_limit() -> int:
+    """Lift this process's soft limit on open files to its hard limit and return it: every open
+    connection is a file, and the usual soft limit of 1,024 let idle connections stop the office
+    (issue 19). kiosk.service sets LimitNOFILE; this covers `kiosk serve` started any other way."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def uvicorn_options(settings: OfficeSettings) -> dict:
+    """uvicorn settings of `kiosk serve`; h11 refuses a request line + headers longer than
+    max_header_bytes (and closes the connection)."""
+    return dict(timeout_graceful_shutdown=2, proxy_headers=False, http="h11",
+                h11_max_incomplete_event_size=settings.max_header_bytes)
+
+
 def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
           database: str | None = None) -> int:
     import uvicorn
@@ -91,9 +114,10 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
         print(demo_credentials_text(f"http://{host}:{port}"), flush=True)
     elif not has_users(office_settings):
         print("No staff users yet: create one with `kiosk office add-user USERNAME --role admin`.", flush=True)
+    raise_file_limit()  # workers inherit it
     # workers neither migrate nor seed again
     worker_settings = office_settings.model_copy(update={"migrate": False, "demo": False, "kiosk_keys": {}})
-    common = dict(host=host, port=port, timeout_graceful_shutdown=2, proxy_headers=False)
+    common = dict(host=host, port=port, **uvicorn_options(office_settings))
     try:
         if workers == 1:
             from kiosk.office.app import create_app

@@ -45,6 +45,15 @@ class OfficeSettings(BaseModel):
     dossier_retention_days: int = Field(365, ge=1)
     dossier_stale_days: int = Field(3, ge=1)  # a dossier declared longer ago than this is followed up in /dossiers
     connector: Connector = Connector()  # [office.connector]: hand-off to the province (operations/handoff.py)
+    # limits against cheap ways to stop the office (issue 19; API.md "Limits")
+    max_body_bytes: int = Field(256 * 1024, ge=1024)  # larger only where a route needs it:
+    max_body_bytes_by_path: dict[str, int] = Field(default_factory=lambda: {"/api/admin/procedures/": 1024 * 1024})
+    max_header_bytes: int = Field(16 * 1024, ge=4096)  # request line + headers (uvicorn's h11)
+    max_event_streams: int = Field(256, ge=1)  # open /api/events per worker process
+    max_event_streams_per_address: int = Field(32, ge=1)
+    login_max_failures_per_address: int = Field(30, ge=1)  # across usernames, per login window
+    password_hash_slots: int = Field(2, ge=1)  # argon2 verifications at once (each ~64 MiB, ~0.3 s)
+    trusted_origins: tuple[str, ...] = ()  # other sites allowed to post with the console's cookie
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":
@@ -62,8 +71,8 @@ class OfficeSettings(BaseModel):
         }
         # dossier calendar and retention, once the kiosk config's [office] section has them
         for ours, theirs in (("dossier_retention_days", "retention_days"), ("dossier_stale_days", "stale_declared_days"),
-                             ("extra_holidays", "extra_holidays"),
-                             ("extra_workdays", "extra_workdays")):
+                             ("extra_holidays", "extra_holidays"), ("extra_workdays", "extra_workdays"),
+                             *((n, n) for n in LIMITS)):
             value = getattr(settings.office, theirs, None)
             if value is not None:
                 base[ours] = value
@@ -72,6 +81,10 @@ class OfficeSettings(BaseModel):
             base["connector"] = connector
         base.update(overrides)
         return cls(**base)
+
+
+LIMITS = ("max_body_bytes", "max_header_bytes", "max_event_streams", "max_event_streams_per_address",
+          "login_max_failures_per_address", "password_hash_slots", "trusted_origins")
 
 
 def sqlite_url(path: Path) -> str:

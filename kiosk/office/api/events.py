@@ -1,25 +1,73 @@
-"""GET /api/events: server-sent events (call, queue, kiosk, reprint) with Last-Event-ID resume."""
+"""GET /api/events: server-sent events (call, queue, kiosk, reprint) with Last-Event-ID resume.
+
+Each open stream holds a socket (a file descriptor) for as long as the client wants, and needs no
+log-in (the TV board): the streams per client address and in total are capped per worker process
+(settings max_event_streams*), 503 beyond, so idle connections cannot use up the process's files.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+from collections import Counter
 from typing import Annotated
 
 from fastapi import Header, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.office.api.deps import OfficeDep
+from kiosk.office.api.deps import OfficeDep, client_ip
+from kiosk.office.api.errors import error_body
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.storage.events import format_sse
 
 router = OfficeRouter(prefix="/api", tags=["events"])
 
 
+def _json(data) -> str:
+    """Event data as JSON text; a stored lone surrogate becomes a \\u escape, not a broken stream."""
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(data)
+
+
+class StreamSlots:
+    """Open streams of this process, in total and per client address (the event loop's thread only)."""
+
+    def __init__(self, total: int, per_address: int):
+        self.total, self.per_address = total, per_address
+        self.open = 0
+        self.by_address: Counter[str] = Counter()
+
+    def take(self, address: str) -> bool:
+        if self.open >= self.total or self.by_address[address] >= self.per_address:
+            return False
+        self.open += 1
+        self.by_address[address] += 1
+        return True
+
+    def give_back(self, address: str) -> None:
+        self.open -= 1
+        self.by_address[address] -= 1
+        if self.by_address[address] <= 0:
+            del self.by_address[address]
+
+
+def _slots(request: Request, settings) -> StreamSlots:
+    slots = getattr(request.app.state, "event_stream_slots", None)
+    if slots is None:
+        slots = StreamSlots(settings.max_event_streams, settings.max_event_streams_per_address)
+        request.app.state.event_stream_slots = slots
+    return slots
+
+
 @router.get("/events", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}}})
+            responses={200: {"content": {"text/event-stream": {}}},
+                       503: {"description": "too many open event streams (in total or from this address)"}})
 async def events(request: Request, office: OfficeDep, last_event_id: Annotated[str | None, Header()] = None,
                  since: Annotated[int | None, Query(ge=0, description="resume after this event id")] = None,
                  kinds: Annotated[str | None, Query(description="comma-separated filter, e.g. call,queue")] = None):
@@ -29,7 +77,19 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
     if last_event_id and last_event_id.strip().isdigit():
         resume = int(last_event_id.strip())
     heartbeat = office.settings.sse_heartbeat_seconds
+    slots, address = _slots(request, office.settings), client_ip(request)
+    if not slots.take(address):
+        return JSONResponse(error_body("too many open event streams; try again later", None, "too_many_streams"),
+                            503, headers={"Retry-After": "30"})
     q = hub.subscribe()  # subscribe before replaying, then drop duplicates by id
+    ended = False
+
+    def end() -> None:  # once, whether the stream ran, was cancelled or never started
+        nonlocal ended
+        if not ended:
+            ended = True
+            hub.unsubscribe(q)
+            slots.give_back(address)
 
     async def stream():
         sent = hub.last_id if resume is None else resume
@@ -44,7 +104,7 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
                     for event_id, kind, data in rows:
                         sent = event_id
                         if wanted is None or kind in wanted:
-                            yield format_sse(event_id, kind, json.dumps(data, ensure_ascii=False))
+                            yield format_sse(event_id, kind, _json(data))
                     if len(rows) < 500:
                         break
             while True:
@@ -62,9 +122,24 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
                     continue
                 sent = event_id
                 if wanted is None or kind in wanted:
-                    yield format_sse(event_id, kind, json.dumps(data, ensure_ascii=False))
+                    yield format_sse(event_id, kind, _json(data))
         finally:
-            hub.unsubscribe(q)
+            end()
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return _Stream(stream(), end, media_type="text/event-stream",
+                   headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+class _Stream(StreamingResponse):
+    """Calls `end` after the response, also when the client left before the stream's first chunk
+    (the generator's own `finally` never runs then, and the slot would stay taken)."""
+
+    def __init__(self, content, end, **kwargs):
+        super().__init__(content, **kwargs)
+        self._end = end
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._end()

@@ -35,8 +35,14 @@ def services(office: OfficeDep):
 
 @router.get("/queue", response_model=schemas.Queue)
 def queue(office: OfficeDep):
+    """The board's data: public, so the ticket being served names no priority category (disability,
+    pregnancy... are personal); staff see it in GET /api/counters."""
     with office.db.read() as s:
-        return json_views.queue_view(s, office.ctx("public"), office.settings)
+        view = json_views.queue_view(s, office.ctx("public"), office.settings)
+    for counter in view["counters"]:
+        if counter["current"] is not None:
+            counter["current"]["priority"] = None
+    return view
 
 
 @router.get("/public/tickets/{public_token}", response_model=schemas.PublicTicket)

@@ -81,6 +81,7 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
     """
     existing = find_by_key(s, kiosk_id, idempotency_key)
     if existing is not None:
+        _same_request_or_conflict(s, existing, service_code, priority, volunteer_code)
         return existing, False
     if priority is not None and priority not in PRIORITY_CATEGORIES:
         raise Invalid("unknown_priority", f"priority must be null or one of {', '.join(PRIORITY_CATEGORIES)}",
@@ -102,6 +103,18 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
           kiosk_id=kiosk_id)
     _queue_event(s, ctx, t, "issue")
     return t, True
+
+
+def _same_request_or_conflict(s: Session, t: Ticket, service_code: str, priority: str | None,
+                              volunteer_code: str | None) -> None:
+    """A replay must repeat its request: the same key with another body is a client bug, and
+    silently answering the first ticket would print a slip for a service the citizen did not pick."""
+    issued = s.get(Service, t.issued_service_id)
+    for field, was, now in (("service", issued.code if issued else None, service_code),
+                            ("priority", t.priority, priority), ("volunteer_code", t.volunteer_code, volunteer_code)):
+        if was != now:
+            raise Conflict("idempotency_key_reused", f"this idempotency_key was used for another request "
+                           f"({field} differs); use a new key for a new ticket", field, ticket_id=t.id)
 
 
 # ---- calling

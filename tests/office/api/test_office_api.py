@@ -246,7 +246,8 @@ def test_admin_crud_and_settings(client):
 
 
 def test_openapi_documents_the_api(client):
-    paths = client.get("/openapi.json").json()["paths"]
+    assert client.get("/openapi.json").status_code == 401  # staff only (tests/office/api/test_office_hardening_api.py)
+    paths = client.get("/openapi.json", headers=login(client)).json()["paths"]
     for p in ("/api/tickets", "/api/counters/{counter_id}/call-next", "/api/queue", "/api/events",
               "/api/public/tickets/{public_token}", "/api/auth/login", "/api/services"):
         assert p in paths

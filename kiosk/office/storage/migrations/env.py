@@ -9,7 +9,9 @@ connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only the programmatic path is supported
     raise RuntimeError("run migrations through kiosk.office.storage.migrate.upgrade()")
 
-context.configure(connection=connection, target_metadata=Base.metadata,
+# migrate.upgrade() hands over a connection inside one transaction (on SQLite too, see migrate.py):
+# every pending revision and the version stamp commit together or not at all
+context.configure(connection=connection, target_metadata=Base.metadata, transactional_ddl=True,
                   render_as_batch=connection.dialect.name == "sqlite")
 with context.begin_transaction():
     context.run_migrations()
