@@ -97,6 +97,20 @@ class Driver:
         touch.touch_up()
         self.frames(2)
 
+    def type_keys(self, text: str) -> None:
+        """Type on the on-screen keyboard as a person does (Telex), switching between its letters
+        and digits layouts when the next key is not shown."""
+        for ch in text:
+            if ch == " ":
+                self.tap("key-space")
+                continue
+            key = f"key-{ch.lower()}"
+            if not self.has(key):
+                self.tap("key-layout-letters" if ch.isalpha() else "key-layout-digits")
+            if ch.isupper():
+                self.tap("key-shift")
+            self.tap(key)
+
     def double_tap(self, name: str) -> None:
         """Two quick taps on the same spot, a few frames (about 50 ms) apart, as an impatient
         finger does: the second lands on whatever the first tap's result put there."""

@@ -43,20 +43,6 @@ def fits(drv, state):
     assert not problems, "\n".join(problems)
 
 
-def type_keys(drv, text):
-    """Type on the on-screen keyboard, switching between its letters and digits as a person does."""
-    for ch in text:
-        if ch == " ":
-            drv.tap("key-space")
-            continue
-        key = f"key-{ch.lower()}"
-        if not drv.has(key):
-            drv.tap("key-layout-letters" if ch.isalpha() else "key-layout-digits")
-        if ch.isupper():
-            drv.tap("key-shift")
-        drv.tap(key)
-
-
 def test_help_notice_on_the_home_screen_can_be_read(drv):
     drv.tap("help_button")
     drv.wait_until(lambda: "Đã gửi yêu cầu hỗ trợ" in drv.app.notice, timeout=10)
@@ -97,7 +83,7 @@ def test_scanned_receipt_puts_its_code_in_the_field_and_the_result_in_view(drv, 
     # another code, typed: the keyboard comes back
     drv.tap("type_again")
     assert drv.has("key-a") and drv.find("lookup_code").text == ""
-    type_keys(drv, code)
+    drv.type_keys(code)
     assert drv.find("lookup_code").text == code
     drv.tap("key-ok")
     drv.wait_until(lambda: "Trạng thái" in drv.find("lookup_results").text, timeout=15)
@@ -109,7 +95,7 @@ def test_search_matches_show_between_the_query_and_the_keyboard(drv):
     drv.tap("take_number")
     drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
     drv.tap("search_for_ticket")
-    type_keys(drv, "chung thuc")
+    drv.type_keys("chung thuc")
     drv.wait_until(lambda: drv.has(f"match_{COPY_CERTIFICATION}"), timeout=10)
     query = on_window(drv, drv.find("search_query"))
     keyboard = on_window(drv, drv.find("keyboard"))

@@ -15,20 +15,6 @@ pytestmark = [pytest.mark.ui, pytest.mark.slow]
 PROCEDURES = [p.code for p in load_catalogue()]
 
 
-def type_keys(drv, text):
-    """Telex on the on-screen keyboard, switching between letters and digits as a person does."""
-    for ch in text:
-        if ch == " ":
-            drv.tap("key-space")
-            continue
-        key = f"key-{ch.lower()}"
-        if not drv.has(key):
-            drv.tap("key-layout-letters" if ch.isalpha() else "key-layout-digits")
-        if ch.isupper():
-            drv.tap("key-shift")
-        drv.tap(key)
-
-
 def answer_for(path, widget):
     """What a citizen would type (Telex) into a required field."""
     if widget == "digits":
@@ -57,7 +43,7 @@ def walk_form(drv, answers=None):
             sub = drv.app.session.data["submission"]
             field = sub.current
             if field.required and not form.value:
-                type_keys(drv, answers.get(field.path) or answer_for(field.path, form.widget))
+                drv.type_keys(answers.get(field.path) or answer_for(field.path, form.widget))
             drv.tap("key-ok")
         if drv.app.root.current == "form":
             assert form.step == step + 1, f"stuck on {label!r}: {form.error or 'no message'}"
@@ -140,7 +126,7 @@ def test_without_a_card_an_empty_name_is_refused_on_its_page(kiosk):  # noqa: F8
             kiosk.tap("choice_next")
         else:
             if sub.current.required and not form.value:
-                type_keys(kiosk, answer_for(sub.current.path, form.widget))
+                kiosk.type_keys(answer_for(sub.current.path, form.widget))
             kiosk.tap("key-ok")
     assert sub.current.path == "applicant.full_name"
     label, step = kiosk.find("field_label").text, form.step
@@ -151,7 +137,7 @@ def test_without_a_card_an_empty_name_is_refused_on_its_page(kiosk):  # noqa: F8
     assert form.error.startswith("Vui lòng nhập"), form.error
     assert form.error in kiosk.all_text()
     assert "Thiếu thông tin" not in kiosk.all_text()
-    type_keys(kiosk, "Nguyeenx Vawn An")
+    kiosk.type_keys("Nguyeenx Vawn An")
     assert form.value == "Nguyễn Văn An"
     kiosk.tap("key-ok")
     assert form.step == step + 1 and not form.error
