@@ -11,8 +11,9 @@ touchable. It fails, naming the screen and the texts, when
 
 Screens are reached through the flows (this checks the layout, not the path: the touch tests
 walk the paths); the app is built once per size (Driver.resize), against a real office.
-With LAYOUT_SHOTS=<folder>, a screenshot of each state is saved there (at sizes up to the
-session's first window, 1024×600: offscreen, a window made larger is not drawn beyond that).
+With LAYOUT_SHOTS=<folder>, a screenshot of each state is saved there as <W>x<H>-<state>.png.
+The offscreen SDL driver draws nothing beyond the session's first window (1024×600), so larger
+sizes are shot only on a real display driver: scripts/screenshots.sh runs this under Xvfb.
 """
 
 from __future__ import annotations
@@ -188,7 +189,8 @@ def check_layout(drv, state):
             if _intersect(ra, rb) is not None:
                 problems.append(f"texts overlap: {name_a!r} and {name_b!r}")
     shots = os.environ.get("LAYOUT_SHOTS")
-    if shots and win_w <= 1024 and win_h <= 600:  # offscreen GL draws only the first window's area
+    drawn = os.environ.get("SDL_VIDEODRIVER") != "offscreen" or (win_w <= 1024 and win_h <= 600)
+    if shots and drawn:
         Path(shots).mkdir(parents=True, exist_ok=True)
         name = Path(shots) / f"{win_w}x{win_h}-{state.replace(' ', '_').replace(',', '')}.png"
         drv.screenshot(name).replace(name)  # Kivy adds a counter to the name: keep the plain one
@@ -258,6 +260,10 @@ def states(drv):
     app.dossier.form_input("05/03/1990")
     app.dossier.form_next()
     yield "form with choice buttons"
+    app.scanner_frame(CARD + "\r")  # the form already has an applicant: replace or keep?
+    drv.wait_until(lambda: drv.has("card_confirm") and drv.find("card_confirm").text == t("card.replace_confirm"))
+    yield "card dialog, replacing an applicant"
+    drv.find("card_not_me").dispatch("on_release")
     app.end_session()
     app.scanner_frame(CARD + "\r")
     drv.wait_until(lambda: drv.has("card_confirm"))
