@@ -29,6 +29,7 @@ pytestmark = pytest.mark.ui
 
 SIZES = [(1024, 600), (800, 480), (1280, 800), (1920, 1080), (1080, 1920)]
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
+OTHER_CARD = "001089012345||Lê Hoàng Phương Thảo|12081989|Nữ|Số 7 ngõ 15 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội|20042021"
 COPY_CERTIFICATION = "2.000815"
 BIRTH = "1.001193"
 TOUCH_MIN, TEXT_MIN, SCROLL_MIN = 60, 24, 100  # dp, sp, dp
@@ -260,7 +261,7 @@ def states(drv):
     app.dossier.form_input("05/03/1990")
     app.dossier.form_next()
     yield "form with choice buttons"
-    app.scanner_frame(CARD + "\r")  # the form already has an applicant: replace or keep?
+    app.scanner_frame(OTHER_CARD + "\r")  # the form already has another applicant: replace or keep?
     drv.wait_until(lambda: drv.has("card_confirm") and drv.find("card_confirm").text == t("card.replace_confirm"))
     yield "card dialog, replacing an applicant"
     drv.find("card_not_me").dispatch("on_release")
