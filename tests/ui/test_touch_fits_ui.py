@@ -1,8 +1,9 @@
 """What a citizen sees after each tap fits the screen and can be read (issue 13): the home screen
 with a notice, look-up results, the procedure search, the ticket with a priority line or with no
 paper, a procedure page opened after another. Real touches at the centre of visible widgets,
-against a real office; no app method moves between screens. Each is checked at 1024×600 and at
-800×480 (the Raspberry Pi 7-inch display) with the layout check of test_layout_check."""
+against a real office; no app method moves between screens. Each is checked at 1024×600, at
+800×480 (the Raspberry Pi 7-inch display) and at 1080×1920 (portrait, its own arrangement) with the
+layout check of test_layout_check."""
 
 import uuid
 
@@ -11,6 +12,7 @@ import pytest
 from kiosk.domain import cccd
 from kiosk.domain.submission import Submission
 from kiosk.link.client import OfficeClient
+from screens.widgets.theme import scale_for
 from test_layout_check import check_layout
 from test_take_number_ui import kiosk  # noqa: F401  (fixture: the app with a real office and printer)
 
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.ui
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 COPY_CERTIFICATION = "2.000815"
 BIRTH = "1.001193"
-SIZES = [(1024, 600), (800, 480)]
+SIZES = [(1024, 600), (800, 480), (1080, 1920)]
 
 
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -75,14 +77,18 @@ def test_scanned_receipt_puts_its_code_in_the_field_and_the_result_in_view(drv, 
     assert drv.find("lookup_code").text == code, "the scanned code is in the field"
     assert not drv.has("key-a") and not drv.has("keyboard"), "the keyboard made way for the result"
     scroll = drv.find("results_scroll")
-    scale = min(drv.window.width / 1024, drv.window.height / 600)
-    assert scroll.height >= 250 * scale, f"result area only {scroll.height:.0f} px high"
+    assert scroll.height >= 250 * scale_for(*drv.window.size), f"result area only {scroll.height:.0f} px high"
+    # the result takes the room the keyboard left (in portrait the code row moves back up to it)
+    assert scroll.height >= drv.window.height / 2, f"result area only {scroll.height:.0f} px high"
     result = drv.find("lookup_results")
     assert result.texture_size[1] <= scroll.height, "the whole result shows without scrolling"
     fits(drv, "look-up with a scanned receipt")
     # another code, typed: the keyboard comes back
     drv.tap("type_again")
     assert drv.has("key-a") and drv.find("lookup_code").text == ""
+    if drv.app.portrait:  # the code field comes back down to its keyboard
+        gap = on_window(drv, drv.find("lookup_code"))[1] - on_window(drv, drv.find("keyboard"))[3]
+        assert gap < 40 * scale_for(*drv.window.size), f"{gap:.0f} px between the code and its keyboard"
     drv.type_keys(code)
     assert drv.find("lookup_code").text == code
     drv.tap("key-ok")
@@ -103,6 +109,8 @@ def test_search_matches_show_between_the_query_and_the_keyboard(drv):
         match = on_window(drv, drv.find(kid))
         assert match[3] <= query[1] + 1, f"{kid} covers the query"
         assert match[1] >= keyboard[3] - 1, f"{kid} is under the keyboard"
+    if drv.app.portrait:  # the query and the way back come down, within reach
+        assert query[1] < drv.window.height / 2, "the query row is in the upper half"
     fits(drv, "search dialog with matches")
     drv.tap(f"match_{COPY_CERTIFICATION}")
     drv.wait_until(lambda: drv.app.root.current == "ticket", timeout=15)
