@@ -2,7 +2,8 @@
 touchable. It fails, naming the screen and the texts, when
 
 - two visible texts overlap,
-- a text is cut by its widget (the text needs more room than the widget has) or by the window,
+- a text is cut by its widget (the text needs more room than the widget has), by the window or
+  by its dialog (a dialog's content taller than the dialog spills over its edge),
 - a scrolling area is too small to read (under 100 dp high),
 - a touch target is smaller than 60 dp (60 px at 1024×600, about 9 mm on a 7-inch panel),
 - a tap at the centre of a visible, enabled button does not reach it (something in front, even
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.ui
 
 SIZES = [(1024, 600), (800, 480), (1280, 800), (1920, 1080), (1080, 1920)]
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
-OTHER_CARD = "001089012345||Lê Hoàng Phương Thảo|12081989|Nữ|Số 7 ngõ 15 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội|20042021"
+OTHER_CARD = "001189012345||Lê Hoàng Phương Thảo|12081989|Nữ|Số 7 ngõ 15 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội|20042021"
 COPY_CERTIFICATION = "2.000815"
 BIRTH = "1.001193"
 TOUCH_MIN, TEXT_MIN, SCROLL_MIN = 60, 24, 100  # dp, sp, dp
@@ -131,6 +132,7 @@ def check_layout(drv, state):
     """Problems of what is on the window now (the top dialog, else the current screen)."""
     from kivy.uix.behaviors import ButtonBehavior
     from kivy.uix.label import Label
+    from kivy.uix.modalview import ModalView
     from kivy.uix.scrollview import ScrollView
 
     from screens.widgets.theme import scale_for
@@ -140,6 +142,10 @@ def check_layout(drv, state):
     scale = scale_for(win_w, win_h)
     window = (0, 0, win_w, win_h)
     top = drv.window.children[0]
+    frame = window
+    if isinstance(top, ModalView) and top.children:  # a dialog: its texts stay inside its frame
+        content = top.children[0]
+        frame = _rect(content, content.x, content.y, content.width, content.height)
     problems = []
     texts = []
     for w in top.walk(restrict=True):
@@ -180,6 +186,8 @@ def check_layout(drv, state):
             outside = False  # scrolled out of sight is fine: the ScrollView itself is checked
         if outside:
             problems.append(f"text cut by the window at {text_box[0]:.0f},{text_box[1]:.0f}: {name!r}")
+        elif scroll is None and frame is not window and _intersect(text_box, frame) != text_box:
+            problems.append(f"text spills out of its dialog at {text_box[0]:.0f},{text_box[1]:.0f}: {name!r}")
         visible = _intersect(text_box, clip)
         if visible is not None:
             texts.append((w, name, visible))
