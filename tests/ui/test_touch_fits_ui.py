@@ -158,3 +158,35 @@ def test_a_procedure_page_opens_at_its_top(drv):
     top = on_window(drv, drv.find("details_scroll"))
     assert on_window(drv, heading)[3] <= top[3] + 1, "the first heading is cut at the top"
     fits(drv, "procedure after another")
+
+
+@pytest.fixture
+def portrait(kiosk):  # noqa: F811
+    kiosk.resize(1080, 1920)
+    yield kiosk
+    kiosk.resize(1024, 600)
+
+
+def test_in_portrait_the_buttons_sit_in_the_lower_half_and_answer_taps(portrait):
+    """A floor-standing portrait screen is not the landscape layout scaled: what sits side by side
+    is stacked, and what a citizen taps is in the lower half, within reach."""
+    drv = portrait
+    assert drv.app.portrait
+    half = drv.window.height / 2
+    home = {kid: on_window(drv, drv.find(kid)) for kid in ("take_number", "submit_dossier", "lookup")}
+    for kid, box in home.items():
+        assert box[3] <= half, f"{kid} is in the upper half"
+    assert home["submit_dossier"][1] >= home["lookup"][3] - 1, "the two buttons are not stacked"
+    assert home["take_number"][2] - home["take_number"][0] > drv.window.width * 0.8, "the main button is not wide"
+    drv.tap("take_number")
+    drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
+    services = [w for w in drv.widgets() if getattr(w, "kid", "").startswith("service_")]
+    assert len(services) >= 5 and len({round(on_window(drv, w)[0]) for w in services}) == 1, "not one column"
+    for w in services + [drv.find("priority_button"), drv.find("search_for_ticket")]:
+        assert on_window(drv, w)[3] <= half * 1.2, f"{w.text!r} is high up"
+    drv.tap("service_ho-tich")
+    drv.wait_until(lambda: drv.app.screen("ticket").print_state == "printed", timeout=15)
+    assert on_window(drv, drv.find("ticket_done"))[3] <= half
+    fits(drv, "ticket in portrait")
+    drv.tap("ticket_done")
+    assert drv.app.root.current == "home"
