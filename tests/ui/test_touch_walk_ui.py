@@ -15,9 +15,10 @@ pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
 PROCEDURES = [p.code for p in load_catalogue()]
 # In portrait every procedure is walked without a card (the longer walk: the applicant's details
-# typed) and two with one: the birth registration (the longest form) and copy certification. Measured
-# on the shared 2-core machine: 7 to 33 s a walk; the 1024×600 walks take ~7 min, all 22 portrait
-# walks would add ~7 min more, these 13 add ~5 min.
+# typed) and two with one: the birth registration (the longest form) and copy certification.
+# Measured on a shared, loaded 2-core machine (load 5-7): the whole file 16 min, of which the 13
+# portrait walks 5.4 min (8 to 33 s each) and the 1024×600 walks 10 min (~7 min unloaded); the nine
+# other procedures with a card in portrait would add about 2 min more.
 WITH_CARD_LARGE = ["1.001193", "2.000815"]
 
 
