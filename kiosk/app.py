@@ -24,7 +24,7 @@ from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.scrollview import ScrollView
 
@@ -116,6 +116,7 @@ class KioskApp(App):
     ward_name = StringProperty("")
     notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
     volunteer_band = StringProperty("")  # "Tình nguyện viên: NAME đang hỗ trợ" in assisted mode
+    portrait = BooleanProperty(False)  # the window is taller than wide: .kv rules stack what sits side by side
 
     # no Kivy settings panel on F1: nothing on a kiosk may open it
     use_kivy_settings = False
@@ -152,6 +153,7 @@ class KioskApp(App):
         self._home_event = None
         self._card_dialog = None
         self._screen_changed_at = 0.0
+        self._layout_for: tuple | None = None  # (density, portrait) the screens were built for
 
         # The flows, wired here: none imports another; what one needs of another is handed in.
         self.assist = AssistFlow(self.kiosk, self)
@@ -175,9 +177,34 @@ class KioskApp(App):
 
         for kv in SHARED_KV:
             Builder.load_file(str(ROOT / kv))
+        self._layout_for = self._fit_window()
+        Window.bind(size=lambda *_args: self.relayout())
         sm = ScreenManager(transition=NoTransition())
         sm.add_widget(self._load_class(*SCREENS["home"])(name="home"))
         return sm  # the other screens are built the first time they are needed: a faster start
+
+    def _fit_window(self) -> tuple:
+        """dp and sp, and the arrangement (landscape or portrait), for the window as it is now."""
+        from screens.widgets import theme
+
+        density = theme.fit(Window)
+        self.portrait = theme.portrait(Window)
+        return density, self.portrait
+
+    def relayout(self) -> None:
+        """The window changed size (a display rotated, a test's resize): when its density or its
+        orientation changed, the screens are built anew for it, from the home screen (sizes in
+        dp are pixels once a screen is built)."""
+        layout = self._fit_window()
+        if layout == self._layout_for or self.root is None:
+            return
+        self._layout_for = layout
+        self.end_session()
+        manager = self.root
+        for screen in list(manager.screens):
+            manager.remove_widget(screen)
+        manager.add_widget(self._load_class(*SCREENS["home"])(name="home"))
+        manager.current = "home"
 
     def screen(self, name: str) -> Any:
         """The screen called NAME, built (with its .kv) on first use."""
@@ -466,6 +493,7 @@ class KioskApp(App):
             dob=citizen.date_of_birth.strftime("%d/%m/%Y"),
             address=citizen.address,
             warning="\n".join(notes),
+            replacing=replacing,
             on_confirm=lambda _d: confirm(),
             on_reject=lambda _d: reject(),
         ).show()

@@ -28,6 +28,8 @@ class LookupScreen(KioskScreen):
             kb.parent.remove_widget(kb)
         elif not self.results and kb.parent is None:
             parent.add_widget(kb)
+        if not self.results:
+            self.ids.results_scroll.height = 0  # the height it had while stretched would stay
         self.ids.results_scroll.scroll_y = 1
 
     def type_again(self) -> None:

@@ -1,4 +1,4 @@
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from screens.dialogs.base import KioskDialog
 
@@ -15,6 +15,7 @@ class CardDialog(KioskDialog):
     dob = StringProperty("")
     address = StringProperty("")
     warning = StringProperty("")
+    replacing = BooleanProperty(False)  # a form already holds an applicant: the buttons say replace / keep
 
     def on_confirm(self) -> None:
         pass

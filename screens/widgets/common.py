@@ -4,6 +4,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
 
 def shown(widget) -> bool:
@@ -55,3 +56,22 @@ class StepIndicator(BoxLayout):
 
 class NoticeBand(Label):
     pass
+
+
+class Spring(Widget):
+    """Empty room in a vertical BoxLayout: `stretch` is its share of the free height, 0 for none
+    (e.g. `stretch: 1 if app.portrait else 0` pushes what follows to the lower half in portrait).
+    Setting size_hint_y to None alone would keep the height the layout last gave it."""
+
+    stretch = NumericProperty(1)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.fbind("stretch", self._apply)
+        self._apply()
+
+    def _apply(self, *_args) -> None:
+        if self.stretch > 0:
+            self.size_hint_y = self.stretch
+        else:
+            self.size_hint_y, self.height = None, 0

@@ -1,11 +1,16 @@
 """Sizes and colours for elderly and first-time users.
 
 Sizes are density-independent: dp for lengths, sp for text, designed on a 1024×600 canvas (a
-7-inch panel). `fit()` sets Kivy's density from the window so that canvas always fits:
-min(width / 1024, height / 600), e.g. 0.78 on an 800×480 panel, 1.25 at 1280×800, 1.8 at
-1920×1080, 1.05 on a 1080×1920 portrait screen (which then has room to spare below). Every
-screen and dialog calls it before building itself, so `dp(theme.BUTTON_H)` in a .kv rule or a
-.py file is the right number of pixels on the screen the kiosk runs on.
+7-inch panel) and, for screens taller than wide (floor-standing kiosks), on a 720×1280 one.
+`fit()` sets Kivy's density from the window so the canvas always fits: min(width / 1024,
+height / 600), e.g. 0.78 on an 800×480 panel, 1.25 at 1280×800, 1.8 at 1920×1080; in portrait
+min(width / 720, height / 1280), 1.5 at 1080×1920. Every screen and dialog calls it before
+building itself, so `dp(theme.BUTTON_H)` in a .kv rule or a .py file is the right number of
+pixels on the screen the kiosk runs on.
+
+A portrait screen gets its own arrangement, not the landscape one scaled: `portrait()` says which,
+and the App mirrors it as `app.portrait` for .kv rules (things side by side in landscape are
+stacked, the buttons sit in the lower half, within reach of a standing or seated person).
 
 Body text ≥ 26 sp (citizen-facing text never under 24 sp); touch targets ≥ 60 dp (9 mm on a
 7-inch panel), the main ones 100 dp (15 mm); dark text on white, primary buttons deep blue with
@@ -15,6 +20,7 @@ white text (contrast above 7:1).
 from kivy.metrics import Metrics, dp, sp  # noqa: F401  (dp and sp for the .py screens)
 
 DESIGN_W, DESIGN_H = 1024, 600  # the canvas every screen is laid out on, in dp
+PORTRAIT_W, PORTRAIT_H = 720, 1280  # the canvas of a portrait screen: 10 keyboard keys ≥ 60 dp wide
 
 BODY = 28
 SMALL = 24
@@ -41,9 +47,23 @@ BAND = (0.99, 0.91, 0.55, 1)  # notices and the volunteer band
 BAR = (0.043, 0.31, 0.61, 1)
 
 
+def is_portrait(width: float, height: float) -> bool:
+    return height > width
+
+
 def scale_for(width: float, height: float) -> float:
-    """The density that fits the 1024×600 dp canvas into a window of this size."""
+    """The density that fits the canvas (1024×600 dp, or 720×1280 dp in portrait) into a window
+    of this size."""
+    if is_portrait(width, height):
+        return round(min(width / PORTRAIT_W, height / PORTRAIT_H), 4)
     return round(min(width / DESIGN_W, height / DESIGN_H), 4)
+
+
+def portrait(window=None) -> bool:
+    """Whether the window (the one Kivy made, by default) is taller than wide."""
+    if window is None:
+        from kivy.core.window import Window as window
+    return is_portrait(*window.size)
 
 
 def fit(window=None) -> float:

@@ -22,9 +22,11 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 from kiosk.domain.telex import Composer
+from screens.widgets import theme
 from screens.widgets.common import TouchWhenShown
 
 KEY_HEIGHT = 64  # dp (px at 1024×600)
+KEY_HEIGHT_PORTRAIT = 80  # a portrait screen has the height to spare: taller keys, easier to hit
 KEY_GAP = 6  # dp between keys and rows, on every keyboard (the key edges must show): a 7-inch panel is ~6.6 px/mm, so ≥ 9.5 mm tall, ~100 px wide
 
 LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
@@ -151,15 +153,19 @@ class VNKeyboard(TouchWhenShown, BoxLayout):
         for key in self.key_widgets():
             key.bind(on_release=self._on_key)
         self.spacing = self.padding = dp(KEY_GAP)
-        self.height = dp(KEY_HEIGHT) * len(self.children) + dp(KEY_GAP) * (len(self.children) + 1)
+        self.height = dp(self._key_height()) * len(self.children) + dp(KEY_GAP) * (len(self.children) + 1)
         self._update_shift_labels()
 
     def rebuild(self) -> None:
         """Lay the keys out again (and restore the keyboard's own height)."""
         self._rebuild()
 
+    @staticmethod
+    def _key_height() -> int:
+        return KEY_HEIGHT_PORTRAIT if theme.portrait() else KEY_HEIGHT
+
     def _row(self, keys: list[VNKey]) -> None:
-        row = BoxLayout(spacing=dp(KEY_GAP), size_hint_y=None, height=dp(KEY_HEIGHT))
+        row = BoxLayout(spacing=dp(KEY_GAP), size_hint_y=None, height=dp(self._key_height()))
         for k in keys:
             row.add_widget(k)
         self.add_widget(row)

@@ -1,21 +1,14 @@
 """Assisted mode and help requests through AssistFlow, against a real office."""
 
 import pytest
-import requests
 
+from office_testing import staff_session
 from kiosk.flows.assist import HELP_POLL_SECONDS, AssistFlow
-
-
-def login(office, user, password):
-    s = requests.Session()
-    token = s.post(f"{office.url}/api/auth/login", json={"username": user, "password": password}).json()["token"]
-    s.headers["Authorization"] = f"Bearer {token}"
-    return s
 
 
 @pytest.fixture(scope="module")
 def volunteer(flow_office):
-    admin = login(flow_office, "admin", "admin-demo")
+    admin = staff_session(flow_office, "admin", "admin-demo")
     r = admin.post(f"{flow_office.url}/api/admin/volunteers", json={"name": "Lê Minh Tú", "pin": "4822"})
     assert r.status_code == 201, r.text
     return r.json()
@@ -64,7 +57,7 @@ def test_a_help_request_reaches_staff_and_the_kiosk_says_who_is_coming(kiosk, sh
     flow.request_help()
     ui.run_until(lambda: shell.notices)
     assert shell.notice == shell.t("notice.help_sent")
-    staff = login(flow_office, "canbo1", "canbo1-demo")
+    staff = staff_session(flow_office, "canbo1", "canbo1-demo")
     mine = [h for h in staff.get(f"{flow_office.url}/api/help-requests?status=open").json()["help_requests"]
             if h["kiosk_id"] == "kiosk-1"]
     assert len(mine) == 1 and mine[0]["screen"] == "form"
@@ -83,7 +76,7 @@ def test_the_session_ending_cancels_an_open_help_request(kiosk, shell, ui, flow_
     flow = AssistFlow(kiosk, shell)
     flow.request_help()
     ui.run_until(lambda: shell.notices)
-    staff = login(flow_office, "canbo1", "canbo1-demo")
+    staff = staff_session(flow_office, "canbo1", "canbo1-demo")
 
     def open_ones():
         return [h for h in staff.get(f"{flow_office.url}/api/help-requests?status=open").json()["help_requests"]

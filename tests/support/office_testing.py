@@ -262,3 +262,13 @@ class SSEReader:
         except OSError:
             pass
         self._sock.close()
+
+
+def staff_session(office, user: str, password: str):
+    """A requests session logged in as a staff user of a running office."""
+    import requests
+
+    s = requests.Session()
+    token = s.post(f"{office.url}/api/auth/login", json={"username": user, "password": password}).json()["token"]
+    s.headers["Authorization"] = f"Bearer {token}"
+    return s

@@ -97,6 +97,20 @@ class Driver:
         touch.touch_up()
         self.frames(2)
 
+    def type_keys(self, text: str) -> None:
+        """Type on the on-screen keyboard as a person does (Telex), switching between its letters
+        and digits layouts when the next key is not shown."""
+        for ch in text:
+            if ch == " ":
+                self.tap("key-space")
+                continue
+            key = f"key-{ch.lower()}"
+            if not self.has(key):
+                self.tap("key-layout-letters" if ch.isalpha() else "key-layout-digits")
+            if ch.isupper():
+                self.tap("key-shift")
+            self.tap(key)
+
     def double_tap(self, name: str) -> None:
         """Two quick taps on the same spot, a few frames (about 50 ms) apart, as an impatient
         finger does: the second lands on whatever the first tap's result put there."""
@@ -128,21 +142,14 @@ class Driver:
         return bool(self.window.dispatch("on_keyboard", key, 0, "", modifiers or []))
 
     def resize(self, width: int, height: int) -> None:
-        """Make the window width×height and build the app's screens anew for it, as a kiosk
-        started on such a screen builds them (dp and sp follow the window: theme.fit)."""
-        from kiosk.app import SCREENS
-        from screens.widgets import theme
-
+        """Make the window width×height: the app builds its screens anew for it (KioskApp.relayout),
+        as a kiosk started on such a screen builds them (dp, sp and the arrangement follow the
+        window), and is back on a fresh home screen."""
         self.app.end_session()
         self.window.size = (width, height)
         self.frames(3)
         assert tuple(self.window.size) == (width, height), f"window is {self.window.size}"
-        theme.fit(self.window)
-        manager = self.app.root
-        for screen in list(manager.screens):
-            manager.remove_widget(screen)
-        manager.add_widget(self.app._load_class(*SCREENS["home"])(name="home"))
-        manager.current = "home"
+        self.app.relayout()  # a no-op when the size change already did it
         self.frames(3)
 
     def screenshot(self, path: Path) -> Path:

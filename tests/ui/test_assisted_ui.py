@@ -1,23 +1,16 @@
 """Assisted mode and help requests at the kiosk, against a real office service."""
 
 import pytest
-import requests
 
+from office_testing import staff_session
 from kiosk.link.client import OfficeClient
 
 pytestmark = pytest.mark.ui
 
 
-def login(office, user, password):
-    s = requests.Session()
-    token = s.post(f"{office.url}/api/auth/login", json={"username": user, "password": password}).json()["token"]
-    s.headers["Authorization"] = f"Bearer {token}"
-    return s
-
-
 @pytest.fixture(scope="module")
 def volunteer(office):
-    admin = login(office, "admin", "admin-demo")
+    admin = staff_session(office, "admin", "admin-demo")
     r = admin.post(f"{office.url}/api/admin/volunteers", json={"name": "Lê Minh Tú", "pin": "4821"})
     assert r.status_code == 201, r.text
     return r.json()
@@ -81,7 +74,7 @@ def test_wrong_pin_says_so_plainly(kiosk, volunteer):
 def test_help_button_reaches_staff_and_the_kiosk_shows_who_is_coming(kiosk, office):
     kiosk.tap("help_button")
     kiosk.wait_until(lambda: "Đã gửi yêu cầu hỗ trợ" in kiosk.app.notice, timeout=10)
-    staff = login(office, "canbo1", "canbo1-demo")
+    staff = staff_session(office, "canbo1", "canbo1-demo")
     requests_open = staff.get(f"{office.url}/api/help-requests?status=open").json()["help_requests"]
     mine = [h for h in requests_open if h["kiosk_id"] == "kiosk-1"]
     assert len(mine) == 1 and mine[0]["screen"] == "home"

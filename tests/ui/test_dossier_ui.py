@@ -35,18 +35,6 @@ def kiosk(kiosk_ui, office, tmp_path):
     app.client, app.printer, app.public_base_url, app.outbox, app.sender = saved
 
 
-def type_keys(drv, text):
-    """Type like a person on the on-screen keyboard (Telex)."""
-    for ch in text:
-        if ch == " ":
-            drv.tap("key-space")
-        elif ch.isupper():
-            drv.tap("key-shift")
-            drv.tap(f"key-{ch.lower()}")
-        else:
-            drv.tap(f"key-{ch}")
-
-
 def scan_card(drv):
     drv.app.scanner_frame(CARD + "\r")
     drv.wait_until(lambda: drv.has("card_confirm"))
@@ -71,17 +59,17 @@ def test_from_card_to_printed_receipt(kiosk, office):
     assert kiosk.app.root.current == "form"
     # the card's fields are not asked again: the first page is the phone number
     assert "Số điện thoại" in kiosk.find("field_label").text
-    type_keys(kiosk, "0901234567")
+    kiosk.type_keys("0901234567")
     kiosk.tap("key-ok")
     assert "Tên giấy tờ" in kiosk.find("field_label").text or "giấy tờ" in kiosk.find("field_label").text.lower()
     kiosk.tap("key-ok")  # empty required field: a plain sentence, not a traceback
     assert "Vui lòng nhập" in kiosk.all_text()
-    type_keys(kiosk, "Bawngf toots nghieepj")
+    kiosk.type_keys("Bawngf toots nghieepj")
     assert kiosk.find("field_value").text == "Bằng tốt nghiệp"
     kiosk.tap("key-ok")
-    type_keys(kiosk, "2")
+    kiosk.type_keys("2")
     kiosk.tap("key-ok")
-    type_keys(kiosk, "3")
+    kiosk.type_keys("3")
     kiosk.tap("key-ok")
     assert kiosk.app.root.current == "review"
     review = kiosk.all_text()

@@ -2,7 +2,8 @@
 touchable. It fails, naming the screen and the texts, when
 
 - two visible texts overlap,
-- a text is cut by its widget (the text needs more room than the widget has) or by the window,
+- a text is cut by its widget (the text needs more room than the widget has), by the window or
+  by its dialog (a dialog's content taller than the dialog spills over its edge),
 - a scrolling area is too small to read (under 100 dp high),
 - a touch target is smaller than 60 dp (60 px at 1024×600, about 9 mm on a 7-inch panel),
 - a tap at the centre of a visible, enabled button does not reach it (something in front, even
@@ -11,8 +12,9 @@ touchable. It fails, naming the screen and the texts, when
 
 Screens are reached through the flows (this checks the layout, not the path: the touch tests
 walk the paths); the app is built once per size (Driver.resize), against a real office.
-With LAYOUT_SHOTS=<folder>, a screenshot of each state is saved there (at sizes up to the
-session's first window, 1024×600: offscreen, a window made larger is not drawn beyond that).
+With LAYOUT_SHOTS=<folder>, a screenshot of each state is saved there as <W>x<H>-<state>.png.
+The offscreen SDL driver draws nothing beyond the session's first window (1024×600), so larger
+sizes are shot only on a real display driver: scripts/screenshots.sh runs this under Xvfb.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.ui
 
 SIZES = [(1024, 600), (800, 480), (1280, 800), (1920, 1080), (1080, 1920)]
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
+OTHER_CARD = "001189012345||Lê Hoàng Phương Thảo|12081989|Nữ|Số 7 ngõ 15 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội|20042021"
 COPY_CERTIFICATION = "2.000815"
 BIRTH = "1.001193"
 TOUCH_MIN, TEXT_MIN, SCROLL_MIN = 60, 24, 100  # dp, sp, dp
@@ -129,6 +132,7 @@ def check_layout(drv, state):
     """Problems of what is on the window now (the top dialog, else the current screen)."""
     from kivy.uix.behaviors import ButtonBehavior
     from kivy.uix.label import Label
+    from kivy.uix.modalview import ModalView
     from kivy.uix.scrollview import ScrollView
 
     from screens.widgets.theme import scale_for
@@ -138,6 +142,10 @@ def check_layout(drv, state):
     scale = scale_for(win_w, win_h)
     window = (0, 0, win_w, win_h)
     top = drv.window.children[0]
+    frame = window
+    if isinstance(top, ModalView) and top.children:  # a dialog: its texts stay inside its frame
+        content = top.children[0]
+        frame = _rect(content, content.x, content.y, content.width, content.height)
     problems = []
     texts = []
     for w in top.walk(restrict=True):
@@ -178,6 +186,8 @@ def check_layout(drv, state):
             outside = False  # scrolled out of sight is fine: the ScrollView itself is checked
         if outside:
             problems.append(f"text cut by the window at {text_box[0]:.0f},{text_box[1]:.0f}: {name!r}")
+        elif scroll is None and frame is not window and _intersect(text_box, frame) != text_box:
+            problems.append(f"text spills out of its dialog at {text_box[0]:.0f},{text_box[1]:.0f}: {name!r}")
         visible = _intersect(text_box, clip)
         if visible is not None:
             texts.append((w, name, visible))
@@ -188,7 +198,8 @@ def check_layout(drv, state):
             if _intersect(ra, rb) is not None:
                 problems.append(f"texts overlap: {name_a!r} and {name_b!r}")
     shots = os.environ.get("LAYOUT_SHOTS")
-    if shots and win_w <= 1024 and win_h <= 600:  # offscreen GL draws only the first window's area
+    drawn = os.environ.get("SDL_VIDEODRIVER") != "offscreen" or (win_w <= 1024 and win_h <= 600)
+    if shots and drawn:
         Path(shots).mkdir(parents=True, exist_ok=True)
         name = Path(shots) / f"{win_w}x{win_h}-{state.replace(' ', '_').replace(',', '')}.png"
         drv.screenshot(name).replace(name)  # Kivy adds a counter to the name: keep the plain one
@@ -258,6 +269,10 @@ def states(drv):
     app.dossier.form_input("05/03/1990")
     app.dossier.form_next()
     yield "form with choice buttons"
+    app.scanner_frame(OTHER_CARD + "\r")  # the form already has another applicant: replace or keep?
+    drv.wait_until(lambda: drv.has("card_confirm") and drv.find("card_confirm").text == t("card.replace_confirm"))
+    yield "card dialog, replacing an applicant"
+    drv.find("card_not_me").dispatch("on_release")
     app.end_session()
     app.scanner_frame(CARD + "\r")
     drv.wait_until(lambda: drv.has("card_confirm"))

@@ -111,6 +111,7 @@ def test_a_card_scanned_during_a_form_fills_its_applicant(kiosk):
     scan(kiosk, CARD)
     kiosk.wait_until(lambda: kiosk.has("card_confirm"))
     assert "Tờ khai đang điền đã có thông tin" not in kiosk.all_text()  # nothing to replace
+    assert kiosk.find("card_confirm").text == "Đúng, đây là tôi"  # so the plain question
     kiosk.tap("card_confirm")
     assert app.root.current == "form" and app.session.data["submission"] is sub
     assert sub.answers["applicant.full_name"] == "Trần Thị Bích"
@@ -129,13 +130,21 @@ def test_a_second_card_during_a_form_asks_before_replacing_the_applicant(kiosk):
     kiosk.wait_until(lambda: kiosk.has("card_confirm"))
     text = kiosk.all_text()
     assert "Nguyễn Văn An" in text and i18n.tr("card.replace", "vi") in text
-    kiosk.tap("card_not_me")  # keep the form as it is
+    # the buttons say what they do to the form, not "this is (not) me"
+    assert kiosk.find("card_confirm").text == "Thay bằng thẻ này"
+    assert kiosk.find("card_not_me").text == "Giữ tờ khai"
+    assert "Đúng, đây là tôi" not in text and "Không phải tôi" not in text
+    kiosk.tap("card_not_me")  # "Giữ tờ khai": the form as it is
     assert app.root.current == "form" and app.session.data["submission"] is sub
     assert sub.answers["applicant.full_name"] == "Trần Thị Bích"
     assert app.session.citizen.id_number == "079190000001"
+    app.switch_language()  # the same question in English
     scan(kiosk, OTHER)
     kiosk.wait_until(lambda: kiosk.has("card_confirm"))
-    kiosk.tap("card_confirm")  # replace: the same form goes on with the other applicant
+    assert kiosk.find("card_confirm").text == "Use this card instead"
+    assert kiosk.find("card_not_me").text == "Keep the form"
+    assert i18n.tr("card.replace", "en") in kiosk.all_text()
+    kiosk.tap("card_confirm")  # "Use this card instead": the same form goes on with the other applicant
     assert app.root.current == "form" and app.session.data["submission"] is sub
     assert sub.answers["applicant.full_name"] == "Nguyễn Văn An"
     assert sub.answers["applicant.id_number"] == "001089012345"

@@ -1,5 +1,6 @@
-"""Screenshots of the main kiosk screens, checked for real drawing. With UPDATE_SCREENSHOTS=1
-they replace the ones in assets/screenshots/ (the README shows the home screen)."""
+"""Screenshots of the main kiosk screens reached by touch, checked for real drawing. With
+UPDATE_SCREENSHOTS=1 they replace the kiosk-*.png in assets/screenshots/. (The README's and
+docs/SCREENS.md's pictures come from the layout check: scripts/screenshots.sh --update.)"""
 
 import os
 import shutil
@@ -22,8 +23,6 @@ def keep(drv, tmp_path, name):
     assert len(img.getcolors(maxcolors=1 << 20)) > 20, f"{name} looks blank"
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         shutil.copy(shot, ASSETS / "screenshots" / f"kiosk-{name}.png")
-        if name == "home":
-            shutil.copy(shot, ASSETS / "screenshots" / "home.png")
 
 
 def test_screens(kiosk, tmp_path):  # noqa: F811

@@ -4,7 +4,7 @@ on screen; no app method moves between screens."""
 
 import pytest
 
-from test_dossier_ui import CARD, kiosk, type_keys  # noqa: F401  (fixture: real office, outbox, printer)
+from test_dossier_ui import CARD, kiosk  # noqa: F401  (fixture: real office, outbox, printer)
 
 pytestmark = pytest.mark.ui
 
@@ -42,19 +42,19 @@ def choose_and_continue(drv, value):
 def test_applicant_sex_without_a_card_is_left_with_tiep_tuc(kiosk):  # noqa: F811
     to_birth_form(kiosk)
     assert label(kiosk).startswith("Họ, chữ đệm và tên")
-    type_keys(kiosk, "Nguyeenx Vawn An")
+    kiosk.type_keys("Nguyeenx Vawn An")
     kiosk.tap("key-ok")
     assert label(kiosk).startswith("Số định danh")
-    type_keys(kiosk, "079190000001")
+    kiosk.type_keys("079190000001")
     kiosk.tap("key-ok")
     assert label(kiosk).startswith("Ngày sinh")
-    type_keys(kiosk, "05/03/1990")
+    kiosk.type_keys("05/03/1990")
     kiosk.tap("key-ok")
     assert label(kiosk).startswith("Giới tính")
     choose_and_continue(kiosk, "Nam")
     assert label(kiosk).startswith("Nơi cư trú")
     # the keyboard is back, and it types
-    type_keys(kiosk, "Lee Lowji")
+    kiosk.type_keys("Lee Lowji")
     assert kiosk.find("field_value").text == "Lê Lợi"
     # back to the choice page, and forward again: the answer is kept
     kiosk.tap("form_back")
@@ -71,10 +71,10 @@ def test_child_sex_with_a_card_is_left_with_tiep_tuc(kiosk):  # noqa: F811
     assert label(kiosk).startswith("Số điện thoại")
     kiosk.tap("key-ok")  # optional
     assert "của trẻ" in label(kiosk)
-    type_keys(kiosk, "Nguyeenx Minh Khoa")
+    kiosk.type_keys("Nguyeenx Minh Khoa")
     kiosk.tap("key-ok")
     assert label(kiosk).startswith("Ngày sinh của trẻ")
-    type_keys(kiosk, "01/11/2026")
+    kiosk.type_keys("01/11/2026")
     kiosk.tap("key-ok")
     assert label(kiosk).startswith("Giới tính của trẻ")
     choose_and_continue(kiosk, "Nữ")

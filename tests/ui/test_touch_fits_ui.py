@@ -1,8 +1,9 @@
 """What a citizen sees after each tap fits the screen and can be read (issue 13): the home screen
 with a notice, look-up results, the procedure search, the ticket with a priority line or with no
 paper, a procedure page opened after another. Real touches at the centre of visible widgets,
-against a real office; no app method moves between screens. Each is checked at 1024×600 and at
-800×480 (the Raspberry Pi 7-inch display) with the layout check of test_layout_check."""
+against a real office; no app method moves between screens. Each is checked at 1024×600, at
+800×480 (the Raspberry Pi 7-inch display) and at 1080×1920 (portrait, its own arrangement) with the
+layout check of test_layout_check."""
 
 import uuid
 
@@ -11,6 +12,7 @@ import pytest
 from kiosk.domain import cccd
 from kiosk.domain.submission import Submission
 from kiosk.link.client import OfficeClient
+from screens.widgets.theme import scale_for
 from test_layout_check import check_layout
 from test_take_number_ui import kiosk  # noqa: F401  (fixture: the app with a real office and printer)
 
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.ui
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 COPY_CERTIFICATION = "2.000815"
 BIRTH = "1.001193"
-SIZES = [(1024, 600), (800, 480)]
+SIZES = [(1024, 600), (800, 480), (1080, 1920)]
 
 
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -41,20 +43,6 @@ def on_window(drv, widget):
 def fits(drv, state):
     problems = check_layout(drv, state)
     assert not problems, "\n".join(problems)
-
-
-def type_keys(drv, text):
-    """Type on the on-screen keyboard, switching between its letters and digits as a person does."""
-    for ch in text:
-        if ch == " ":
-            drv.tap("key-space")
-            continue
-        key = f"key-{ch.lower()}"
-        if not drv.has(key):
-            drv.tap("key-layout-letters" if ch.isalpha() else "key-layout-digits")
-        if ch.isupper():
-            drv.tap("key-shift")
-        drv.tap(key)
 
 
 def test_help_notice_on_the_home_screen_can_be_read(drv):
@@ -89,15 +77,19 @@ def test_scanned_receipt_puts_its_code_in_the_field_and_the_result_in_view(drv, 
     assert drv.find("lookup_code").text == code, "the scanned code is in the field"
     assert not drv.has("key-a") and not drv.has("keyboard"), "the keyboard made way for the result"
     scroll = drv.find("results_scroll")
-    scale = min(drv.window.width / 1024, drv.window.height / 600)
-    assert scroll.height >= 250 * scale, f"result area only {scroll.height:.0f} px high"
+    assert scroll.height >= 250 * scale_for(*drv.window.size), f"result area only {scroll.height:.0f} px high"
+    # the result takes the room the keyboard left (in portrait the code row moves back up to it)
+    assert scroll.height >= drv.window.height / 2, f"result area only {scroll.height:.0f} px high"
     result = drv.find("lookup_results")
     assert result.texture_size[1] <= scroll.height, "the whole result shows without scrolling"
     fits(drv, "look-up with a scanned receipt")
     # another code, typed: the keyboard comes back
     drv.tap("type_again")
     assert drv.has("key-a") and drv.find("lookup_code").text == ""
-    type_keys(drv, code)
+    if drv.app.portrait:  # the code field comes back down to its keyboard
+        gap = on_window(drv, drv.find("lookup_code"))[1] - on_window(drv, drv.find("keyboard"))[3]
+        assert gap < 40 * scale_for(*drv.window.size), f"{gap:.0f} px between the code and its keyboard"
+    drv.type_keys(code)
     assert drv.find("lookup_code").text == code
     drv.tap("key-ok")
     drv.wait_until(lambda: "Trạng thái" in drv.find("lookup_results").text, timeout=15)
@@ -109,7 +101,7 @@ def test_search_matches_show_between_the_query_and_the_keyboard(drv):
     drv.tap("take_number")
     drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
     drv.tap("search_for_ticket")
-    type_keys(drv, "chung thuc")
+    drv.type_keys("chung thuc")
     drv.wait_until(lambda: drv.has(f"match_{COPY_CERTIFICATION}"), timeout=10)
     query = on_window(drv, drv.find("search_query"))
     keyboard = on_window(drv, drv.find("keyboard"))
@@ -117,6 +109,8 @@ def test_search_matches_show_between_the_query_and_the_keyboard(drv):
         match = on_window(drv, drv.find(kid))
         assert match[3] <= query[1] + 1, f"{kid} covers the query"
         assert match[1] >= keyboard[3] - 1, f"{kid} is under the keyboard"
+    if drv.app.portrait:  # the query and the way back come down, within reach
+        assert query[1] < drv.window.height / 2, "the query row is in the upper half"
     fits(drv, "search dialog with matches")
     drv.tap(f"match_{COPY_CERTIFICATION}")
     drv.wait_until(lambda: drv.app.root.current == "ticket", timeout=15)
@@ -164,3 +158,35 @@ def test_a_procedure_page_opens_at_its_top(drv):
     top = on_window(drv, drv.find("details_scroll"))
     assert on_window(drv, heading)[3] <= top[3] + 1, "the first heading is cut at the top"
     fits(drv, "procedure after another")
+
+
+@pytest.fixture
+def portrait(kiosk):  # noqa: F811
+    kiosk.resize(1080, 1920)
+    yield kiosk
+    kiosk.resize(1024, 600)
+
+
+def test_in_portrait_the_buttons_sit_in_the_lower_half_and_answer_taps(portrait):
+    """A floor-standing portrait screen is not the landscape layout scaled: what sits side by side
+    is stacked, and what a citizen taps is in the lower half, within reach."""
+    drv = portrait
+    assert drv.app.portrait
+    half = drv.window.height / 2
+    home = {kid: on_window(drv, drv.find(kid)) for kid in ("take_number", "submit_dossier", "lookup")}
+    for kid, box in home.items():
+        assert box[3] <= half, f"{kid} is in the upper half"
+    assert home["submit_dossier"][1] >= home["lookup"][3] - 1, "the two buttons are not stacked"
+    assert home["take_number"][2] - home["take_number"][0] > drv.window.width * 0.8, "the main button is not wide"
+    drv.tap("take_number")
+    drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
+    services = [w for w in drv.widgets() if getattr(w, "kid", "").startswith("service_")]
+    assert len(services) >= 5 and len({round(on_window(drv, w)[0]) for w in services}) == 1, "not one column"
+    for w in services + [drv.find("priority_button"), drv.find("search_for_ticket")]:
+        assert on_window(drv, w)[3] <= half * 1.2, f"{w.text!r} is high up"
+    drv.tap("service_ho-tich")
+    drv.wait_until(lambda: drv.app.screen("ticket").print_state == "printed", timeout=15)
+    assert on_window(drv, drv.find("ticket_done"))[3] <= half
+    fits(drv, "ticket in portrait")
+    drv.tap("ticket_done")
+    assert drv.app.root.current == "home"

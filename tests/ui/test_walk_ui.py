@@ -5,7 +5,8 @@ A touch is a real touch event (through the window, as SDL delivers a finger) at 
 widget that is on show: on the current screen or an open dialog, drawn (no transparent
 ancestor), enabled and inside the window. Scans are written to the scanner's pseudo-terminal as a
 serial scanner sends them. No test calls an app method to move between screens; each walk
-starts and ends on the home screen. They run at 1024×600 (a 7-inch kiosk) and 1920×1080.
+starts and ends on the home screen. They run at 1024×600 (a 7-inch kiosk), 1920×1080 and 1080×1920
+(portrait, its own arrangement).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.ui
 # the demo office's fields: code, ticket prefix, name
 FIELDS = [("ho-tich", "A", "Hộ tịch"), ("chung-thuc", "B", "Chứng thực"), ("dat-dai", "C", "Đất đai"),
           ("lao-dong-xa-hoi", "D", "Lao động – Thương binh và Xã hội"), ("khac", "E", "Khác")]
-SIZES = [(1024, 600), (1920, 1080)]
+SIZES = [(1024, 600), (1920, 1080), (1080, 1920)]
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 CARD_ID = "079190000001"
 
