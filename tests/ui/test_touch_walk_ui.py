@@ -14,12 +14,6 @@ from test_dossier_ui import CARD, kiosk  # noqa: F401  (fixture: real office, ou
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
 PROCEDURES = [p.code for p in load_catalogue()]
-# In portrait every procedure is walked without a card (the longer walk: the applicant's details
-# typed) and two with one: the birth registration (the longest form) and copy certification.
-# Measured on a shared, loaded 2-core machine (load 5-7): the whole file 16 min, of which the 13
-# portrait walks 5.4 min (8 to 33 s each) and the 1024×600 walks 10 min (~7 min unloaded); the nine
-# other procedures with a card in portrait would add about 2 min more.
-WITH_CARD_LARGE = ["1.001193", "2.000815"]
 
 
 def answer_for(path, widget):
@@ -152,7 +146,7 @@ def test_without_a_card_an_empty_name_is_refused_on_its_page(kiosk):  # noqa: F8
 
 # On a floor-standing portrait screen (1080×1920: its own arrangement, app.portrait) the same walks,
 # by the same touches. The window is resized once for these tests (the app builds its screens anew
-# for it) and back after them. WITH_CARD_LARGE is a subset: see the note there.
+# for it) and back after them. Every procedure is walked here too, with a card and without one.
 LARGE = (1080, 1920)
 
 
@@ -171,8 +165,8 @@ def large(portrait_window, kiosk):  # noqa: F811
     return kiosk
 
 
-@pytest.mark.parametrize("code", WITH_CARD_LARGE)
-def test_with_a_card_in_portrait_a_procedure_is_submitted_by_touch(large, code):
+@pytest.mark.parametrize("code", PROCEDURES)
+def test_with_a_card_in_portrait_every_procedure_is_submitted_by_touch(large, code):
     test_with_a_card_every_procedure_is_submitted_by_touch(large, code)
 
 
