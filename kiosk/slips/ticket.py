@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
 from kiosk.domain.counters import counter_numbers, counters_text
+from kiosk.i18n import fill
 
 # The ticket's own words, in one place (vi first, en as the switch).
 WORDS: dict[str, dict[str, str]] = {
@@ -33,7 +34,7 @@ WORDS: dict[str, dict[str, str]] = {
         "your_number": "YOUR NUMBER",
         "counter": "Please go to {counters}",
         "ahead_none": "You are next",
-        "ahead": "{n} people before you",
+        "ahead": "{n} {n:person|people} before you",
         "wait": "Estimated wait: about {n} min",
         "wait_soon": "Your turn is coming soon",
         "priority": "Priority: {category}\u00a0— confirm at the counter",
@@ -88,7 +89,7 @@ def ticket_blocks(ticket: dict, ward: Any, lang: str = "vi", *, public_url_base:
 
     ahead = ticket.get("ahead")
     if ahead is not None:
-        blocks.append(Text(w["ahead_none"] if int(ahead) <= 0 else w["ahead"].format(n=int(ahead)), size=20))
+        blocks.append(Text(w["ahead_none"] if int(ahead) <= 0 else fill(w["ahead"], n=int(ahead)), size=20))
     wait = ticket.get("estimated_wait_minutes")
     if wait is not None:
         blocks.append(Text(w["wait_soon"] if int(wait) <= 0 else w["wait"].format(n=int(wait)), size=20))

@@ -53,6 +53,13 @@ def test_english_ticket_when_asked():
     assert not any("Quầy" in t or "Ưu tiên" in t for t in lines)
 
 
+def test_one_person_ahead_is_singular_in_english_and_unchanged_in_vietnamese():
+    one = {**TICKET, "ahead": 1, "estimated_wait_minutes": 1}
+    en = texts(ticket_blocks(one, WARD, "en", public_url_base="http://x"))
+    assert "1 person before you" in en and not any("people" in t for t in en)
+    assert "Trước ông/bà còn 1 người" in texts(ticket_blocks(one, WARD, public_url_base="http://x"))
+
+
 @pytest.mark.parametrize("code, name", [
     ("elderly", "Người cao tuổi"), ("disability", "Người khuyết tật"), ("pregnant", "Phụ nữ mang thai"),
     ("merit", "Người có công với cách mạng"), ("child_carer", "Người đưa theo trẻ nhỏ"),
