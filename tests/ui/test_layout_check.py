@@ -304,7 +304,8 @@ def states(drv):
     app.end_session()
     app.start_flow("lookup")
     yield "lookup"
-    app.lookup._show([{"code": "CT-20261202-0001", "status": "more_documents",
+    app.lookup._show([{"code": "HT-20261202-0003", "status": "declared", "procedure_name_vi": "Đăng ký khai sinh"},
+                      {"code": "CT-20261202-0001", "status": "more_documents",
                        "procedure_name_vi": "Chứng thực bản sao từ bản chính giấy tờ, văn bản",
                        "appointment_date": "2026-12-04", "note": "Bổ sung bản chính văn bằng."},
                       {"code": "HT-20261130-0007", "status": "ready",
@@ -347,7 +348,8 @@ def states(drv):
     app.end_session()
     app.lang = "en"
     app.start_flow("lookup")
-    app.lookup._show([{"code": "CT-20261202-0001", "status": "more_documents",
+    app.lookup._show([{"code": "HT-20261202-0003", "status": "declared", "procedure_name_en": "Birth registration"},
+                      {"code": "CT-20261202-0001", "status": "more_documents",
                        "procedure_name_en": "Certified copy from the original", "appointment_date": "2026-12-04"}])
     yield "lookup with results in English"
     app.end_session()
