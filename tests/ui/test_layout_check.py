@@ -97,6 +97,17 @@ def _natural_width(label):
     return probe.texture_size[0]
 
 
+def _under_the_bar(label, scroll, text_box):
+    """How far the label's longest line reaches under its ScrollView's bar (0 when clear or when
+    there is no bar: the content fits)."""
+    if not scroll.do_scroll_y or scroll.vbar[1] >= 1 or label.halign not in ("left", "justify", "auto"):
+        return 0
+    lines = getattr(label._label, "_cached_lines", None) or []
+    right = text_box[0] + label.padding[0] + max((line.w for line in lines), default=0)
+    bar = scroll.to_window(scroll.right - scroll.bar_width - scroll.bar_margin, scroll.y)[0]
+    return max(0, right - bar - SLACK)
+
+
 def _short(text):
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:37] + "…"
@@ -184,6 +195,9 @@ def check_layout(drv, state):
             outside = _intersect(text_box, window) != text_box
         else:
             outside = False  # scrolled out of sight is fine: the ScrollView itself is checked
+            under = _under_the_bar(w, scroll, text_box)
+            if under:
+                problems.append(f"text runs under the scroll bar by {under:.0f} px: {name!r}")
         if outside:
             problems.append(f"text cut by the window at {text_box[0]:.0f},{text_box[1]:.0f}: {name!r}")
         elif scroll is None and frame is not window and _intersect(text_box, frame) != text_box:
