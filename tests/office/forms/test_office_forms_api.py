@@ -147,10 +147,12 @@ def test_the_receipt_of_a_received_dossier_names_the_officer_and_the_appointment
 
 def test_no_receipt_before_the_officer_receives_the_dossier(client):
     code = submit(client)
-    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["status"] == "declared"
+    declared = client.get(f"/api/dossiers/{code}", headers=staff()).json()
+    assert declared["status"] == "declared" and declared["forms"] == ["declaration"]  # the console's buttons
     assert_error(client.get(f"/api/dossiers/{code}/forms/receipt.pdf", headers=staff()), 409,
                  "form_not_applicable", "form")
     receive(client, code)
+    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["forms"] == ["receipt", "declaration"]
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in pdf_text(
         client.get(f"/api/dossiers/{code}/forms/receipt.pdf", headers=staff()))
 
@@ -161,6 +163,8 @@ def test_the_supplement_only_once_papers_were_asked_for(client):
     assert_error(client.get(f"/api/dossiers/{code}/forms/supplement.pdf", headers=staff()), 409,
                  "form_not_applicable", "form")
     ask_more(client, code, [BIRTH_PAPER, PROXY])
+    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["forms"] == [
+        "receipt", "supplement", "declaration"]
     text = pdf_text(client.get(f"/api/dossiers/{code}/forms/supplement.pdf", headers=staff()))
     for expected in ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Hồ sơ của: Nguyễn Thị Hòa",
                      "1. Giấy chứng sinh (bản chính); nếu không có", "2. Văn bản ủy quyền, nếu nộp thay", "NGƯỜI HƯỚNG DẪN", "Nguyễn Văn An"):
@@ -172,6 +176,7 @@ def test_the_refusal_only_for_a_refused_dossier(client):
     assert_error(client.get(f"/api/dossiers/{code}/forms/refusal.pdf", headers=staff()), 409,
                  "form_not_applicable", "form")
     refuse(client, code, "Không thuộc thẩm quyền giải quyết của phường")
+    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["forms"] == ["refusal", "declaration"]
     text = pdf_text(client.get(f"/api/dossiers/{code}/forms/refusal.pdf", headers=staff()))
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
     assert "Không thuộc thẩm quyền giải quyết của phường" in text

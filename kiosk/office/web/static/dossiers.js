@@ -366,6 +366,7 @@ function renderDetail() {
     rec.push(h('dt', {}, t('dossiers.missing')), h('dd', { id: 'detail-missing' }, d.missing_documents.join('\n')));
   }
   $('detail-reception').replaceChildren(...rec);
+  renderForms(d);
   Staff.text('detail-note', d.note ? t('dossiers.last_note', { note: d.note }) : '');
 
   const proc = D.procedures[d.procedure_code] || {};
@@ -390,6 +391,19 @@ function renderDetail() {
     type: 'button', class: 'btn ' + (s === 'rejected' || s === 'cancelled' ? 'warn' : (s === 'more_documents' ? '' : 'primary')),
     dataset: { move: s }, onclick: () => move(s),
   }, t(s === 'received' ? 'dmove.accept' : 'dmove.' + s))));
+}
+
+/* The official papers that apply now (the staff view's `forms`: no receipt before "Tiếp nhận", a
+   supplement once papers were asked for, a refusal once refused, the tờ khai always), each a PDF
+   opened in a new tab; the session cookie authorises the plain link. */
+const FORM_ORDER = ['receipt', 'supplement', 'refusal', 'declaration'];
+function renderForms(d) {
+  const forms = FORM_ORDER.filter((f) => (d.forms || []).includes(f));
+  $('detail-forms').hidden = !forms.length;
+  $('detail-forms-links').replaceChildren(...forms.map((f) => h('a', {
+    class: 'btn small' + (f === 'declaration' ? '' : ' primary'), target: '_blank', rel: 'noopener',
+    href: `/api/dossiers/${encodeURIComponent(d.code)}/forms/${f}.pdf`, dataset: { form: f },
+  }, t('dform.' + f))));
 }
 
 /* The procedure's papers, each "Đã nhận" or "Còn thiếu" (one or the other); kept across live refreshes. */
