@@ -109,7 +109,7 @@ def test_staff_ask_for_missing_papers_and_find_dossiers_by_id_number(ctx, office
     page.check("#checklist input[data-kind='missing'] >> nth=1")
     page.click("#move-buttons [data-move='more_documents']")
     page.wait_for_selector("#detail-missing")
-    assert "Giấy tờ sẽ ký" in page.text_content("#detail-missing")
+    assert page.text_content("#detail-missing") == "Giấy tờ, văn bản yêu cầu chứng thực chữ ký"  # its official name
     public = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()
     assert public["status"] == "more_documents" and "Giấy tờ sẽ ký" in public["missing_documents"][0]
 

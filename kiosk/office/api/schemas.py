@@ -280,6 +280,8 @@ class DossierOut(DossierReceipt):
     sets: int | None = None
     official_code: str | None = Field(None, description="the province's code once known (api/connector.py)")
     delivery: dict[str, Any] | None = Field(None, description="staff only: the hand-off (api/connector.py)")
+    forms: list[str] | None = Field(None, description="staff only: the official forms that apply now "
+                                    "(GET /api/dossiers/{code}/forms/{form}.pdf)")
 
 
 class DossierList(Out):

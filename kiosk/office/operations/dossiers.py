@@ -29,6 +29,7 @@ from kiosk.domain import forms
 from kiosk.domain.catalogue import Procedure
 from kiosk.domain.cccd import mask_id
 from kiosk.domain.workdays import WorkCalendar
+from kiosk.office import forms as papers
 from kiosk.office.errors import Conflict, Invalid, NotFound
 from kiosk.office.operations import handoff
 from kiosk.office.operations.catalogue import procedure
@@ -404,7 +405,7 @@ def staff_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) ->
     """Everything staff, the official forms (PDF) and the province's connector need. Times are UTC
     ISO, except appointment_at: local ISO with its offset (the hour the citizen is told). Pass the
     office's timezone as `tz`."""
-    return {**receipt_view(d, proc_names, tz), "procedure_name": proc_names[0], "id": d.id, "note": d.note,
+    view = {**receipt_view(d, proc_names, tz), "procedure_name": proc_names[0], "id": d.id, "note": d.note,
             "masked_id": d.masked_id, "applicant": d.applicant, "fields": d.fields, "day": d.day.isoformat(),
             "received_by": d.received_by, "received_by_user": d.received_by_user,
             "documents_received": list(d.documents_received or []), "sets": d.sets,
@@ -413,3 +414,6 @@ def staff_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) ->
             "purged_at": iso(d.purged_at), "next_statuses": list(TRANSITIONS[d.status]),
             "history": [{"status": h.status, "at": iso(h.at), "note": h.note, "actor": h.actor}
                         for h in d.history], **handoff.staff_keys(d)}
+    # the official papers that can be printed now (the console shows a button for each)
+    view["forms"] = [f for f in papers.FORMS if papers.not_applicable(f, view) is None]
+    return view
