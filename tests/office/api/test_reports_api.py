@@ -15,6 +15,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+import handoff_testing
 from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
 from office_testing import Clock, demo_sqlite, pg_schema
@@ -443,3 +444,18 @@ def test_a_400_day_range_is_allowed(client):
     r = client.get("/api/reports/summary", params={"from": "2025-01-31", "to": "2026-03-06"},
                    headers={"Authorization": f"Bearer {login['token']}"})
     assert r.status_code == 200 and r.json()["days"] == 400
+
+
+def test_a_dossier_the_connector_delivered_counts_as_reached_the_province(tmp_path):
+    """The other way to reach the province: the folder connector's delivery, with no official code."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    ht = handoff_testing
+    with ht.office_client(ht.office_db(tmp_path), ht.connector("folder", folder=str(drop))) as c:
+        code = ht.submit(c)  # declared at the kiosk and received
+        h = ht.staff(c)
+        assert ht.wait_state(c, h, code, "delivered")["official_code"] is None
+        day = code.split("-")[1]
+        day = f"{day[:4]}-{day[4:6]}-{day[6:]}"  # the code's day is the local day it was declared
+        got = c.get("/api/reports/summary", params={"from": day, "to": day}, headers=h).json()["dossiers"]
+        assert (got["declared"], got["received"], got["reached_province"], got["reached_share"]) == (1, 1, 1, 1.0)
