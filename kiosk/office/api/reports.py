@@ -116,6 +116,24 @@ class Summary(Out):
     by_procedure: list[ProcedureFigures] = Field(description="most declared first")
 
 
+class DayRatings(Out):
+    count: int
+    by_score: dict[str, int]
+    satisfied_share: float | None
+    mean_score: float | None
+
+
+class OfficerDay(Out):
+    day: Day = Field(description="the ward's local day today")
+    officer: str = Field(description="the caller's username")
+    served: int = Field(description="tickets of today the caller finished")
+    service_mean_seconds: float | None = Field(description="their mean service time (finish − start, or − call)")
+    ratings: DayRatings = Field(description="ratings of today's tickets the caller finished")
+    dossiers_due_today: int = Field(description="office-wide: received / processing / more_documents, "
+                                                "appointment today")
+    dossiers_overdue: int = Field(description="office-wide: the same, appointment already past")
+
+
 FromDay = Annotated[str | None, Query(alias="from", **_DAY)]
 ToDay = Annotated[str | None, Query(**_DAY)]
 
@@ -130,6 +148,13 @@ def _summary(office, from_: str | None, to: str | None) -> dict:
 @router.get("/summary", response_model=Summary, response_model_by_alias=True)
 def summary(user: StaffDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
     return _summary(office, from_, to)
+
+
+@router.get("/my-day", response_model=OfficerDay)
+def my_day(user: StaffDep, office: OfficeDep):
+    """The counter console's daily panel: the caller's own figures for today."""
+    with office.db.read() as s:
+        return reports.officer_day(s, user.username, local_day(office.clock(), office.settings.timezone))
 
 
 def _download(data: str | bytes, media: str, summary: dict, ext: str) -> Response:

@@ -28,7 +28,8 @@ from kiosk.office.operations import queue_rules as rules
 from kiosk.office.operations import dossiers as dossier_rules
 from kiosk.office.operations.handoff import DELIVERED
 from kiosk.office.operations.ratings import REASONS, SATISFIED, SCORES
-from kiosk.office.storage.models import Counter, Dossier, DossierHistory, Handoff, Rating, Service, Ticket, User
+from kiosk.office.storage.models import (AuditEntry, Counter, Dossier, DossierHistory, Handoff, Rating, Service,
+                                         Ticket, User)
 
 MAX_DAYS = 400  # a year and a little: a wider range is refused rather than left to run long
 PERCENTILES = {"median": 0.5, "p90": 0.9}
@@ -364,3 +365,27 @@ def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Min
         "by_hour": _by_hour(grouped),
         **_dossiers(s, start, end, tz, today or end),
     }
+
+
+# ---- the officer's own day (the counter console)
+
+def officer_day(s: Session, username: str, today: dt.date) -> dict[str, Any]:
+    """What the officer did today: tickets they finished (the audit log's "finish" names who) and
+    the mean service time of those, their ratings; and the office's received dossiers not ready yet
+    whose appointment is today or already past."""
+    service = seconds_between(s, Ticket.finished_at, func.coalesce(Ticket.started_at, Ticket.called_at))
+    served, mean = s.execute(
+        select(func.count(), func.avg(service)).select_from(Ticket)
+        .join(AuditEntry, and_(AuditEntry.ticket_id == Ticket.id, AuditEntry.action == "finish"))
+        .where(Ticket.day == today, Ticket.status == rules.DONE, AuditEntry.actor == f"user:{username}")).one()
+    rating_rows = s.execute(select(Rating.via, Rating.score, func.count().label("n"))
+                            .join(Ticket, Ticket.id == Rating.ticket_id)
+                            .where(Ticket.day == today, Rating.officer == username)
+                            .group_by(Rating.via, Rating.score)).all()
+    due = s.execute(select(_count(Dossier.appointment_date == today), _count(Dossier.appointment_date < today))
+                    .where(Dossier.status.in_(OPEN_DOSSIER), Dossier.appointment_date <= today)).one()
+    figures = _rating_figures(rating_rows, None)
+    return {"day": today.isoformat(), "officer": username, "served": int(served or 0),
+            "service_mean_seconds": _round(mean),
+            "ratings": {k: figures[k] for k in ("count", "by_score", "satisfied_share", "mean_score")},
+            "dossiers_due_today": int(due[0] or 0), "dossiers_overdue": int(due[1] or 0)}

@@ -139,6 +139,7 @@ class Day:
     def play_dossier_results(self):
         """The days after DAY; the report is then read on Monday 9 March."""
         self.local("2026-03-03", 16)                # the appointment day: ready in time
+        self.my_day_on_the_3rd = self.c.get("/api/reports/my-day", headers=self.staff[1]).json()
         self.move("on_time", "ready")
         self.local("2026-03-04", 9)                 # the day after it: late, returned later still
         self.move("late", "ready")
@@ -277,6 +278,16 @@ def check_the_scripted_day(client, clock):
     both = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": DAY}, headers=staff).json()
     assert (both["days"], both["tickets"]["issued"], both["tickets"]["unserved_at_close"]) == (2, 7, 1)
     assert both["ratings"] == got["ratings"]
+
+    # the counter console's own figures, for each officer (still on DAY)
+    mine = client.get("/api/reports/my-day", headers=staff).json()
+    assert mine == {"day": DAY, "officer": "canbo1", "served": 1, "service_mean_seconds": 600.0,
+                    "ratings": {"count": 1, "by_score": {"1": 0, "2": 0, "3": 0, "4": 1}, "satisfied_share": 1.0,
+                                "mean_score": 4.0}, "dossiers_due_today": 0, "dossiers_overdue": 0}
+    mine = client.get("/api/reports/my-day", headers=day.staff[2]).json()
+    assert (mine["officer"], mine["served"], mine["service_mean_seconds"]) == ("canbo2", 2, 840.0)  # 1200 s, 480 s
+    assert mine["ratings"] == {"count": 2, "by_score": {"1": 1, "2": 1, "3": 0, "4": 0}, "satisfied_share": 0.0,
+                               "mean_score": 1.5}
     check_the_dossiers(client, day, got)
     check_the_exports(client, day._login("admin"))
 
@@ -322,6 +333,14 @@ def check_the_dossiers(client, day, on_the_day):
                        "name_en": marital["name_en"],
                        **dossier_figures(3, received=1, reached_province=1, late_open=1, via_kiosk=2,
                                          statuses={"declared": 1, "processing": 1, "cancelled": 1})}
+    # on 3 March two results were due that day; on 9 March one is overdue (open_late, due on the 5th)
+    assert day.my_day_on_the_3rd == {"day": "2026-03-03", "officer": "canbo1", "served": 0,
+                                     "service_mean_seconds": None,
+                                     "ratings": {"count": 0, "by_score": {"1": 0, "2": 0, "3": 0, "4": 0},
+                                                 "satisfied_share": None, "mean_score": None},
+                                     "dossiers_due_today": 2, "dossiers_overdue": 0}
+    mine = client.get("/api/reports/my-day", headers=day.staff[1]).json()
+    assert (mine["day"], mine["dossiers_due_today"], mine["dossiers_overdue"]) == ("2026-03-09", 0, 1)
     before = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": "2026-03-01"},
                         headers=day.staff[1]).json()
     assert before["dossiers"] == dossier_figures(1, statuses={"declared": 1})
@@ -406,6 +425,7 @@ def test_the_scripted_days_figures_on_postgresql(pg_url, clock):
 def test_reports_are_for_staff(client):
     r = client.get("/api/reports/summary", params={"from": DAY, "to": DAY})
     assert r.status_code == 401 and r.json()["field"] == "authorization"
+    assert client.get("/api/reports/my-day", headers=KIOSK).status_code == 401
     r = client.get("/api/reports/summary", params={"from": DAY, "to": DAY}, headers=KIOSK)
     assert r.status_code == 401
 
