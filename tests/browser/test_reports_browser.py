@@ -141,3 +141,20 @@ def test_a_bad_range_says_so_in_words(page, office, day):
     page.wait_for_selector("#rep-error:not([hidden])")
     assert page.text_content("#rep-error").startswith("Khoảng ngày không hợp lệ")
     assert page.is_hidden("#report")
+
+
+def test_the_counter_console_shows_the_officers_own_day(page, office, day):
+    """canbo1 finished the day's three tickets (rated 4, 3 and 1): the console's panel says so."""
+    page.goto(office.url + "/counter")
+    page.fill("#username", "canbo1")
+    page.fill("#password", "canbo1-demo")
+    page.click("#login-submit")
+    page.click("#counter-choices [data-counter-id='1']")
+    page.wait_for_selector("#my-day:not([hidden])")
+    value = lambda key: page.text_content(f"[data-myday='{key}'] .n")  # noqa: E731
+    assert (value("served"), value("ratings"), value("satisfied")) == ("3", "3", "66,7 %")
+    assert (value("due_today"), value("overdue")) == ("0", "0")  # the birth registration is due tomorrow
+    assert page.text_content("#myday-h") == "Hôm nay của tôi"
+    page.click("[data-lang-toggle]")
+    page.wait_for_function("() => document.querySelector('#myday-h').textContent === 'My day'")
+    assert page.text_content("[data-myday='served'] .k") == "Served"
