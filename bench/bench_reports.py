@@ -134,7 +134,7 @@ def generate_dossiers(s, n: int, seed: int = 17) -> int:
         history, at = [("declared", declared)], declared
         for status in path:
             at += dt.timedelta(hours=rnd.uniform(0.2, 3)) if status == "received" else \
-                dt.timedelta(days=rnd.uniform(0, processing * 1.3))  # ~1 in 4 results late
+                dt.timedelta(days=rnd.uniform(0, processing * 1.3))  # about half late (for timing, not realism)
             history.append((status, at))
             if status == "received":
                 appointment = (at + dt.timedelta(days=processing)).date()
