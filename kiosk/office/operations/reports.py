@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from kiosk.office.errors import Invalid
-from kiosk.office.operations import queue_rules as rules
 from kiosk.office.operations import dossiers as dossier_rules
+from kiosk.office.operations import queue_rules as rules
 from kiosk.office.operations.handoff import DELIVERED
 from kiosk.office.operations.ratings import REASONS, SATISFIED, SCORES
 from kiosk.office.storage.models import (AuditEntry, Counter, Dossier, DossierHistory, Handoff, Rating, Service,
