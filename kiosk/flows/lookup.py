@@ -20,8 +20,10 @@ class LookupFlow(Flow):
     def enter(self) -> None:
         self.shell.screen("lookup").results = []
 
-    def find(self, code: str) -> None:
-        code = code.strip().upper()
+    def find(self, code: str, *, exact: bool = False) -> None:
+        """exact: a scanned slip's value as it is (its token is case-sensitive); typed codes are
+        upper-cased."""
+        code = code.strip() if exact else code.strip().upper()
         if not code:
             return
         self.shell.activity()
@@ -46,7 +48,7 @@ class LookupFlow(Flow):
             self.shell.go("lookup")
             self.enter()
         self.shell.screen("lookup").code = result.code  # in the field, as if typed
-        self.find(result.code)
+        self.find(result.code, exact=True)
 
     def scanned_ticket(self, result: Any) -> None:
         """The QR of a queue ticket (…/t/<token>): that ticket's live place in the queue, from the
