@@ -7,6 +7,7 @@ replaces them with a tombstone and keeps the code, status and dates for statisti
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
@@ -38,7 +39,7 @@ class Dossier(Base):
     note: Mapped[str | None] = mapped_column(Text)  # staff's internal last note: never in public/kiosk views
     citizen_note: Mapped[str | None] = mapped_column(Text)  # the note written for the citizen (public view)
     # unguessable: the slip's QR and URL carry it; the public look-up answers only for it
-    public_token: Mapped[str] = mapped_column(String(64))
+    public_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(16))
     id_number: Mapped[str | None] = mapped_column(String(20))  # for the citizen's own look-up
     masked_id: Mapped[str] = mapped_column(String(20))
     applicant: Mapped[dict[str, Any] | None]
