@@ -124,8 +124,8 @@ class LookupFlow(Flow):
                 lines.append(self.t("lookup.appointment", date=format_date(d["appointment_date"])))
         if status == "more_documents" and d.get("missing_documents"):
             lines.append(self.t("lookup.missing", documents="; ".join(d["missing_documents"])))
-        if d.get("note"):
-            lines.append(d["note"])
+        if d.get("citizen_note"):  # written for the citizen (staff's own note never reaches a kiosk)
+            lines.append(d["citizen_note"])
         following = self.t(f"next.{status}")
         if following != f"next.{status}":
             lines.append(following)
