@@ -150,6 +150,7 @@ def test_the_kiosk_list_by_id_card_is_rate_limited_per_kiosk_and_audited(client,
         assert r.status_code == 200, (i, r.text)
     r = client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK)
     assert r.status_code == 429 and r.json()["field"] == "id_number" and r.json()["code"] == "too_many_lookups"
+    assert r.headers["retry-after"] == "60"
     assert "Traceback" not in r.text
     # another kiosk is not held up by this one
     assert client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK2).status_code == 200
