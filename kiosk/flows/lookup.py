@@ -27,7 +27,8 @@ class LookupFlow(Flow):
         if not code:
             return
         self.shell.activity()
-        self.kiosk.submit_for_session(self._find, code, on_done=self._show, on_error=self._failed)
+        self.kiosk.submit_for_session(self._find, code, on_done=self._show_scanned if exact else self._show,
+                                      on_error=self._failed)
 
     def _find(self, code: str) -> list[dict]:
         """Worker thread: this kiosk's outbox first (a code or a local reference), then the office."""
@@ -97,6 +98,12 @@ class LookupFlow(Flow):
             self.shell.screen("lookup").results = [self.t("lookup.none")]
         else:
             self.office_failed(exc)
+
+    def _show_scanned(self, dossiers: list[dict]) -> None:
+        """A scanned slip's token is not for reading: the field then shows the dossier's code."""
+        if len(dossiers) == 1 and dossiers[0].get("code"):
+            self.shell.screen("lookup").code = dossiers[0]["code"]
+        self._show(dossiers)
 
     def _show(self, dossiers: list[dict]) -> None:
         if not dossiers:

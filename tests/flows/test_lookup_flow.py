@@ -151,6 +151,7 @@ def test_a_slip_qr_holding_the_token_url_finds_the_dossier_and_its_citizen_note(
     results = ui.run_until(lambda: shell.screen("lookup").results)
     assert receipt["code"] in results[0] and "Xin mang bản chính giấy khai sinh." in results[0]
     assert "0901234567" not in results[0]
+    assert shell.screen("lookup").code == receipt["code"]  # the field shows the code, not the token
 
 
 def test_a_card_lists_codes_and_statuses_without_notes(kiosk, shell, ui, outbox, flow_office):
