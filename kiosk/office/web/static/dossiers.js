@@ -295,9 +295,10 @@ async function openDossier(code, fresh, searched) {
     else banner(errorText(err));
     return false;
   }
-  D.selected = code;
+  D.selected = code = D.current.code; // a slip's token finds it too; the list knows codes
   if (fresh) {
     $('move-note').value = '';
+    $('move-citizen-note').value = '';
     $('sets').value = '1';
     Staff.text('move-error', '');
     D.checks = {};
@@ -376,6 +377,7 @@ function renderDetail() {
   $('detail-reception').replaceChildren(...rec);
   renderForms(d);
   Staff.text('detail-note', d.note ? t('dossiers.last_note', { note: d.note }) : '');
+  Staff.text('detail-citizen-note', d.citizen_note ? t('dossiers.last_citizen_note', { note: d.citizen_note }) : '');
 
   const proc = D.procedures[d.procedure_code] || {};
   const labels = formLabels(proc.form_schema);
@@ -463,11 +465,13 @@ async function move(status) {
     path = `/api/dossiers/${code}/reject`;
     body = { reason: note };
   }
+  body.citizen_note = $('move-citizen-note').value.trim() || null; // what the citizen's page shows
   Staff.text('move-error', '');
   document.querySelectorAll('#move-buttons button').forEach((b) => { b.disabled = true; });
   try {
     D.current = await call('POST', path, body);
     $('move-note').value = '';
+    $('move-citizen-note').value = '';
     D.checks = {};
     banner(t('dossiers.moved', { code: D.current.code, status: t('dstatus.' + status) }));
   } catch (err) {
