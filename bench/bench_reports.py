@@ -1,13 +1,15 @@
 """A year of a busy ward, then the report: GET /api/reports/summary over a year, a month and a day.
 
 Generates 60,000 tickets over the working days of a year (realistic statuses, waits and service
-times, transfers, no-shows, tickets left at the day's close) and 40,000 ratings (scores, reasons,
-counter or phone), bulk-inserted into a migrated demo database, then times the summary through
+times, transfers, no-shows, tickets left at the day's close), 40,000 ratings (scores, reasons,
+counter or phone) and 5,000 dossiers (statuses with their history, results on time or late,
+handed to the province, filed at a kiosk or with a volunteer), bulk-inserted into a migrated demo database, then times the summary through
 the HTTP API (FastAPI TestClient: routing, the SQL, JSON) — the median of several runs after one
 warm-up. SQLite always; PostgreSQL too with --pg URL or $KIOSK_TEST_PG_URL (a private schema, dropped
 afterwards). Goal: under a second for the year (issue 17).
 
-Run: .venv/bin/python bench/bench_reports.py [--pg URL] [--tickets 60000 --ratings 40000] [--json PATH]
+Run: .venv/bin/python bench/bench_reports.py [--pg URL] [--tickets 60000 --ratings 40000 --dossiers 5000]
+     [--json PATH]
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from sqlalchemy import insert, select  # noqa: E402
 from kiosk.office.operations.ratings import REASONS  # noqa: E402
 from kiosk.office.service import Office  # noqa: E402
 from kiosk.office.settings import OfficeSettings, sqlite_url  # noqa: E402
-from kiosk.office.storage.models import Counter, Rating, Service, Ticket  # noqa: E402
+from kiosk.office.storage.models import (  # noqa: E402
+    Counter, Dossier, DossierHistory, Handoff, Rating, Service, Ticket)
 
 YEAR = 2025
 TZ = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh (no summer time)
@@ -108,6 +111,59 @@ def generate(s, n_tickets: int, n_ratings: int, seed: int = 17) -> dict:
     return {"tickets": len(tickets), "ratings": len(ratings), "working_days": len(days)}
 
 
+def generate_dossiers(s, n: int, seed: int = 17) -> int:
+    """Bulk-insert `n` dossiers over the year's working days, with their history and hand-offs."""
+    rnd = random.Random(seed)
+    catalogue = json.loads((ROOT / "assets" / "data" / "procedures.json").read_text(encoding="utf-8"))
+    procs = [(p["code"], int(p.get("processing_days") or 1)) for p in catalogue["procedures"]]
+    days = working_days(YEAR)
+    rows, paths = [], []
+    for i in range(n):
+        day = days[min(len(days) - 1, int(i * len(days) / n))]
+        code, processing = rnd.choice(procs)
+        declared = dt.datetime.combine(day, dt.time(7, 30), TZ) + dt.timedelta(minutes=rnd.uniform(0, 8 * 60))
+        # how far it got: 70 % returned, then ready, processing, received, declared, refused, cancelled
+        path = rnd.choices([("received", "processing", "ready", "returned"), ("received", "processing", "ready"),
+                            ("received", "processing"), ("received",), (), ("rejected",), ("cancelled",)],
+                           weights=[70, 8, 6, 4, 6, 3, 3])[0]
+        row = {"code": f"BENCH-{i:06d}", "day": day, "seq": i + 1, "procedure_code": code, "status": "declared",
+               "masked_id": "********1234", "declared_at": declared, "updated_at": declared,
+               "kiosk_id": "kiosk-1" if rnd.random() < 0.8 else None,
+               "volunteer_code": "TNV-01" if rnd.random() < 0.3 else None, "idempotency_key": f"bench-d-{i}",
+               "received_at": None, "appointment_date": None, "appointment_at": None, "official_code": None}
+        history, at = [("declared", declared)], declared
+        for status in path:
+            at += dt.timedelta(hours=rnd.uniform(0.2, 3)) if status == "received" else \
+                dt.timedelta(days=rnd.uniform(0, processing * 1.3))  # about half late (for timing, not realism)
+            history.append((status, at))
+            if status == "received":
+                appointment = (at + dt.timedelta(days=processing)).date()
+                row.update(received_at=at, appointment_date=appointment,
+                           appointment_at=dt.datetime.combine(appointment, dt.time(16), TZ))
+                if rnd.random() < 0.2:
+                    row["official_code"] = f"H29-{i:06d}"
+        row.update(status=history[-1][0], updated_at=history[-1][1])
+        rows.append(row)
+        paths.append(history)
+    for start in range(0, n, 5000):
+        s.execute(insert(Dossier.__table__), rows[start:start + 5000])
+    ids = dict(s.execute(select(Dossier.code, Dossier.id).where(Dossier.code.like("BENCH-%"))).all())
+    history, handoffs = [], []
+    for row, path in zip(rows, paths):
+        did = ids[row["code"]]
+        history += [{"dossier_id": did, "status": st, "at": at, "note": None, "actor": "system"} for st, at in path]
+        if row["received_at"] and not row["official_code"]:
+            state = rnd.choices(["delivered", "pending", "failed"], weights=[90, 7, 3])[0]
+            handoffs.append({"dossier_id": did, "kind": "http", "state": state, "attempts": 1,
+                             "next_attempt_at": row["received_at"], "created_at": row["received_at"],
+                             "updated_at": row["received_at"],
+                             "delivered_at": row["received_at"] if state == "delivered" else None})
+    for table, data in ((DossierHistory.__table__, history), (Handoff.__table__, handoffs)):
+        for start in range(0, len(data), 5000):
+            s.execute(insert(table), data[start:start + 5000])
+    return n
+
+
 def time_summary(client, headers, start: dt.date, end: dt.date, runs: int) -> dict:
     params = {"from": start.isoformat(), "to": end.isoformat()}
     first = client.get("/api/reports/summary", params=params, headers=headers)  # warm-up (and check)
@@ -121,10 +177,11 @@ def time_summary(client, headers, start: dt.date, end: dt.date, runs: int) -> di
         assert r.status_code == 200
     # cpu: this process only (the app and, for SQLite, the database engine; not a PostgreSQL server)
     return {"median_ms": round(statistics.median(times) * 1000, 1), "max_ms": round(max(times) * 1000, 1),
-            "cpu_median_ms": round(statistics.median(cpu) * 1000, 1), "runs": runs, "issued": first.json()["tickets"]["issued"], "rated": first.json()["ratings"]["count"]}
+            "cpu_median_ms": round(statistics.median(cpu) * 1000, 1), "runs": runs, "issued": first.json()["tickets"]["issued"], "rated": first.json()["ratings"]["count"],
+            "dossiers": first.json()["dossiers"]["declared"]}
 
 
-def bench(url: str, n_tickets: int, n_ratings: int, runs: int) -> dict:
+def bench(url: str, n_tickets: int, n_ratings: int, runs: int, n_dossiers: int = 5000) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
@@ -135,6 +192,7 @@ def bench(url: str, n_tickets: int, n_ratings: int, runs: int) -> dict:
     t0 = time.perf_counter()
     with office.db.write() as s:
         made = generate(s, n_tickets, n_ratings)
+        made["dossiers"] = generate_dossiers(s, n_dossiers)
     made["generate_s"] = round(time.perf_counter() - t0, 1)
     office.close()
     out = {"made": made}
@@ -152,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--tickets", type=int, default=60_000)
     p.add_argument("--ratings", type=int, default=40_000)
+    p.add_argument("--dossiers", type=int, default=5_000)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--pg", default=os.environ.get("KIOSK_TEST_PG_URL"), help="PostgreSQL URL (default: $KIOSK_TEST_PG_URL)")
     p.add_argument("--json", metavar="PATH")
@@ -159,21 +218,22 @@ def main(argv: list[str] | None = None) -> int:
     res = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "cores": os.cpu_count(),
            "load_avg_1min_before": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as tmp:
-        res["sqlite"] = bench(sqlite_url(Path(tmp) / "office.db"), a.tickets, a.ratings, a.runs)
+        res["sqlite"] = bench(sqlite_url(Path(tmp) / "office.db"), a.tickets, a.ratings, a.runs, a.dossiers)
     if a.pg:
         from office_testing import pg_schema
         with pg_schema(a.pg) as url:
-            res["postgresql"] = bench(url, a.tickets, a.ratings, a.runs)
+            res["postgresql"] = bench(url, a.tickets, a.ratings, a.runs, a.dossiers)
     res["load_avg_1min_after"] = os.getloadavg()[0]
     for db in ("sqlite", "postgresql"):
         if db in res:
             r = res[db]
-            print(f"{db}: {r['made']['tickets']} tickets, {r['made']['ratings']} ratings "
+            print(f"{db}: {r['made']['tickets']} tickets, {r['made']['ratings']} ratings, "
+                  f"{r['made']['dossiers']} dossiers "
                   f"(generated in {r['made']['generate_s']} s)")
             for span in ("year", "month", "day"):
                 print(f"  summary, {span:5}: median {r[span]['median_ms']} ms, max {r[span]['max_ms']} ms, "
                       f"CPU of this process {r[span]['cpu_median_ms']} ms "
-                      f"({r[span]['issued']} tickets, {r[span]['rated']} ratings)")
+                      f"({r[span]['issued']} tickets, {r[span]['rated']} ratings, {r[span]['dossiers']} dossiers)")
     print(f"load average (1 min): {res['load_avg_1min_before']:.2f} before, {res['load_avg_1min_after']:.2f} after")
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=2), encoding="utf-8")

@@ -221,6 +221,9 @@ def check_catalogue(data: Any) -> None:
                 raise CatalogueError(f'{where}: document {i} needs "vi", "en" and "original_required"')
             if d.get("needed", "always") not in NEEDED:
                 raise CatalogueError(f'{where}: document {i}: "needed" must be one of {", ".join(NEEDED)}')
+            if "name_vi" in d and not (isinstance(d["name_vi"], str) and d["name_vi"].strip()):
+                raise CatalogueError(f'{where}: document {i}: "name_vi" (its name on the official forms) '
+                                     "must be a non-empty text")
         if not p["sources"]:
             raise CatalogueError(f'{where}: "sources" is empty: every fact needs a source')
         _check_form(where, p["form_schema"])

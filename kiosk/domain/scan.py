@@ -3,7 +3,8 @@
 Recognised frames:
 - an ID card QR (kiosk.domain.cccd)             -> kind "id_card", `citizen`
 - `MCVOL:<code>`  (volunteer badge)              -> kind "volunteer", `code`
-- `MCHS:<code>` or a URL ending in `/d/<code>`   -> kind "dossier", `code` (dossier slip)
+- `MCHS:<code>` or a URL ending in `/d/<token>`  -> kind "dossier", `code` (dossier slip: the
+  office's unguessable token, case-sensitive, or an older slip's code)
 - a URL ending in `/t/<token>`                   -> kind "ticket", `code`
 - a broken ID card (truncated, bad date, ...)    -> kind "invalid_id", `error`; `partial` when it was
   only partly read (cut short, too few fields, or the tail of a card frame a scanner split in two):
@@ -82,7 +83,7 @@ def _from_url(text: str) -> ScanResult | None:
     kind, value = m.group(1), unquote(m.group(2))
     if kind == "t" and _TOKEN.fullmatch(value):
         return ScanResult("ticket", code=value)
-    if kind == "d" and _CODE.fullmatch(value):
+    if kind == "d" and (_CODE.fullmatch(value) or _TOKEN.fullmatch(value)):
         return ScanResult("dossier", code=value)
     return None
 

@@ -20,12 +20,15 @@ class LookupFlow(Flow):
     def enter(self) -> None:
         self.shell.screen("lookup").results = []
 
-    def find(self, code: str) -> None:
-        code = code.strip().upper()
+    def find(self, code: str, *, exact: bool = False) -> None:
+        """exact: a scanned slip's value as it is (its token is case-sensitive); typed codes are
+        upper-cased."""
+        code = code.strip() if exact else code.strip().upper()
         if not code:
             return
         self.shell.activity()
-        self.kiosk.submit_for_session(self._find, code, on_done=self._show, on_error=self._failed)
+        self.kiosk.submit_for_session(self._find, code, on_done=self._show_scanned if exact else self._show,
+                                      on_error=self._failed)
 
     def _find(self, code: str) -> list[dict]:
         """Worker thread: this kiosk's outbox first (a code or a local reference), then the office."""
@@ -46,7 +49,7 @@ class LookupFlow(Flow):
             self.shell.go("lookup")
             self.enter()
         self.shell.screen("lookup").code = result.code  # in the field, as if typed
-        self.find(result.code)
+        self.find(result.code, exact=True)
 
     def scanned_ticket(self, result: Any) -> None:
         """The QR of a queue ticket (…/t/<token>): that ticket's live place in the queue, from the
@@ -96,6 +99,12 @@ class LookupFlow(Flow):
         else:
             self.office_failed(exc)
 
+    def _show_scanned(self, dossiers: list[dict]) -> None:
+        """A scanned slip's token is not for reading: the field then shows the dossier's code."""
+        if len(dossiers) == 1 and dossiers[0].get("code"):
+            self.shell.screen("lookup").code = dossiers[0]["code"]
+        self._show(dossiers)
+
     def _show(self, dossiers: list[dict]) -> None:
         if not dossiers:
             self.shell.screen("lookup").results = [self.t("lookup.none_for_card")]
@@ -122,8 +131,8 @@ class LookupFlow(Flow):
                 lines.append(self.t("lookup.appointment", date=format_date(d["appointment_date"])))
         if status == "more_documents" and d.get("missing_documents"):
             lines.append(self.t("lookup.missing", documents="; ".join(d["missing_documents"])))
-        if d.get("note"):
-            lines.append(d["note"])
+        if d.get("citizen_note"):  # written for the citizen (staff's own note never reaches a kiosk)
+            lines.append(d["citizen_note"])
         following = self.t(f"next.{status}")
         if following != f"next.{status}":
             lines.append(following)

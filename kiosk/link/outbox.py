@@ -51,7 +51,8 @@ REJECTED: Final = "rejected"
 REJECT_STATUSES = frozenset({400, 409, 410, 413, 415, 422})
 
 # What is kept of the office's answer: no personal data, even if the office sends some back.
-KEPT_RESPONSE_KEYS = ("code", "status", "declared_at", "received_at", "appointment_date")
+# public_token: the slip's QR and URL (a re-printed slip needs it; the public look-up takes nothing else)
+KEPT_RESPONSE_KEYS = ("code", "status", "declared_at", "received_at", "appointment_date", "public_token")
 
 
 def is_rejection(exc: BaseException) -> bool:

@@ -126,14 +126,19 @@ def fee_text(amount: int, lang: str = "vi") -> str:
     return w["fee_amount"].format(amount=grouped.replace(",", ".") if lang == "vi" else grouped)
 
 
-def tracking_qr(code: str, tracking_url_base: str, *, url: bool = True) -> str | None:
-    """What the receipt's QR holds: the tracking URL when the kiosk's scanner reads it back as this
-    dossier (a phone can open it too), else "MCHS:<code>", else nothing. url=False: only the
+def tracking_qr(code: str, tracking_url_base: str, *, token: str | None = None, url: bool = True) -> str | None:
+    """What the receipt's QR holds: the tracking URL `…/d/<token>` when the office gave the dossier
+    an unguessable token and the kiosk's scanner reads the URL back as it (a phone can open it too;
+    the public page answers only for the token, never for the sequential code), else
+    "MCHS:<code>" (the kiosk looks a code up with its key), else nothing. url=False: only the
     "MCHS:" form (a local reference, which only the kiosk can resolve before the office has it)."""
-    candidates = [f"{tracking_url_base.rstrip('/')}/d/{quote(code, safe='')}"] if url else []
-    for data in candidates + [DOSSIER_PREFIX + code]:
+    candidates: list[tuple[str, str]] = []
+    if url and token and tracking_url_base:
+        candidates.append((f"{tracking_url_base.rstrip('/')}/d/{quote(token, safe='')}", token))
+    candidates.append((DOSSIER_PREFIX + code, code))
+    for data, expected in candidates:
         found = classify(data)
-        if found.kind == "dossier" and found.code == code:
+        if found.kind == "dossier" and found.code == expected:
             return data
     return None
 
@@ -214,7 +219,7 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
                    tracking_url_base: str, counters: Any = None) -> list[Block]:
     """The printed declaration slip for a submitted dossier.
 
-    `dossier`: {"code" (None while only saved), "local_ref", "declared_at" (the office's, or when the
+    `dossier`: {"code" (None while only saved), "public_token"? (the office's; the QR's URL), "local_ref", "declared_at" (the office's, or when the
     outbox stored it), "expected_date"? (the appointment if the dossier is complete, computed by the
     kiosk with the working-day calendar), "applicant": {"full_name", "id_number"?}, "fee_vnd"?}
     (see `dossier_for_receipt`). `procedure`: the catalogue entry. `ward`: config.Ward.
@@ -238,7 +243,7 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
     ]
     qr_data = None
     if code:
-        qr_data = tracking_qr(code, tracking_url_base)
+        qr_data = tracking_qr(code, tracking_url_base, token=dossier.get("public_token"))
         blocks += [Text(w["code"], size=20), Text(code, size=36, bold=True)]
     else:
         if local_ref:
@@ -307,6 +312,7 @@ def dossier_for_receipt(entry: Any, applicant: dict, *, fee_vnd: int | None = No
     response = entry.response or {}
     dossier = {
         "code": entry.code,
+        "public_token": response.get("public_token"),
         "local_ref": entry.local_ref,
         "declared_at": response.get("declared_at") or response.get("received_at") or entry.created_at,
         "expected_date": expected_date,

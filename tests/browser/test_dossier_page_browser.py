@@ -1,5 +1,6 @@
-"""The public dossier page /d/{code} (the receipt's QR): over HTTP (served with the strict policy,
-a friendly Vietnamese 404, nothing personal in the page or the JSON it reads) and in a real
+"""The public dossier page /d/{public_token} (the receipt's QR): over HTTP (served with the strict
+policy, a friendly Vietnamese 404 — for a sequential code too —, nothing personal in the page or the
+JSON it reads, never staff's internal note) and in a real
 headless Chromium against the embedded office (status live without a reload, English switch)."""
 
 import datetime as dt
@@ -60,14 +61,16 @@ def submitted(client) -> dict:
     return r.json()
 
 
-def test_page_is_html_with_the_strict_policy_and_the_code(client):
-    code = submitted(client)["code"]
-    r = client.get(f"/d/{code}")
+def test_page_is_html_with_the_strict_policy_and_the_token(client):
+    receipt = submitted(client)
+    token = receipt["public_token"]
+    assert client.get(f"/d/{receipt['code']}").status_code == 404  # a countable code opens nothing
+    r = client.get(f"/d/{token}")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["referrer-policy"] == "no-referrer"
-    assert f'data-code="{code}"' in r.text and "UBND phường Bến Thành" in r.text
+    assert f'data-token="{token}"' in r.text and "UBND phường Bến Thành" in r.text
     assert "{{" not in r.text
     assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", r.text) == []  # no inline script
     for ref in re.findall(r'(?:src|href)="(/web/[^"]+)"', r.text):
@@ -85,28 +88,31 @@ def test_unknown_code_gets_a_friendly_vietnamese_html_404(client, code):
 
 
 def test_neither_the_page_nor_its_json_holds_personal_data(client, staff):
-    code = submitted(client)["code"]
+    receipt = submitted(client)
+    code, token = receipt["code"], receipt["public_token"]
     r = client.post(f"/api/dossiers/{code}/accept", headers=staff,
                     json={"documents_received": [PAPERS[0]], "sets": 1})  # the officer's name is recorded
     assert r.status_code == 200, r.text
     for status in ("processing", "ready"):
-        r = client.post(f"/api/dossiers/{code}/status", headers=staff, json={"status": status})
+        r = client.post(f"/api/dossiers/{code}/status", headers=staff,
+                        json={"status": status, "note": "Gọi chị Võ Thị Sáu 0903123456"})  # staff's own note
         assert r.status_code == 200, r.text
     assert client.get(f"/api/dossiers/{code}", headers=staff).json()["applicant"]["full_name"] == "Võ Thị Sáu"
     assert client.get(f"/api/dossiers/{code}", headers=staff).json()["history"][-1]["actor"]
 
-    page = client.get(f"/d/{code}").text
-    public = client.get(f"/api/dossiers/{code}")  # what the page reads: no key, no cookie
+    page = client.get(f"/d/{token}").text
+    assert client.get(f"/api/dossiers/{code}").status_code == 404  # the code: nothing without a key
+    public = client.get(f"/api/dossiers/{token}")  # what the page reads: no key, no cookie
     assert public.status_code == 200
     data = public.json()
     assert data["status"] == "ready" and [h["status"] for h in data["history"]] == [
         "declared", "received", "processing", "ready"]
-    assert not {"applicant", "fields", "masked_id", "id_number"} & set(data)
+    assert not {"applicant", "fields", "masked_id", "id_number", "note"} & set(data)
     assert all("actor" not in h for h in data["history"])
     for text in (page, public.text):
         for secret in PERSONAL:
             assert secret not in text
-    assert "fetch('/api/dossiers/' + encodeURIComponent(CODE)" in (WEB / "static" / "dossier.js").read_text()
+    assert "fetch('/api/dossiers/' + encodeURIComponent(TOKEN)" in (WEB / "static" / "dossier.js").read_text()
 
 
 def test_every_dossier_status_has_a_label_and_a_next_step_in_both_languages():
@@ -171,7 +177,7 @@ def test_citizen_sees_the_result_ready_without_reloading(ctx, office, staff_api)
     receipt = kiosk_submits(office)
     code = receipt["code"]
     page = ctx.new_page()
-    page.goto(f"{office.url}/d/{code}")
+    page.goto(f"{office.url}/d/{receipt['public_token']}")
     page.wait_for_selector("#status-text:text('Đã khai, chưa nộp bản chính')")
     page.wait_for_selector("#live[data-state='on']")
     assert page.text_content("#code") == code
@@ -208,27 +214,30 @@ def test_citizen_sees_the_result_ready_without_reloading(ctx, office, staff_api)
 
 
 @pytest.mark.browser
-def test_more_documents_shows_the_note_and_a_staff_browser_still_gets_the_public_view(ctx, office, staff_api):
-    code = kiosk_submits(office)["code"]
+def test_more_documents_shows_the_citizen_note_and_a_staff_browser_still_gets_the_public_view(ctx, office,
+                                                                                             staff_api):
+    receipt = kiosk_submits(office)
+    code, token = receipt["code"], receipt["public_token"]
     # the same browser holds a staff session: the page must still read only the public view
     r = ctx.request.post(office.url + "/api/auth/login", data={"username": "canbo1", "password": "canbo1-demo"})
     assert r.ok
     answers = []
     page = ctx.new_page()
-    page.on("response", lambda res: answers.append(res) if f"/api/dossiers/{code}" in res.url else None)
-    page.goto(f"{office.url}/d/{code}")
+    page.on("response", lambda res: answers.append(res) if f"/api/dossiers/{token}" in res.url else None)
+    page.goto(f"{office.url}/d/{token}")
     page.wait_for_selector("#live[data-state='on']")
     page.wait_for_selector("#status-text:text('Đã khai, chưa nộp bản chính')")
 
     r = staff_api.post(f"{office.url}/api/dossiers/{code}/more-documents", timeout=10,
-                       json={"missing_documents": [PAPERS[1]], "note": "Bản sao giấy ủy quyền có chứng thực"})
+                       json={"missing_documents": [PAPERS[1]], "note": "Chị Sáu hẹn gọi lại 0903123456",
+                             "citizen_note": "Bản sao giấy ủy quyền có chứng thực"})
     assert r.status_code == 200, r.text
     page.wait_for_selector("#status-text:text('Cần bổ sung giấy tờ')")
     assert page.text_content("#dnote-label") == "Giấy tờ cần bổ sung:"
     assert page.text_content("#dnote-text") == PAPERS[1] + "\nBản sao giấy ủy quyền có chứng thực"
     assert page.is_visible("#dnote")
     assert answers and all("applicant" not in res.json() for res in answers)
-    assert "Võ Thị Sáu" not in page.text_content("body")
+    assert "Võ Thị Sáu" not in page.text_content("body") and "0903123456" not in page.text_content("body")
 
 
 def test_a_running_office_serves_pages_and_texts_as_they_are_on_disk(client, tmp_path, monkeypatch):

@@ -60,8 +60,9 @@ def test_staff_see_a_declared_dossier_arrive_live_scan_its_slip_and_receive_it(c
     assert "Đã khai, chưa nộp bản chính" in row.text_content()
     assert page.evaluate("window.__sameDocument") is True  # pushed, not reloaded
 
-    # the citizen hands over the slip: the scanner types its QR (the tracking URL) and Enter
-    qr = f"{office.url}/d/{code}"
+    # the citizen hands over the slip: the scanner types its QR (the tracking URL: its token) and Enter
+    token = receipt["public_token"]
+    qr = f"{office.url}/d/{token}"
     page.focus("#find")
     page.keyboard.type(qr)
     page.keyboard.press("Enter")
@@ -86,12 +87,12 @@ def test_staff_see_a_declared_dossier_arrive_live_scan_its_slip_and_receive_it(c
     assert page.text_content("#detail-status") == "Đã tiếp nhận"
     assert "Nguyễn Văn An" in page.text_content("#detail-received")  # the officer on duty
     assert page.text_content("#detail-appointment")  # date and hour from the reception time
-    staff_view = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()
-    assert staff_view["status"] == "received" and staff_view["appointment_at"]
+    public = requests.get(f"{office.url}/api/dossiers/{token}", timeout=10).json()
+    assert public["status"] == "received" and public["appointment_at"]
 
     page.click("#move-buttons [data-move='processing']")
     page.wait_for_selector(f"#dossier-rows tr[data-code='{code}'][data-status='processing']")
-    assert requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()["status"] == "processing"
+    assert requests.get(f"{office.url}/api/dossiers/{token}", timeout=10).json()["status"] == "processing"
 
     page.click("[data-lang-toggle]")
     assert page.text_content("#detail-status") == "Processing"
@@ -100,18 +101,25 @@ def test_staff_see_a_declared_dossier_arrive_live_scan_its_slip_and_receive_it(c
 
 
 def test_staff_ask_for_missing_papers_and_find_dossiers_by_id_number(ctx, office):
-    code = submit_signature_dossier(office)["code"]
+    receipt = submit_signature_dossier(office)
+    code = receipt["code"]
     page = login(ctx, office, "/dossiers", "canbo1")
     page.wait_for_selector("#view-dossiers:not([hidden])")
     page.fill("#find", "MCHS:" + code)  # the scanner prefix form of the slip's QR
     page.press("#find", "Enter")
     page.wait_for_selector(f"#detail-code:text('{code}')")
     page.check("#checklist input[data-kind='missing'] >> nth=1")
+    page.fill("#move-note", "Chị Sáu nhờ gọi lại số 0903123456")  # staff's internal note
+    page.fill("#move-citizen-note", "Mang giấy ủy quyền chưa ký đến quầy.")  # the second box: for the citizen
     page.click("#move-buttons [data-move='more_documents']")
     page.wait_for_selector("#detail-missing")
-    assert "Giấy tờ sẽ ký" in page.text_content("#detail-missing")
-    public = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()
+    assert page.text_content("#detail-missing") == "Giấy tờ, văn bản yêu cầu chứng thực chữ ký"  # its official name
+    assert "0903123456" in page.text_content("#detail-note")  # staff see both notes
+    assert "Mang giấy ủy quyền chưa ký" in page.text_content("#detail-citizen-note")
+    assert page.input_value("#move-citizen-note") == ""
+    public = requests.get(f"{office.url}/api/dossiers/{receipt['public_token']}", timeout=10).json()
     assert public["status"] == "more_documents" and "Giấy tờ sẽ ký" in public["missing_documents"][0]
+    assert public["citizen_note"] == "Mang giấy ủy quyền chưa ký đến quầy." and "0903123456" not in str(public)
 
     page.fill("#find", "079186001234")  # an ID number lists that citizen's dossiers
     page.press("#find", "Enter")
@@ -146,7 +154,7 @@ def test_staff_file_a_dossier_at_the_counter_and_receive_it_on_the_same_page(ctx
     page.check("#checklist input[data-kind='got'] >> nth=0")
     page.click("#move-buttons [data-move='received']")
     page.wait_for_selector(f"#dossier-rows tr[data-code='{code}'][data-status='received']")
-    d = requests.get(f"{office.url}/api/dossiers/{code}", timeout=10).json()
+    d = requests.get(f"{office.url}/api/dossiers/{code}", headers=KIOSK, timeout=10).json()  # a code needs a key
     assert d["status"] == "received" and d["procedure_code"] == "2.000884"
 
 
@@ -169,9 +177,12 @@ def test_staff_cancel_a_declaration_whose_originals_never_came(ctx, office):
     assert not page.query_selector(f"#dossier-rows tr[data-code='{fresh}']")
     page.click(f"#dossier-rows tr[data-code='{stale}'] [data-cancel]")
     page.wait_for_selector(f"#dossier-rows tr[data-code='{stale}']", state="detached")
-    d = requests.get(f"{office.url}/api/dossiers/{stale}", timeout=10).json()
-    assert d["status"] == "cancelled" and "3 ngày" in d["note"]
-    assert requests.get(f"{office.url}/api/dossiers/{fresh}", timeout=10).json()["status"] == "declared"
+    staff = requests.Session()
+    staff.post(office.url + "/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"},
+               timeout=10).raise_for_status()
+    d = staff.get(f"{office.url}/api/dossiers/{stale}", timeout=10).json()
+    assert d["status"] == "cancelled" and "3 ngày" in d["note"]  # staff's note
+    assert staff.get(f"{office.url}/api/dossiers/{fresh}", timeout=10).json()["status"] == "declared"
 
 
 def test_an_admin_changes_a_fee_and_a_broken_documents_list_is_refused_plainly(ctx, office):

@@ -45,6 +45,9 @@ def ctx(browser):
     assert errors == []
 
 
+TOKENS: dict[str, str] = {}
+
+
 def refused_dossier(office, province) -> str:
     province.set("refuse")
     r = requests.post(office.url + "/api/dossiers", headers={"Authorization": "Bearer demo-kiosk-key"},
@@ -56,6 +59,7 @@ def refused_dossier(office, province) -> str:
     requests.post(f"{office.url}/api/dossiers/{code}/accept", headers={"Authorization": f"Bearer {token}"},
                   json=ACCEPT, timeout=10).raise_for_status()  # the officer's "Tiếp nhận" hands it off
     assert province.wait_for(lambda p: code in p.keys())
+    TOKENS[code] = r.json()["public_token"]  # the slip's: what the public page takes
     return code
 
 
@@ -120,7 +124,7 @@ def test_a_code_typed_by_hand_shows_on_the_public_page(ctx, office, province):
     page.wait_for_selector("#handoff-state[data-state='delivered']")
     assert page.text_content("#handoff-notice") == "Đã lưu mã hồ sơ của tỉnh."
     public = ctx.new_page()
-    public.goto(f"{office.url}/d/{code}")
+    public.goto(f"{office.url}/d/{TOKENS[code]}")
     public.wait_for_selector("#official-row:not([hidden])")
     assert public.text_content("#official-code") == "000.00.31.H29-261202-0042"
     assert "Cổng Dịch vụ công" in public.text_content("#official-row")

@@ -7,6 +7,7 @@ import uuid
 import pytest
 import requests
 from browser_harness import ARGS, watch_errors
+from handoff_testing import ACCEPT, dossier_body
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,8 @@ def office(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def day(office):
-    """Three tickets served at counter 1 and rated 4, 3 and 1 (waited too long); one no-show."""
+    """Three tickets served at counter 1 and rated 4, 3 and 1 (waited too long); one no-show; two
+    birth registrations declared, one at the kiosk with a volunteer and received, one at the counter."""
     api = office.url + "/api"
     staff = requests.Session()
     staff.post(api + "/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).raise_for_status()
@@ -44,6 +46,9 @@ def day(office):
         r = requests.post(api + "/ratings", headers={"Authorization": "Bearer demo-rate-1"},
                           json={"ticket_id": t["id"], "score": score, "reasons": ["waited_long"] if score == 1 else []})
         assert r.status_code == 201, r.text
+    r = requests.post(api + "/dossiers", headers=KIOSK, json={**dossier_body(uuid.uuid4().hex), "volunteer_code": "TNV-1"})
+    staff.post(f"{api}/dossiers/{r.json()['code']}/accept", json=ACCEPT).raise_for_status()
+    staff.post(api + "/dossiers", json=dossier_body(uuid.uuid4().hex)).raise_for_status()
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +105,15 @@ def test_the_days_figures_and_charts(page, office, day):
     assert page.eval_on_selector("#chart-hours rect.bar[data-value]", "r => r.dataset.value") == "4"
     assert page.locator("#tbl-officer tbody tr").count() == 1
     assert "Nguyễn Văn An" in page.text_content("#tbl-officer")
+    assert [figure(page, k) for k in ("dos_declared", "dos_received_share", "dos_reached", "dos_on_time_share",
+                                      "dos_kiosk_share", "dos_volunteer_share")] == ["2", "50 %", "0 / 1", "—",
+                                                                                     "50 %", "50 %"]
+    assert page.eval_on_selector_all("#chart-dossiers rect.bar[data-value]", "rs => rs.map(r => r.dataset.value)") == ["2", "1", "0"]
+    assert page.eval_on_selector_all("#chart-dossiers text.label", "ts => ts.map(t => t.textContent)") == [
+        "Đăng ký khai sinh"]
+    assert page.locator("#tbl-procedure tbody tr").count() == 2  # the procedure and the total
+    status_rows = page.eval_on_selector_all("#tbl-status tbody tr", "rs => rs.map(r => r.innerText)")
+    assert "Đã khai, chưa nộp bản chính\t1" in status_rows and "Đã tiếp nhận\t1" in status_rows
 
     # an admin may download the same figures
     for link, kind in (("#rep-csv", "text/csv"), ("#rep-xlsx", "spreadsheetml")):
@@ -127,3 +141,20 @@ def test_a_bad_range_says_so_in_words(page, office, day):
     page.wait_for_selector("#rep-error:not([hidden])")
     assert page.text_content("#rep-error").startswith("Khoảng ngày không hợp lệ")
     assert page.is_hidden("#report")
+
+
+def test_the_counter_console_shows_the_officers_own_day(page, office, day):
+    """canbo1 finished the day's three tickets (rated 4, 3 and 1): the console's panel says so."""
+    page.goto(office.url + "/counter")
+    page.fill("#username", "canbo1")
+    page.fill("#password", "canbo1-demo")
+    page.click("#login-submit")
+    page.click("#counter-choices [data-counter-id='1']")
+    page.wait_for_selector("#my-day:not([hidden])")
+    value = lambda key: page.text_content(f"[data-myday='{key}'] .n")  # noqa: E731
+    assert (value("served"), value("ratings"), value("satisfied")) == ("3", "3", "66,7 %")
+    assert (value("due_today"), value("overdue")) == ("0", "0")  # the birth registration is due tomorrow
+    assert page.text_content("#myday-h") == "Hôm nay của tôi"
+    page.click("[data-lang-toggle]")
+    page.wait_for_function("() => document.querySelector('#myday-h').textContent === 'My day'")
+    assert page.text_content("[data-myday='served'] .k") == "Served"

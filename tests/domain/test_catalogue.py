@@ -160,6 +160,7 @@ def _broken(mutate):
     (lambda d: d["procedures"][7]["form_schema"]["properties"]["document_name"].pop("x-label-en"),
      ["2.000884", "document_name"]),
     (lambda d: d["procedures"][0]["documents"][0].pop("original_required"), ["1.001193", "document 1"]),
+    (lambda d: d["procedures"][0]["documents"][1].update(name_vi=" "), ["1.001193", "document 2", "name_vi"]),
     (lambda d: d["procedures"][0].update(name_vi=unicodedata.normalize("NFD", "Đăng ký")), ["NFC"]),
     (lambda d: d.pop("status_date"), ["status_date"]),
     (lambda d: d.update(procedures=[]), ["procedures"]),

@@ -24,7 +24,7 @@ from kiosk.slips import receipt, ticket
 WEB = ROOT / "kiosk" / "office" / "web"
 # the office's public pages: the citizen's phone and the lobby TV
 CITIZEN_PAGES = ("ticket", "board", "dossier", "notfound", "dossier_notfound")
-CITIZEN_WEB_PREFIXES = ("ticket.", "board.", "dossier.", "live.")
+CITIZEN_WEB_PREFIXES = ("ticket.", "board.", "dossier.", "live.", "rate.", "handoff.official_code_public")
 
 # "vé" is for buses and cinemas; a ward's queue hands out a "phiếu".
 TICKET_WORD = re.compile(r"\bvé\b", re.IGNORECASE)

@@ -42,6 +42,9 @@ def test_volunteer_badge(text, code):
     ("https://motcua.example.vn/d/BT-20261130-0001", "BT-20261130-0001"),
     ("http://192.168.1.10:8080/d/BT-20261130-0001/", "BT-20261130-0001"),
     ("https://motcua.example.vn/ward/d/BT.2026.7?utm=x", "BT.2026.7"),
+    # the office's public token (secrets.token_urlsafe: may start with "-" or "_"), case kept
+    ("http://192.168.1.10:8080/d/_q3Zr-9xV_kT2mW8pLc4Nb", "_q3Zr-9xV_kT2mW8pLc4Nb"),
+    ("http://192.168.1.10:8080/d/-Q3zR9xVkT2mW8pLc4NbA", "-Q3zR9xVkT2mW8pLc4NbA"),
 ])
 def test_dossier_receipt(text, code):
     r = classify(text)

@@ -130,3 +130,39 @@ def test_a_receipt_scanned_at_home_opens_the_lookup(kiosk, shell, ui, outbox):
     assert shell.current() == "lookup"
     results = ui.run_until(lambda: shell.screen("lookup").results)
     assert code in results[0]
+
+
+def test_a_slip_qr_holding_the_token_url_finds_the_dossier_and_its_citizen_note(kiosk, shell, ui, outbox,
+                                                                                 flow_office):
+    """The slip's QR is …/d/<public_token> (case-sensitive, never upper-cased); the kiosk shows the
+    note written for the citizen and never staff's internal note."""
+    from kiosk.domain.scan import classify
+    from kiosk.office.operations import dossiers
+
+    receipt = kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())
+    token = receipt["public_token"]
+    assert token != token.upper()  # (22 random characters: mixed case)
+    office = flow_office.office
+    office.run("user:canbo1", dossiers.change_status, receipt["code"], "more_documents",
+               "Chị Bích nhờ gọi 0901234567", "Xin mang bản chính giấy khai sinh.")
+    flow = LookupFlow(kiosk, shell)
+    flow.scanned_receipt(classify(f"http://192.168.1.10:8080/d/{token}"))
+    assert shell.current() == "lookup"
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert receipt["code"] in results[0] and "Xin mang bản chính giấy khai sinh." in results[0]
+    assert "0901234567" not in results[0]
+    assert shell.screen("lookup").code == receipt["code"]  # the field shows the code, not the token
+
+
+def test_a_card_lists_codes_and_statuses_without_notes(kiosk, shell, ui, outbox, flow_office):
+    from kiosk.office.operations import dossiers
+
+    code = kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())["code"]
+    flow_office.office.run("user:canbo1", dossiers.change_status, code, "more_documents", "nội bộ",
+                           "Xin mang bản chính giấy khai sinh.")
+    shell.go("lookup")
+    LookupFlow(kiosk, shell).card_scanned(cccd.parse(CARD))
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    mine = next(r for r in results if code in r)
+    assert "Cần bổ sung" in mine or shell.t("status.more_documents") in mine
+    assert "Xin mang bản chính" not in mine and "nội bộ" not in mine

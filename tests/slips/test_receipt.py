@@ -29,8 +29,9 @@ MASKED = "079******234"
 NAME = "Nguyễn Thị Hồng Nhung"
 PROCEDURES = {p["code"]: p for p in json.loads((DATA / "procedures.json").read_text(encoding="utf-8"))["procedures"]}
 COPY = PROCEDURES["2.000635"]  # copy of a birth certificate: 8.000 đồng, some papers in original
+TOKEN = "q3Zr-9xV_kT2mW8pLc4NbA"  # the office's public_token (secrets.token_urlsafe(16))
 SENT = {
-    "code": "BT-20261130-0007", "local_ref": "KS1-20261130-0003", "status": "declared",
+    "code": "BT-20261130-0007", "public_token": TOKEN, "local_ref": "KS1-20261130-0003", "status": "declared",
     "declared_at": "2026-11-30T02:38:00+00:00", "expected_date": "2026-12-01",
     "applicant": {"full_name": NAME, "id_number": ID_NUMBER},
 }
@@ -77,8 +78,8 @@ def test_the_slip_is_a_declaration_not_an_official_receipt():
     assert f"Lệ phí: {COPY['fee_text_vi']}" in lines
     assert "• Tại máy tự phục vụ: quét mã QR này" in lines
     assert "Xin ông/bà giữ phiếu này và mang theo khi nộp bản chính." in lines
-    assert f"{BASE}/d/BT-20261130-0007" in lines
-    assert qrs(bl) == [f"{BASE}/d/BT-20261130-0007"]
+    assert f"{BASE}/d/{TOKEN}" in lines  # the unguessable token, never the sequential code
+    assert qrs(bl) == [f"{BASE}/d/{TOKEN}"] and not any("/d/BT-" in t for t in lines)
     assert isinstance(bl[-1], Cut)
     assert all(t == unicodedata.normalize("NFC", t) for t in lines)
 
@@ -150,9 +151,10 @@ def test_printed_qr_scans_back_as_this_dossier(width, lang, variant):
     img = paper(blocks(dossier, lang=lang), width)
     assert img.width == paper_dots(width)
     (content,) = decoded(img)
+    assert content == (f"{BASE}/d/{TOKEN}" if variant == "sent" else f"MCHS:{SENT['local_ref']}")
     scan = classify(content)
     assert scan.kind == "dossier"
-    assert scan.code == (SENT["code"] if variant == "sent" else SENT["local_ref"])
+    assert scan.code == (TOKEN if variant == "sent" else SENT["local_ref"])  # the token as printed, case kept
 
 
 @pytest.mark.parametrize("width", [58, 80])
@@ -206,10 +208,12 @@ def test_weekdays_and_dates():
 
 
 def test_qr_falls_back_to_the_scanner_prefix_without_a_web_address():
-    assert tracking_qr("BT-20261130-0007", BASE + "/") == f"{BASE}/d/BT-20261130-0007"
-    assert tracking_qr("BT-20261130-0007", "") == "MCHS:BT-20261130-0007"
+    assert tracking_qr("BT-20261130-0007", BASE + "/", token=TOKEN) == f"{BASE}/d/{TOKEN}"
+    assert tracking_qr("BT-20261130-0007", "", token=TOKEN) == "MCHS:BT-20261130-0007"
+    # no token (an older office): never a URL of the code, which the public page does not answer
+    assert tracking_qr("BT-20261130-0007", BASE) == "MCHS:BT-20261130-0007"
     assert tracking_qr("BT 2026/7", BASE) is None  # not a code the scanner would accept: no QR
-    bl = blocks({**SENT, "code": "BT 2026/7"})
+    bl = blocks({**SENT, "code": "BT 2026/7", "public_token": None})
     assert qrs(bl) == [] and "BT 2026/7" in texts(bl)
     assert not any("quét mã QR" in t for t in texts(bl))
 
@@ -223,13 +227,15 @@ def test_receipt_from_outbox_entries_before_and_after_sending(tmp_path):
 
         sent = outbox.mark_sent(entry.id, {"code": "BT-20261130-0009", "status": "declared",
                                            "declared_at": "2026-11-30T08:10:00+00:00", "received_at": None,
-                                           "appointment_date": None})
+                                           "appointment_date": None, "public_token": TOKEN,
+                                           "procedure_name_vi": "not kept"})
+        assert sent.response["public_token"] == TOKEN and "procedure_name_vi" not in sent.response
         assert sent.payload is None  # the name now comes from the session, not the outbox
         bl = blocks(dossier_for_receipt(sent, applicant, fee_vnd=8000, expected_date=date(2026, 12, 2)))
         lines = texts(bl)
         assert "BT-20261130-0009" in lines and "Khai lúc: 15:10, 30/11/2026" in lines
         assert "Ngày hẹn dự kiến nếu hồ sơ đầy đủ: Thứ Tư, 02/12/2026" in lines and "Lệ phí: 8.000 đồng" in lines
-        assert classify(decoded(paper(bl, 80))[0]).code == "BT-20261130-0009"
+        assert decoded(paper(bl, 80)) == [f"{BASE}/d/{TOKEN}"]  # a re-print from the outbox has the token
 
 
 def test_the_counters_come_from_the_queue_not_from_the_catalogue_text():

@@ -150,6 +150,9 @@ def test_walk_take_a_number_in_each_field(kiosk, office, code, prefix, name):
 
 # ---- look-up by receipt and by card ----------------------------------------------------------
 
+SLIP_TOKENS: dict[str, str] = {}
+
+
 def submit_dossier(office, id_number: str) -> str:
     """A dossier at the office, as the kiosk's outbox sends one; its code."""
     client = OfficeClient(office.url, "demo-kiosk-key", "kiosk-1", 5.0)
@@ -158,6 +161,7 @@ def submit_dossier(office, id_number: str) -> str:
     fields = {"document_name": "Giấy ủy quyền", "number_of_documents": 2, "signing_method": "Điểm chỉ"}
     answer = client.submit_dossier({"idempotency_key": uuid.uuid4().hex, "kiosk_id": "kiosk-1",
                                     "procedure_code": "2.000884", "applicant": applicant, "fields": fields})
+    SLIP_TOKENS[answer["code"]] = answer["public_token"]  # what the slip's QR carries
     return answer["code"]
 
 
@@ -182,7 +186,7 @@ def test_walk_look_up_by_scanning_the_receipt(kiosk, office):
     at_home(kiosk)
     touch(kiosk, "lookup")
     kiosk.wait_until(lambda: app.root.current == "lookup")
-    scan(kiosk, tracking_qr(code, office.url))  # what the receipt's QR code holds
+    scan(kiosk, tracking_qr(code, office.url, token=SLIP_TOKENS[code]))  # what the receipt's QR code holds
     results = kiosk.wait_until(lambda: code in kiosk.find("lookup_results").text and kiosk.find("lookup_results"),
                                timeout=15)
     assert "Đã khai, chưa nộp bản chính" in results.text
@@ -200,7 +204,7 @@ def test_walk_a_receipt_scanned_on_the_home_screen_opens_the_look_up(kiosk, offi
     app = kiosk.app
     code = submit_dossier(office, "001190000778")
     at_home(kiosk)
-    scan(kiosk, tracking_qr(code, office.url))
+    scan(kiosk, tracking_qr(code, office.url, token=SLIP_TOKENS[code]))  # …/d/<token>
     kiosk.wait_until(lambda: app.root.current == "lookup")
     kiosk.wait_until(lambda: code in kiosk.find("lookup_results").text, timeout=15)
     known = known_lookup_faults(kiosk, kiosk.find("lookup_results"), code)

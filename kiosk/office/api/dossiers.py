@@ -50,9 +50,14 @@ class DossierIn(BaseModel):
     volunteer_code: str | None = Field(None, max_length=40)
 
 
+CITIZEN_NOTE = Field(None, max_length=1000, description="the note for the citizen (their page and the kiosk "
+                                                      "show it); `note` is staff's internal note")
+
+
 class StatusIn(BaseModel):
     status: str = Field(description=" | ".join(dossiers.STATUSES) + " (received: use /accept)")
     note: str | None = Field(None, max_length=1000)
+    citizen_note: str | None = CITIZEN_NOTE
 
 
 class AcceptIn(BaseModel):
@@ -60,15 +65,18 @@ class AcceptIn(BaseModel):
     documents_received: Any = Field(description="names (Vietnamese text) from the procedure's documents list")
     sets: Any = Field(description=f"number of sets handed in, 1..{dossiers.MAX_SETS}")
     note: str | None = Field(None, max_length=1000)
+    citizen_note: str | None = CITIZEN_NOTE
 
 
 class MoreDocumentsIn(BaseModel):
     missing_documents: Any = Field(description="names from the procedure's documents list")
     note: str | None = Field(None, max_length=1000)
+    citizen_note: str | None = CITIZEN_NOTE
 
 
 class RejectIn(BaseModel):
-    reason: str = Field(max_length=1000)
+    reason: str = Field(max_length=1000, description="staff's record of why (the refusal form)")
+    citizen_note: str | None = CITIZEN_NOTE
 
 
 @router.post("/dossiers", status_code=201, response_model=schemas.DossierReceipt,
@@ -93,24 +101,21 @@ def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
         raise Invalid("bad_id_number", "id_number must be the 12 digits of the ID card", "id_number")
     if status is not None and status not in dossiers.STATUSES:
         raise Invalid("unknown_status", f"status must be one of {', '.join(dossiers.STATUSES)}", "status")
+    if isinstance(caller, KioskCaller):
+        if id_number is None:
+            raise Invalid("id_number_required", "a kiosk lists only the dossiers of a scanned ID card", "id_number")
+        with office.db.write() as s:  # the look-up is counted and audited, so a write
+            found = dossiers.kiosk_lookup(s, office.ctx(caller.actor), id_number)
+            names = dossiers.names(s, (d.procedure_code for d in found))
+            return {"dossiers": [dossiers.citizen_list_view(d, names[d.procedure_code], office.settings.timezone)
+                                 for d in found]}
     with office.db.read() as s:
-        if isinstance(caller, KioskCaller):
-            if id_number is None:
-                raise Invalid("id_number_required", "a kiosk lists only the dossiers of a scanned ID card",
-                              "id_number")
-            found = dossiers.for_citizen(s, id_number)
-            view = dossiers.kiosk_view
-        else:
-            days = office.settings.dossier_stale_days if stale_days is None else stale_days
-            before = office.clock() - dt.timedelta(days=days) if stale or stale_days is not None else None
-            found = dossiers.listing(s, status=status, day=day, id_number=id_number, limit=limit,
-                                     declared_before=before)
-            view = dossiers.staff_view
+        days = office.settings.dossier_stale_days if stale_days is None else stale_days
+        before = office.clock() - dt.timedelta(days=days) if stale or stale_days is not None else None
+        found = dossiers.listing(s, status=status, day=day, id_number=id_number, limit=limit, declared_before=before)
         names = dossiers.names(s, (d.procedure_code for d in found))
-        out = {"dossiers": [view(d, names[d.procedure_code], office.settings.timezone) for d in found]}
-        if view is dossiers.staff_view:
-            out["stale_days"] = office.settings.dossier_stale_days
-        return out
+        return {"dossiers": [dossiers.staff_view(d, names[d.procedure_code], office.settings.timezone) for d in found],
+                "stale_days": office.settings.dossier_stale_days}
 
 
 @router.get("/dossiers/stats", response_model=schemas.DossierStats)
@@ -125,10 +130,11 @@ def dossier_stats(user: StaffDep, office: OfficeDep,
         return dossiers.stats(s, first, last)
 
 
-@router.get("/dossiers/{code}", response_model=schemas.DossierOut)
-def one_dossier(code: str, caller: MaybeStaffOrKioskDep, office: OfficeDep):
-    """Staff see everything; a kiosk sees the status screen with a masked id; anyone else (the
-    receipt's tracking) the status and history only."""
+@router.get("/dossiers/{ref}", response_model=schemas.DossierOut)
+def one_dossier(ref: str, caller: MaybeStaffOrKioskDep, office: OfficeDep):
+    """Staff see everything; a kiosk sees the status screen with a masked id; both find a dossier
+    by its code or by its slip's token. Anyone else (the slip's QR on a phone) only by the token
+    (a sequential code answers 404): the status, dates, history and the note for the citizen."""
     if isinstance(caller, Staff):
         view = dossiers.staff_view
     elif isinstance(caller, KioskCaller):
@@ -136,7 +142,7 @@ def one_dossier(code: str, caller: MaybeStaffOrKioskDep, office: OfficeDep):
     else:
         view = dossiers.public_view
     with office.db.read() as s:
-        d = dossiers.by_code(s, code)
+        d = dossiers.by_token(s, ref) if view is dossiers.public_view else dossiers.by_code_or_token(s, ref)
         return view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code], office.settings.timezone)
 
 
@@ -148,7 +154,8 @@ def _staff(s, office, d):
 def change_status(code: str, body: StatusIn, user: StaffDep, office: OfficeDep):
     """The later moves (processing, ready, returned) and cancelling a stale declared dossier."""
     with office.db.write() as s:
-        return _staff(s, office, dossiers.change_status(s, office.ctx(user.actor), code, body.status, body.note))
+        return _staff(s, office, dossiers.change_status(s, office.ctx(user.actor), code, body.status, body.note,
+                                                        body.citizen_note))
 
 
 @router.post("/dossiers/{code}/accept", response_model=schemas.DossierOut)
@@ -157,7 +164,7 @@ def accept(code: str, body: AcceptIn, user: StaffDep, office: OfficeDep):
     recorded, the appointment date and hour computed from the reception time."""
     with office.db.write() as s:
         d = dossiers.accept(s, office.ctx(user.actor), office.settings, code, body.documents_received, body.sets,
-                            body.note, user.full_name or user.username)
+                            body.note, user.full_name or user.username, body.citizen_note)
         return _staff(s, office, d)
 
 
@@ -166,11 +173,11 @@ def more_documents(code: str, body: MoreDocumentsIn, user: StaffDep, office: Off
     """"Yêu cầu bổ sung", listing the missing documents."""
     with office.db.write() as s:
         return _staff(s, office, dossiers.more_documents(s, office.ctx(user.actor), code, body.missing_documents,
-                                                         body.note))
+                                                         body.note, body.citizen_note))
 
 
 @router.post("/dossiers/{code}/reject", response_model=schemas.DossierOut)
 def reject(code: str, body: RejectIn, user: StaffDep, office: OfficeDep):
     """"Từ chối", with the reason."""
     with office.db.write() as s:
-        return _staff(s, office, dossiers.reject(s, office.ctx(user.actor), code, body.reason))
+        return _staff(s, office, dossiers.reject(s, office.ctx(user.actor), code, body.reason, body.citizen_note))

@@ -12,6 +12,7 @@ from kiosk.office.api.deps import AdminDep, OfficeDep, StaffDep
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.api.schemas import Day, Out
 from kiosk.office.operations import report_export, reports
+from kiosk.office.operations.queue_rules import local_day
 
 router = OfficeRouter(prefix="/api/reports", tags=["reports"])
 
@@ -75,6 +76,32 @@ class HourFigures(Out):
     waiting_mean_seconds: float | None
 
 
+class DossierFigures(Out):
+    declared: int = Field(description="dossiers declared on the range's local days (the code's day)")
+    received: int = Field(description="of them, received by an officer ('Tiếp nhận'), whatever their status now")
+    received_share: float | None = Field(description="received / declared")
+    reached_province: int = Field(description="of the received, in the province's system: hand-off delivered "
+                                              "or official code set")
+    reached_share: float | None = Field(description="reached_province / received")
+    on_time: int = Field(description="ready or returned on a local day on or before the appointment date")
+    late: int = Field(description="late_done + late_open")
+    late_done: int = Field(description="ready or returned after the appointment date")
+    late_open: int = Field(description="still received / processing / more_documents, appointment date before today")
+    not_due: int = Field(description="still open, appointment date today or later")
+    on_time_share: float | None = Field(description="on_time / (on_time + late)")
+    via_kiosk: int = Field(description="filed through a kiosk (kiosk_id set)")
+    kiosk_share: float | None = Field(description="via_kiosk / declared")
+    with_volunteer: int = Field(description="filed with a volunteer's help (volunteer_code set)")
+    volunteer_share: float | None = Field(description="with_volunteer / declared")
+    by_status: dict[str, int] = Field(description="current status -> count, every status present")
+
+
+class ProcedureFigures(DossierFigures):
+    procedure: str
+    name_vi: str
+    name_en: str
+
+
 class Summary(Out):
     from_: Day = Field(alias="from")
     to: Day
@@ -85,6 +112,26 @@ class Summary(Out):
     by_counter: list[CounterFigures]
     by_officer: list[OfficerFigures]
     by_hour: list[HourFigures]
+    dossiers: DossierFigures
+    by_procedure: list[ProcedureFigures] = Field(description="most declared first")
+
+
+class DayRatings(Out):
+    count: int
+    by_score: dict[str, int]
+    satisfied_share: float | None
+    mean_score: float | None
+
+
+class OfficerDay(Out):
+    day: Day = Field(description="the ward's local day today")
+    officer: str = Field(description="the caller's username")
+    served: int = Field(description="tickets of today the caller finished")
+    service_mean_seconds: float | None = Field(description="their mean service time (finish − start, or − call)")
+    ratings: DayRatings = Field(description="ratings of today's tickets the caller finished")
+    dossiers_due_today: int = Field(description="office-wide: received / processing / more_documents, "
+                                                "appointment today")
+    dossiers_overdue: int = Field(description="office-wide: the same, appointment already past")
 
 
 FromDay = Annotated[str | None, Query(alias="from", **_DAY)]
@@ -94,12 +141,20 @@ ToDay = Annotated[str | None, Query(**_DAY)]
 def _summary(office, from_: str | None, to: str | None) -> dict:
     start, end = reports.parse_range(from_, to)
     with office.db.read() as s:
-        return reports.summary(s, start, end, office.settings.timezone)
+        tz = office.settings.timezone
+        return reports.summary(s, start, end, tz, today=local_day(office.clock(), tz))
 
 
 @router.get("/summary", response_model=Summary, response_model_by_alias=True)
 def summary(user: StaffDep, office: OfficeDep, from_: FromDay = None, to: ToDay = None):
     return _summary(office, from_, to)
+
+
+@router.get("/my-day", response_model=OfficerDay)
+def my_day(user: StaffDep, office: OfficeDep):
+    """The counter console's daily panel: the caller's own figures for today."""
+    with office.db.read() as s:
+        return reports.officer_day(s, user.username, local_day(office.clock(), office.settings.timezone))
 
 
 def _download(data: str | bytes, media: str, summary: dict, ext: str) -> Response:

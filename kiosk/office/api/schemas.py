@@ -248,19 +248,23 @@ class DossierReceipt(Out):
     procedure_name_vi: str
     procedure_name_en: str
     local_ref: str | None
+    public_token: str | None = Field(None, description="the slip's unguessable reference: its QR and URL "
+                                     "(/d/{public_token}); the only key the unauthenticated look-up answers for")
 
 
 class DossierStep(Out):
     status: str
     at: Timestamp
-    note: str | None
+    note: str | None = Field(None, description="staff only")
     actor: str | None = Field(None, description="staff only")
 
 
 class DossierOut(DossierReceipt):
-    """Anyone: the receipt plus note, updated_at and history. A kiosk also gets masked_id; staff
-    get every field below."""
-    note: str | None
+    """Anyone holding the slip's token: the receipt plus citizen_note, updated_at and history. A
+    kiosk also gets masked_id (a kiosk's list by ID card: codes, procedures and statuses only);
+    staff get every field below, `note` (staff's internal note) included."""
+    citizen_note: str | None = Field(None, description="the note written for the citizen")
+    note: str | None = Field(None, description="staff only: the internal note")
     updated_at: Timestamp
     history: list[DossierStep]
     missing_documents: list[str] = Field(default_factory=list, description="asked for with more_documents")
@@ -280,6 +284,8 @@ class DossierOut(DossierReceipt):
     sets: int | None = None
     official_code: str | None = Field(None, description="the province's code once known (api/connector.py)")
     delivery: dict[str, Any] | None = Field(None, description="staff only: the hand-off (api/connector.py)")
+    forms: list[str] | None = Field(None, description="staff only: the official forms that apply now "
+                                    "(GET /api/dossiers/{code}/forms/{form}.pdf)")
 
 
 class DossierList(Out):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kiosk.domain.contract import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN, Priority
 from kiosk.office.api import schemas
-from kiosk.office.api.deps import KioskDep, OfficeDep, StaffDep, StaffOrKioskDep
+from kiosk.office.api.deps import KioskCaller, KioskDep, OfficeDep, StaffDep, StaffOrKioskDep
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Invalid
 from kiosk.office.operations import json_views, tickets
@@ -80,10 +80,17 @@ def list_tickets(user: StaffDep, office: OfficeDep, status: Annotated[str | None
         return {"day": (day or ctx.today).isoformat(), "tickets": out}
 
 
+def _own(caller) -> str | None:
+    """A kiosk sees only the tickets it issued; staff see every ticket."""
+    return caller.id if isinstance(caller, KioskCaller) else None
+
+
 @router.get("/tickets/{ticket_id}", response_model=schemas.TicketOut)
 def get_ticket(ticket_id: int, caller: StaffOrKioskDep, office: OfficeDep):
+    """A kiosk's key reads only that kiosk's tickets (another kiosk's answers 404)."""
     with office.db.read() as s:
-        return json_views.ticket_view(s, tickets.ticket_by_id(s, ticket_id, lock=False), office.settings)
+        t = tickets.ticket_by_id(s, ticket_id, lock=False, kiosk_id=_own(caller))
+        return json_views.ticket_view(s, t, office.settings)
 
 
 @router.post("/tickets/{ticket_id}/call", response_model=schemas.TicketOut)
@@ -111,9 +118,9 @@ def transfer(ticket_id: int, body: TransferBody, user: StaffDep, office: OfficeD
 
 @router.post("/tickets/{ticket_id}/reprint", response_model=schemas.TicketOut)
 def reprint(ticket_id: int, caller: StaffOrKioskDep, office: OfficeDep):
-    return office.ticket_op(caller.actor, tickets.reprint, ticket_id)
+    return office.ticket_op(caller.actor, tickets.reprint, ticket_id, _own(caller))
 
 
 @router.post("/tickets/{ticket_id}/print-result", response_model=schemas.TicketOut)
 def print_result(ticket_id: int, body: PrintResultBody, caller: StaffOrKioskDep, office: OfficeDep):
-    return office.ticket_op(caller.actor, tickets.print_result, ticket_id, body.printed, body.error)
+    return office.ticket_op(caller.actor, tickets.print_result, ticket_id, body.printed, body.error, _own(caller))

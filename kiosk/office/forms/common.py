@@ -35,6 +35,15 @@ def procedure_name(view: dict[str, Any], procedure: dict[str, Any]) -> str:
                or view.get("procedure_code") or "")
 
 
+def document_names(names: list[str], procedure: dict[str, Any]) -> list[str]:
+    """The papers as the official forms name them: a catalogue document's short `name_vi` (e.g.
+    "Tờ khai đăng ký khai sinh") instead of its `vi`, which is also the kiosk's hint to the
+    citizen and the key the dossier stores; names not in the catalogue print as they are."""
+    official = {nfc(d.get("vi") or ""): nfc(d["name_vi"]) for d in procedure.get("documents") or []
+                if isinstance(d, dict) and isinstance(d.get("name_vi"), str) and d["name_vi"].strip()}
+    return [official.get(nfc(n).strip(), nfc(n).strip()) for n in names]
+
+
 def history_entries(view: dict[str, Any], status: str) -> list[dict[str, Any]]:
     return [h for h in view.get("history") or [] if h.get("status") == status]
 

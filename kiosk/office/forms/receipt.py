@@ -33,7 +33,7 @@ def render(view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any]
         common.applicant_block(sheet, view, "Tiếp nhận hồ sơ của:")
         sheet.field("Nội dung yêu cầu giải quyết:", common.procedure_name(view, procedure))
         sheet.para("1. Thành phần hồ sơ nộp gồm:")
-        sheet.numbered([nfc(d) for d in view.get("documents_received") or []], blank_lines=3)
+        sheet.numbered(common.document_names(view.get("documents_received") or [], procedure), blank_lines=3)
         sets = view.get("sets")
         sheet.field("2. Số lượng hồ sơ:", f"{sets:02d} (bộ)" if isinstance(sets, int) and sets > 0 else "")
         days = procedure.get("processing_days")

@@ -39,7 +39,7 @@ def render(view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any]
     common.applicant_block(sheet, view, "Hồ sơ của:")
     sheet.field("Nội dung yêu cầu giải quyết:", common.procedure_name(view, procedure))
     sheet.para("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:")
-    sheet.numbered(missing(view), style="{n}.")
+    sheet.numbered(common.document_names(missing(view), procedure), style="{n}.")
     sheet.field("Lý do:", reason(view))
     contact = common.department(ward) + (f", số điện thoại {nfc(ward['phone'])}" if ward.get("phone") else "")
     sheet.para(f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, ông/bà liên hệ với {officer or '……'}, "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -29,13 +30,14 @@ from kiosk.domain import forms
 from kiosk.domain.catalogue import Procedure
 from kiosk.domain.cccd import mask_id
 from kiosk.domain.workdays import WorkCalendar
-from kiosk.office.errors import Conflict, Invalid, NotFound
+from kiosk.office import forms as papers
+from kiosk.office.errors import Conflict, Invalid, NotFound, TooManyAttempts
 from kiosk.office.operations import handoff
 from kiosk.office.operations.catalogue import procedure
 from kiosk.office.operations.context import Ctx, audit
 from kiosk.office.storage.db import next_in_sequence
 from kiosk.office.storage.events import publish
-from kiosk.office.storage.models import Dossier, DossierCounter, DossierHistory, ProcedureRow
+from kiosk.office.storage.models import AuditEntry, Dossier, DossierCounter, DossierHistory, ProcedureRow
 
 DECLARED, RECEIVED, PROCESSING, MORE_DOCUMENTS = "declared", "received", "processing", "more_documents"
 READY, RETURNED, REJECTED, CANCELLED = "ready", "returned", "rejected", "cancelled"
@@ -124,6 +126,11 @@ def check_form(proc: Procedure, applicant: Any, fields: Any, today: dt.date) -> 
     return forms.clean(schema, forms.submission_document(applicant, fields))
 
 
+def new_public_token() -> str:
+    """The slip's unguessable reference (22 URL-safe characters, 128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
 def find_by_key(s: Session, key: str) -> Dossier | None:
     return s.scalar(select(Dossier).where(Dossier.idempotency_key == key))
 
@@ -141,6 +148,7 @@ def submit(s: Session, ctx: Ctx, settings, body: dict[str, Any], kiosk_id: str |
     id_number = applicant.get("id_number")
     d = Dossier(code=f"{settings.office_code}-{day:%Y%m%d}-{seq:04d}", day=day, seq=seq,
                 procedure_code=proc.code, status=DECLARED, note=None, id_number=id_number,
+                public_token=new_public_token(),
                 masked_id=mask_id(id_number) if id_number else "", applicant=applicant, fields=doc,
                 declared_at=ctx.now, received_at=None, updated_at=ctx.now, appointment_date=None,
                 kiosk_id=kiosk_id or body.get("kiosk_id"), volunteer_code=body.get("volunteer_code"),
@@ -175,6 +183,20 @@ def by_code(s: Session, code: str, *, lock: bool = False) -> Dossier:
     return d
 
 
+def by_token(s: Session, token: str) -> Dossier:
+    """The public look-up: only the slip's token finds a dossier (a code answers 404 too)."""
+    d = s.scalar(select(Dossier).where(Dossier.public_token == token)) if 8 <= len(token) <= 64 else None
+    if d is None:
+        raise NotFound("dossier_not_found", "no dossier with this reference")
+    return d
+
+
+def by_code_or_token(s: Session, ref: str) -> Dossier:
+    """Staff and kiosks: the code, or the token of a scanned slip."""
+    d = s.scalar(select(Dossier).where(Dossier.code == ref))
+    return d if d is not None else by_token(s, ref)
+
+
 def check_move(d: Dossier, status: str) -> None:
     """409 naming the dossier's status when the table does not allow this move."""
     if status not in TRANSITIONS[d.status]:
@@ -183,9 +205,11 @@ def check_move(d: Dossier, status: str) -> None:
                        status=d.status)
 
 
-def _move(s: Session, ctx: Ctx, d: Dossier, status: str, note: str | None, action: str, **details: Any) -> Dossier:
+def _move(s: Session, ctx: Ctx, d: Dossier, status: str, note: str | None, action: str, *,
+          citizen_note: str | None = None, **details: Any) -> Dossier:
+    """A move replaces both notes: each is about the dossier's current status."""
     previous = d.status
-    d.status, d.note, d.updated_at = status, note, ctx.now
+    d.status, d.note, d.citizen_note, d.updated_at = status, note, _clean_note(citizen_note), ctx.now
     d.history.append(DossierHistory(at=ctx.now, status=status, note=note, actor=ctx.actor))
     s.flush()
     audit(s, ctx, action, "dossier", d.code, previous=previous, status=status, **details)
@@ -197,21 +221,22 @@ def _clean_note(note: str | None) -> str | None:
     return (note or "").strip() or None
 
 
-def change_status(s: Session, ctx: Ctx, code: str, status: str, note: str | None) -> Dossier:
+def change_status(s: Session, ctx: Ctx, code: str, status: str, note: str | None,
+                  citizen_note: str | None = None) -> Dossier:
     """The generic move (processing, ready, returned, cancelled…); `received` only via accept."""
     if status not in STATUSES:
         raise Invalid("unknown_status", f"status must be one of {', '.join(STATUSES)}", "status")
     note = _clean_note(note)
-    if status in NOTE_REQUIRED and not note:
+    if status in NOTE_REQUIRED and not (note or _clean_note(citizen_note)):
         raise Invalid("note_required", "say why (a note is required)", "note")
-    if status == MORE_DOCUMENTS and not note:
+    if status == MORE_DOCUMENTS and not (note or _clean_note(citizen_note)):
         raise Invalid("note_required", "say what is missing (or use /more-documents)", "note")
     d = by_code(s, code, lock=True)
     check_move(d, status)
     if status in VIA_ACCEPT:
         raise Invalid("use_accept", "a dossier is received with POST /api/dossiers/{code}/accept "
                       "(documents_received and sets)", "status")
-    return _move(s, ctx, d, status, note, "dossier_status")
+    return _move(s, ctx, d, status, note, "dossier_status", citizen_note=citizen_note)
 
 
 def _document_names(s: Session, d: Dossier) -> list[str]:
@@ -239,7 +264,7 @@ def _check_documents(s: Session, d: Dossier, names: Any, field: str, *, required
 
 
 def accept(s: Session, ctx: Ctx, settings, code: str, documents: Any, sets: Any, note: str | None,
-           officer: str) -> Dossier:
+           officer: str, citizen_note: str | None = None) -> Dossier:
     """"Tiếp nhận": the officer checked the papers. Reception time = now; the appointment date
     and hour are computed from it."""
     if isinstance(sets, bool) or not isinstance(sets, int) or not 1 <= sets <= MAX_SETS:
@@ -252,29 +277,31 @@ def accept(s: Session, ctx: Ctx, settings, code: str, documents: Any, sets: Any,
     proc = procedure(s, d.procedure_code)
     d.appointment_date, d.appointment_at = appointment(settings, ctx.now, proc.processing_days)
     d.missing_documents = []
-    moved = _move(s, ctx, d, RECEIVED, _clean_note(note), "dossier_accept", sets=sets,
+    moved = _move(s, ctx, d, RECEIVED, _clean_note(note), "dossier_accept", citizen_note=citizen_note, sets=sets,
                   documents=len(d.documents_received))
     handoff.enqueue(s, ctx, d, settings)  # in this transaction: a received dossier is never left unsent
     return moved
 
 
-def more_documents(s: Session, ctx: Ctx, code: str, missing: Any, note: str | None) -> Dossier:
+def more_documents(s: Session, ctx: Ctx, code: str, missing: Any, note: str | None,
+                   citizen_note: str | None = None) -> Dossier:
     """"Yêu cầu bổ sung": the papers listed are missing."""
     d = by_code(s, code, lock=True)
     check_move(d, MORE_DOCUMENTS)
     d.missing_documents = _check_documents(s, d, missing, "missing_documents", required=True)
     return _move(s, ctx, d, MORE_DOCUMENTS, _clean_note(note), "dossier_more_documents",
-                 missing=len(d.missing_documents))
+                 citizen_note=citizen_note, missing=len(d.missing_documents))
 
 
-def reject(s: Session, ctx: Ctx, code: str, reason: Any) -> Dossier:
-    """"Từ chối", with the reason (it goes on the refusal form)."""
+def reject(s: Session, ctx: Ctx, code: str, reason: Any, citizen_note: str | None = None) -> Dossier:
+    """"Từ chối", with the reason (it goes on the refusal form). The reason is staff's note: the
+    citizen's page shows only `citizen_note` (staff may have named people in the reason)."""
     reason = _clean_note(reason if isinstance(reason, str) else None)
     if not reason:
         raise Invalid("reason_required", "say why the dossier is refused", "reason")
     d = by_code(s, code, lock=True)
     check_move(d, REJECTED)
-    return _move(s, ctx, d, REJECTED, reason, "dossier_reject")
+    return _move(s, ctx, d, REJECTED, reason, "dossier_reject", citizen_note=citizen_note)
 
 
 def _username(actor: str) -> str | None:
@@ -292,6 +319,25 @@ def _event(s: Session, ctx: Ctx, d: Dossier, action: str) -> None:
 def for_citizen(s: Session, id_number: str) -> list[Dossier]:
     return list(s.scalars(select(Dossier).where(Dossier.id_number == id_number)
                           .order_by(Dossier.declared_at.desc(), Dossier.id.desc()).limit(100)))
+
+
+ID_LOOKUPS_PER_MINUTE = 20  # per kiosk: a citizen scans one card; a loop of numbers is refused
+ID_LOOKUP_ACTION = "dossier_lookup_id"
+
+
+def kiosk_lookup(s: Session, ctx: Ctx, id_number: str) -> list[Dossier]:
+    """A kiosk's look-up by a scanned ID card: at most ID_LOOKUPS_PER_MINUTE per kiosk (429), each
+    audited (the masked number and how many were found). The audit rows are the count, so the
+    limit holds across workers and restarts."""
+    since = ctx.now - dt.timedelta(minutes=1)
+    recent = s.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor == ctx.actor, AuditEntry.action == ID_LOOKUP_ACTION, AuditEntry.at > since))
+    if recent >= ID_LOOKUPS_PER_MINUTE:
+        raise TooManyAttempts("too_many_lookups", f"at most {ID_LOOKUPS_PER_MINUTE} look-ups by ID card per "
+                              "minute from a kiosk; try again in a minute", "id_number", retry_after=60)
+    found = for_citizen(s, id_number)
+    audit(s, ctx, ID_LOOKUP_ACTION, "dossier", None, masked_id=mask_id(id_number), found=len(found))
+    return found
 
 
 def listing(s: Session, *, status: str | None, day: dt.date | None, id_number: str | None,
@@ -348,7 +394,7 @@ def purge(s: Session, ctx: Ctx, retention_days: int) -> list[str]:
     tombstone = {TOMBSTONE_KEY: ctx.now.isoformat()}
     for d in rows:
         d.applicant, d.fields = dict(tombstone), dict(tombstone)
-        d.id_number, d.masked_id, d.note, d.purged_at = None, "", None, ctx.now
+        d.id_number, d.masked_id, d.note, d.citizen_note, d.purged_at = None, "", None, None, ctx.now
         for h in d.history:
             h.note = None
     s.flush()
@@ -383,28 +429,43 @@ def receipt_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) 
     return {"code": d.code, "status": d.status, "declared_at": iso(d.declared_at), "received_at": iso(d.received_at),
             "appointment_date": d.appointment_date.isoformat() if d.appointment_date else None,
             "appointment_at": local_iso(d.appointment_at, tz), "procedure_code": d.procedure_code,
-            "procedure_name_vi": proc_names[0], "procedure_name_en": proc_names[1], "local_ref": d.local_ref}
+            "procedure_name_vi": proc_names[0], "procedure_name_en": proc_names[1], "local_ref": d.local_ref,
+            "public_token": d.public_token}
 
 
 def public_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
-    """Status look-up without any personal data: no staff names, no applicant, no id number. The
-    missing documents are catalogue names, not personal data: the citizen needs them."""
-    return {**receipt_view(d, proc_names, tz), "note": d.note, "updated_at": iso(d.updated_at),
+    """Status look-up (by the slip's token) without any personal data: no staff names, no
+    applicant, no id number, never staff's internal note (history without notes either): only the
+    note written for the citizen. The missing documents are catalogue names: the citizen needs them."""
+    return {**receipt_view(d, proc_names, tz), "citizen_note": d.citizen_note, "updated_at": iso(d.updated_at),
             "missing_documents": list(d.missing_documents or []),
-            "history": [{"status": h.status, "at": iso(h.at), "note": h.note} for h in d.history],
+            "history": [{"status": h.status, "at": iso(h.at)} for h in d.history],
             **handoff.public_keys(d)}
 
 
 def kiosk_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
-    """The kiosk's status screen: the public view plus the masked id number."""
+    """The kiosk's status screen (a code typed or a slip scanned): the public view plus the masked id."""
     return {**public_view(d, proc_names, tz), "masked_id": d.masked_id}
+
+
+def citizen_list_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    """The kiosk's list for a scanned ID card (a photo of a card is enough to scan one): codes,
+    procedures, statuses and the appointment only; no notes, no token, no history."""
+    return {"code": d.code, "status": d.status, "procedure_code": d.procedure_code,
+            "procedure_name_vi": proc_names[0], "procedure_name_en": proc_names[1],
+            "declared_at": iso(d.declared_at), "received_at": iso(d.received_at),
+            "appointment_date": d.appointment_date.isoformat() if d.appointment_date else None,
+            "appointment_at": local_iso(d.appointment_at, tz), "local_ref": d.local_ref, "public_token": None,
+            "missing_documents": [], "history": [], "updated_at": iso(d.updated_at),
+            **handoff.public_keys(d)}
 
 
 def staff_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) -> dict[str, Any]:
     """Everything staff, the official forms (PDF) and the province's connector need. Times are UTC
     ISO, except appointment_at: local ISO with its offset (the hour the citizen is told). Pass the
     office's timezone as `tz`."""
-    return {**receipt_view(d, proc_names, tz), "procedure_name": proc_names[0], "id": d.id, "note": d.note,
+    view = {**receipt_view(d, proc_names, tz), "procedure_name": proc_names[0], "id": d.id, "note": d.note,
+            "citizen_note": d.citizen_note,
             "masked_id": d.masked_id, "applicant": d.applicant, "fields": d.fields, "day": d.day.isoformat(),
             "received_by": d.received_by, "received_by_user": d.received_by_user,
             "documents_received": list(d.documents_received or []), "sets": d.sets,
@@ -413,3 +474,6 @@ def staff_view(d: Dossier, proc_names: tuple[str, str], tz: str = DEFAULT_TZ) ->
             "purged_at": iso(d.purged_at), "next_statuses": list(TRANSITIONS[d.status]),
             "history": [{"status": h.status, "at": iso(h.at), "note": h.note, "actor": h.actor}
                         for h in d.history], **handoff.staff_keys(d)}
+    # the official papers that can be printed now (the console shows a button for each)
+    view["forms"] = [f for f in papers.FORMS if papers.not_applicable(f, view) is None]
+    return view

@@ -19,6 +19,13 @@ TICKET_HEADERS = ["Số phiếu đã cấp", "Đã phục vụ", "Vắng mặt k
                   "Chờ trung bình (phút)", "Chờ trung vị (phút)", "Chờ P90 (phút)",
                   "Giải quyết trung bình (phút)", "Giải quyết trung vị (phút)", "Giải quyết P90 (phút)"]
 RATING_HEADERS = ["Lượt đánh giá", *SCORE_VI.values(), "Tỷ lệ hài lòng (%)"]
+DOSSIER_HEADERS = ["Hồ sơ đã khai", "Đã tiếp nhận", "Tỷ lệ tiếp nhận (%)", "Đã chuyển lên tỉnh",
+                   "Tỷ lệ chuyển lên tỉnh (%)", "Đúng hẹn", "Trễ hẹn", "Trễ hẹn (đã có kết quả)",
+                   "Trễ hẹn (chưa có kết quả)", "Chưa đến hẹn", "Tỷ lệ đúng hẹn (%)", "Nộp qua kiosk",
+                   "Tỷ lệ qua kiosk (%)", "Có tình nguyện viên hỗ trợ", "Tỷ lệ có tình nguyện viên (%)"]
+STATUS_VI = {"declared": "Đã khai", "received": "Đã tiếp nhận", "processing": "Đang giải quyết",
+             "more_documents": "Yêu cầu bổ sung", "ready": "Có kết quả", "returned": "Đã trả kết quả",
+             "rejected": "Từ chối", "cancelled": "Đã hủy"}
 
 
 def minutes(seconds: float | None) -> float | None:
@@ -40,6 +47,17 @@ def _rating_cells(r: dict[str, Any]) -> list[Any]:
     return [r["count"], *[r["by_score"][k] for k in SCORE_VI], percent(r["satisfied_share"])]
 
 
+def _dossier_cells(x: dict[str, Any]) -> list[Any]:
+    return [x["declared"], x["received"], percent(x["received_share"]), x["reached_province"],
+            percent(x["reached_share"]), x["on_time"], x["late"], x["late_done"], x["late_open"], x["not_due"],
+            percent(x["on_time_share"]), x["via_kiosk"], percent(x["kiosk_share"]), x["with_volunteer"],
+            percent(x["volunteer_share"])]
+
+
+def _status_cells(x: dict[str, Any]) -> list[Any]:
+    return [x["by_status"].get(k, 0) for k in STATUS_VI]
+
+
 def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     """(title, headers, rows) for each table of the report."""
     t, r = summary["tickets"], summary["ratings"]
@@ -47,6 +65,8 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
     overview += [[h, v] for h, v in zip(TICKET_HEADERS, _ticket_cells(t))]
     overview += [["Phiếu chuyển lĩnh vực", t["transferred"]], ["Phiếu ưu tiên", t["priority"]]]
     overview += [[h, v] for h, v in zip(RATING_HEADERS, _rating_cells(r))]
+    overview += [[h, v] for h, v in zip(DOSSIER_HEADERS, _dossier_cells(summary["dossiers"]))]
+    overview += [[f"Hiện ở trạng thái: {h}", v] for h, v in zip(STATUS_VI.values(), _status_cells(summary["dossiers"]))]
     return [
         ("Tổng hợp", ["Chỉ tiêu", "Giá trị"], overview),
         ("Theo lĩnh vực", ["Lĩnh vực", *TICKET_HEADERS],
@@ -59,6 +79,8 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
         ("Theo giờ", ["Giờ", "Số phiếu đã cấp", "Đã phục vụ", "Chờ trung bình (phút)"],
          [[f"{x['hour']:02d}:00", x["issued"], x["served"], minutes(x["waiting_mean_seconds"])]
           for x in summary["by_hour"]]),
+        ("Hồ sơ theo thủ tục", ["Mã thủ tục", "Thủ tục", *DOSSIER_HEADERS, *STATUS_VI.values()],
+         [[x["procedure"], x["name_vi"], *_dossier_cells(x), *_status_cells(x)] for x in summary["by_procedure"]]),
     ]
 
 

@@ -6,7 +6,9 @@ Counts, sums and means are computed by the database with GROUP BY, so only a row
 back, never the tickets. Medians and 90th percentiles: PostgreSQL's percentile_cont; SQLite has no
 percentile function (and window functions over a year cost seconds there), so it returns the
 duration columns alone, sorted here, and the percentiles are read off them (see _times).
-Dossier figures are not here yet (their statuses are being reworked).
+Dossiers (see _dossier_rows): by procedure and status, declared vs received, received vs reached
+the province, on time vs late against the appointment, filed at a kiosk / with a volunteer; one
+GROUP BY over the dossiers declared on the range's local days (dossiers.day, the code's day).
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, extract, func, select, text, tuple_
+from sqlalchemy import Date, Integer, and_, case, cast, extract, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from kiosk.office.errors import Invalid
+from kiosk.office.operations import dossiers as dossier_rules
 from kiosk.office.operations import queue_rules as rules
+from kiosk.office.operations.handoff import DELIVERED
 from kiosk.office.operations.ratings import REASONS, SATISFIED, SCORES
-from kiosk.office.storage.models import Counter, Rating, Service, Ticket, User
+from kiosk.office.storage.models import (AuditEntry, Counter, Dossier, DossierHistory, Handoff, Rating, Service,
+                                         Ticket, User)
 
 MAX_DAYS = 400  # a year and a little: a wider range is refused rather than left to run long
 PERCENTILES = {"median": 0.5, "p90": 0.9}
@@ -241,9 +246,86 @@ def _by_hour(grouped) -> list[dict[str, Any]]:
             for h, (n, served, total, k) in sorted(hours.items())]
 
 
+# ---- dossiers
+
+DOSSIER_COUNTS = ("declared", "received", "reached_province", "on_time", "late_done", "late_open", "not_due",
+                  "via_kiosk", "with_volunteer")
+OPEN_DOSSIER = (dossier_rules.RECEIVED, dossier_rules.PROCESSING, dossier_rules.MORE_DOCUMENTS)
+
+
+def _local_date(s: Session, column, tz: str, day: dt.date) -> ColumnElement:
+    """The ward's local calendar day of a stored (naive UTC) time (see _local_hour for SQLite)."""
+    if s.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone(tz, func.timezone("UTC", column)), Date)
+    offset = ZoneInfo(tz).utcoffset(dt.datetime.combine(day, dt.time(12)))
+    return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
+
+
+def _dossier_rows(s: Session, start: dt.date, end: dt.date, tz: str, today: dt.date):
+    """(procedure_code, status, *DOSSIER_COUNTS) for the dossiers declared on start..end.
+
+    Result day: the local day of the first history entry "ready" or "returned". On time: that day
+    is on or before the appointment date; late_done: after it; late_open: still received /
+    processing / more_documents with the appointment date before `today`; not_due: open, the
+    appointment today or later. Rejected and cancelled dossiers are in none of the four."""
+    done = select(DossierHistory.dossier_id.label("id"), func.min(DossierHistory.at).label("at")) \
+        .where(DossierHistory.status.in_((dossier_rules.READY, dossier_rules.RETURNED))) \
+        .group_by(DossierHistory.dossier_id).subquery()
+    done_day = _local_date(s, done.c.at, tz, start)
+    received = Dossier.received_at.is_not(None)
+    still_open = and_(done.c.at.is_(None), Dossier.status.in_(OPEN_DOSSIER), Dossier.appointment_date.is_not(None))
+    counts = (
+        func.count().label("declared"),
+        _count(received).label("received"),
+        _count(and_(received, or_(Dossier.official_code.is_not(None), Handoff.state == DELIVERED)))
+        .label("reached_province"),
+        _count(and_(done.c.at.is_not(None), done_day <= Dossier.appointment_date)).label("on_time"),
+        _count(and_(done.c.at.is_not(None), done_day > Dossier.appointment_date)).label("late_done"),
+        _count(and_(still_open, Dossier.appointment_date < today)).label("late_open"),
+        _count(and_(still_open, Dossier.appointment_date >= today)).label("not_due"),
+        _count(Dossier.kiosk_id.is_not(None)).label("via_kiosk"),
+        _count(Dossier.volunteer_code.is_not(None)).label("with_volunteer"),
+    )
+    return s.connection().execute(
+        select(Dossier.procedure_code, Dossier.status, *counts)
+        .outerjoin(done, done.c.id == Dossier.id).outerjoin(Handoff, Handoff.dossier_id == Dossier.id)
+        .where(Dossier.day.between(start, end)).group_by(Dossier.procedure_code, Dossier.status)).all()
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _dossier_figures(rows) -> dict[str, Any]:
+    n = {k: sum(int(getattr(r, k) or 0) for r in rows) for k in DOSSIER_COUNTS}
+    by_status = dict.fromkeys(dossier_rules.STATUSES, 0)
+    for r in rows:
+        by_status[r.status] = by_status.get(r.status, 0) + int(r.declared)
+    late = n["late_done"] + n["late_open"]
+    return {**n, "late": late, "by_status": by_status,
+            "received_share": _share(n["received"], n["declared"]),
+            "reached_share": _share(n["reached_province"], n["received"]),
+            "on_time_share": _share(n["on_time"], n["on_time"] + late),
+            "kiosk_share": _share(n["via_kiosk"], n["declared"]),
+            "volunteer_share": _share(n["with_volunteer"], n["declared"])}
+
+
+def _dossiers(s: Session, start: dt.date, end: dt.date, tz: str, today: dt.date) -> dict[str, Any]:
+    rows = _dossier_rows(s, start, end, tz, today)
+    codes = {r.procedure_code for r in rows}
+    names = dossier_rules.names(s, codes)
+    by_procedure = [{"procedure": c, "name_vi": names[c][0], "name_en": names[c][1],
+                     **_dossier_figures([r for r in rows if r.procedure_code == c])} for c in codes]
+    by_procedure.sort(key=lambda x: (-x["declared"], x["procedure"]))
+    return {"dossiers": _dossier_figures(rows), "by_procedure": by_procedure}
+
+
 # ---- the summary
 
-def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Minh") -> dict[str, Any]:
+def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Minh",
+            today: dt.date | None = None) -> dict[str, Any]:
+    """`today` (the ward's local day, default the range's end): open dossiers whose appointment
+    is before it count as late."""
     grouped = _grouped_counts(s, start, end, tz)
 
     def counts_of(rows) -> dict[str, int]:
@@ -281,4 +363,29 @@ def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Min
         "ratings": _rating_figures(rating_rows, _reasons(reasons)),
         "by_service": by_service, "by_counter": by_counter, "by_officer": by_officer,
         "by_hour": _by_hour(grouped),
+        **_dossiers(s, start, end, tz, today or end),
     }
+
+
+# ---- the officer's own day (the counter console)
+
+def officer_day(s: Session, username: str, today: dt.date) -> dict[str, Any]:
+    """What the officer did today: tickets they finished (the audit log's "finish" names who) and
+    the mean service time of those, their ratings; and the office's received dossiers not ready yet
+    whose appointment is today or already past."""
+    service = seconds_between(s, Ticket.finished_at, func.coalesce(Ticket.started_at, Ticket.called_at))
+    served, mean = s.execute(
+        select(func.count(), func.avg(service)).select_from(Ticket)
+        .join(AuditEntry, and_(AuditEntry.ticket_id == Ticket.id, AuditEntry.action == "finish"))
+        .where(Ticket.day == today, Ticket.status == rules.DONE, AuditEntry.actor == f"user:{username}")).one()
+    rating_rows = s.execute(select(Rating.via, Rating.score, func.count().label("n"))
+                            .join(Ticket, Ticket.id == Rating.ticket_id)
+                            .where(Ticket.day == today, Rating.officer == username)
+                            .group_by(Rating.via, Rating.score)).all()
+    due = s.execute(select(_count(Dossier.appointment_date == today), _count(Dossier.appointment_date < today))
+                    .where(Dossier.status.in_(OPEN_DOSSIER), Dossier.appointment_date <= today)).one()
+    figures = _rating_figures(rating_rows, None)
+    return {"day": today.isoformat(), "officer": username, "served": int(served or 0),
+            "service_mean_seconds": _round(mean),
+            "ratings": {k: figures[k] for k in ("count", "by_score", "satisfied_share", "mean_score")},
+            "dossiers_due_today": int(due[0] or 0), "dossiers_overdue": int(due[1] or 0)}

@@ -47,9 +47,10 @@ def counter_by_id(s: Session, counter_id: int, *, lock: bool = False, field: str
     return c
 
 
-def ticket_by_id(s: Session, ticket_id: int, *, lock: bool = True) -> Ticket:
+def ticket_by_id(s: Session, ticket_id: int, *, lock: bool = True, kiosk_id: str | None = None) -> Ticket:
+    """kiosk_id: a kiosk asking sees only the tickets it issued (another kiosk's is "not found")."""
     t = s.get(Ticket, ticket_id, with_for_update=lock or None, populate_existing=lock)
-    if t is None:
+    if t is None or (kiosk_id is not None and t.kiosk_id != kiosk_id):
         raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
     return t
 
@@ -299,8 +300,8 @@ def resume(s: Session, ctx: Ctx, counter_id: int) -> Counter:
 
 # ---- printing
 
-def reprint(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
-    t = ticket_by_id(s, ticket_id)
+def reprint(s: Session, ctx: Ctx, ticket_id: int, kiosk_id: str | None = None) -> Ticket:
+    t = ticket_by_id(s, ticket_id, kiosk_id=kiosk_id)
     if t.status not in rules.OPEN_STATUSES:
         raise Conflict("bad_status", f"ticket {t.label} is {t.status}; only open tickets are reprinted", "status")
     t.reprint_count += 1
@@ -313,8 +314,9 @@ def reprint(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
     return t
 
 
-def print_result(s: Session, ctx: Ctx, ticket_id: int, printed: bool, error: str | None) -> Ticket:
-    t = ticket_by_id(s, ticket_id)
+def print_result(s: Session, ctx: Ctx, ticket_id: int, printed: bool, error: str | None,
+                 kiosk_id: str | None = None) -> Ticket:
+    t = ticket_by_id(s, ticket_id, kiosk_id=kiosk_id)
     t.printed, t.print_error = printed, (None if printed else error)
     s.flush()
     audit(s, ctx, "print_result", "ticket", t.id, t.id, number=t.label, printed=printed, error=error)

@@ -1,5 +1,5 @@
 """Browser pages of the office service: staff console (/counter, /admin), lobby board (/board),
-public ticket page (/t/{token}), public dossier page (/d/{code}), the volunteers' page (/volunteer),
+public ticket page (/t/{token}), public dossier page (/d/{public_token}), the volunteers' page (/volunteer),
 the counters' rating devices (/rate/{counter_id}) and the printable volunteer badge (badge.py).
 Their JSON comes from kiosk.office.api's /api routes.
 
@@ -106,12 +106,13 @@ def rate_page(request: Request, counter_id: int) -> HTMLResponse:
     return _page(request, "rate.html", counter=str(counter_id))
 
 
-@router.get("/d/{code}")
-def dossier_page(request: Request, code: str) -> HTMLResponse:
-    """The receipt's QR: a dossier's status on the citizen's phone (public view, nothing personal)."""
-    if lookup.public_dossier_exists(request, code) is False:
+@router.get("/d/{public_token}")
+def dossier_page(request: Request, public_token: str) -> HTMLResponse:
+    """The slip's QR: a dossier's status on the citizen's phone (public view, nothing personal),
+    by the slip's unguessable token only."""
+    if lookup.public_dossier_exists(request, public_token) is False:
         return _page(request, "dossier_notfound.html", status=404)
-    return _page(request, "dossier.html", code=code)
+    return _page(request, "dossier.html", token=public_token)
 
 
 # --- sound for the board ---------------------------------------------------------------------

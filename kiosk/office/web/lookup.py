@@ -19,12 +19,13 @@ def public_ticket_exists(request: Request, public_token: str) -> bool | None:
         return s.scalar(select(Ticket.id).where(Ticket.public_token == public_token)) is not None
 
 
-def public_dossier_exists(request: Request, code: str) -> bool | None:
-    """Like public_ticket_exists, for the receipt's dossier code (/d/{code})."""
+def public_dossier_exists(request: Request, public_token: str) -> bool | None:
+    """Like public_ticket_exists, for the slip's dossier token (/d/{public_token}); a dossier's
+    sequential code is not found here (anyone could count them)."""
     office = getattr(request.app.state, "office", None)
     if office is None:
         return None
-    if not 1 <= len(code) <= 40:  # the code column's width
+    if not 8 <= len(public_token) <= 64:  # the token column's width
         return False
     with office.db.read() as s:
-        return s.scalar(select(Dossier.id).where(Dossier.code == code)) is not None
+        return s.scalar(select(Dossier.id).where(Dossier.public_token == public_token)) is not None

@@ -138,7 +138,9 @@ def assert_error(r, status, field, code=None):
 def test_a_kiosk_submits_a_birth_registration_and_gets_a_receipt(client):
     r = submit(client, local_ref="KS1-20260302-0001", kiosk_id="KS1")
     assert r.status_code == 201, r.text
-    assert r.json() == {  # declared: nothing received yet, so no appointment either
+    got = r.json()
+    assert len(got.pop("public_token")) == 22  # the slip's unguessable reference (its QR)
+    assert got == {  # declared: nothing received yet, so no appointment either
         "code": "BT-20260302-0001", "status": "declared", "declared_at": "2026-03-02T02:00:00+00:00",
         "received_at": None, "appointment_date": None, "appointment_at": None, "procedure_code": "1.001193",
         "procedure_name_vi": "Đăng ký khai sinh", "procedure_name_en": "Birth registration",
@@ -359,7 +361,7 @@ def test_an_officer_receives_a_declared_dossier(client, clock):
     assert d["appointment_date"] == "2026-03-03"
     assert d["appointment_at"] == "2026-03-03T10:30:00+07:00"  # the reception's hour, rounded up
     assert [h["status"] for h in d["history"]] == ["declared", "received"]
-    public = client.get(f"/api/dossiers/{code}").json()
+    public = client.get(f"/api/dossiers/{d['public_token']}").json()
     assert public["appointment_at"] == "2026-03-03T10:30:00+07:00" and "received_by" not in public
     with client.app.state.office.db.read() as s:
         actions = [a.action for a in s.scalars(select(AuditEntry).where(AuditEntry.entity == "dossier"))]
@@ -422,7 +424,7 @@ def test_more_documents_names_the_papers_and_the_citizen_sees_them(client):
     r = more_documents(client, staff, code, missing=[BIRTH_DOCS[1]], note="Mang bản chính.")
     assert r.status_code == 200, r.text
     assert r.json()["missing_documents"] == [BIRTH_DOCS[1]]
-    public = client.get(f"/api/dossiers/{code}").json()
+    public = client.get(f"/api/dossiers/{r.json()['public_token']}").json()
     assert public["status"] == "more_documents" and public["missing_documents"] == [BIRTH_DOCS[1]]
     r = accept(client, staff, code)  # the papers were completed
     assert r.json()["status"] == "received" and r.json()["missing_documents"] == []
@@ -539,15 +541,21 @@ def assert_no_personal_data(view, *, staff_names_too=True):
 
 
 def test_kiosk_and_public_views_hold_no_personal_data(client):
-    code = submit(client).json()["code"]
+    receipt = submit(client).json()
+    code = receipt["code"]
     staff = login(client)
     accept(client, staff, code)
-    move(client, staff, code, "more_documents", "Mang bản chính giấy chứng sinh.")
+    r = client.post(f"/api/dossiers/{code}/status", headers=staff, json={
+        "status": "more_documents", "note": "Mẹ Trần Thị Bích Ngọc gọi 0912345678",
+        "citizen_note": "Mang bản chính giấy chứng sinh."})
+    assert r.json()["note"] == "Mẹ Trần Thị Bích Ngọc gọi 0912345678"  # staff see both notes
+    assert r.json()["citizen_note"] == "Mang bản chính giấy chứng sinh."
     kiosk = client.get(f"/api/dossiers/{code}", headers=KIOSK).json()
-    public = client.get(f"/api/dossiers/{code}").json()
+    public = client.get(f"/api/dossiers/{receipt['public_token']}").json()
     for view in (kiosk, public):
         assert_no_personal_data(view)
-        assert view["status"] == "more_documents" and view["note"] == "Mang bản chính giấy chứng sinh."
+        assert "0912345678" not in str(view) and "note" not in view
+        assert view["status"] == "more_documents" and view["citizen_note"] == "Mang bản chính giấy chứng sinh."
         assert [h["status"] for h in view["history"]] == ["declared", "received", "more_documents"]
         assert view["appointment_date"] == "2026-03-03" and view["procedure_name_vi"] == "Đăng ký khai sinh"
     assert kiosk["masked_id"] == "079******234" and "masked_id" not in public

@@ -1,6 +1,8 @@
 """GET /api/reports/summary over a scripted day whose every figure is known: tickets issued, called,
 served, no-shows, a transfer, a cancellation, one left in line from the day before, ratings at the
-counter and on the phone; exact counts, times (median, p90) and ratings, on SQLite and PostgreSQL."""
+counter and on the phone, dossiers declared at a kiosk and at the counter, with and without a volunteer,
+received, handed to the province, ready on time or late, still open past the appointment, refused and
+cancelled; exact counts, times (median, p90), ratings and dossier figures, on SQLite and PostgreSQL."""
 
 import csv
 import datetime as dt
@@ -13,11 +15,19 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+import handoff_testing
 from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
 from office_testing import Clock, demo_sqlite, pg_schema
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
+BIRTH_CODE, MARITAL_CODE = "1.001193", "1.004873"
+APPLICANT = {"full_name": "Nguyễn Thị Hòa", "id_number": "079190001234", "date_of_birth": "1990-05-17",
+             "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh"}
+BIRTH = {"child_full_name": "Trần Minh Khuê", "child_date_of_birth": "2024-02-20", "child_sex": "Nữ",
+         "child_place_of_birth": "Bệnh viện Từ Dũ", "mother_full_name": "Nguyễn Thị Hòa",
+         "mother_id_number": "079190001234", "relationship": "Mẹ"}
+MARITAL = {"marital_status": "Chưa từng kết hôn", "purpose": "Kết hôn", "number_of_copies": 1}
 DEVICE = {n: {"Authorization": f"Bearer demo-rate-{n}"} for n in (1, 2)}
 DAY = "2026-03-02"
 START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)  # 08:00 in Hà Nội / TP.HCM
@@ -74,9 +84,76 @@ class Day:
                         json={"score": score, "reasons": list(reasons)})
         assert r.status_code == 201, r.text
 
+    def declare(self, name, procedure, by_staff=False, volunteer=None):
+        fields = BIRTH if procedure == BIRTH_CODE else MARITAL
+        body = {"idempotency_key": f"d-{name}", "procedure_code": procedure, "applicant": APPLICANT,
+                "fields": fields, "volunteer_code": volunteer}
+        r = self.c.post("/api/dossiers", headers=self.staff[1] if by_staff else KIOSK, json=body)
+        assert r.status_code == 201, r.text
+        self.dossiers[name] = r.json()["code"]
+
+    def dossier(self, name, action, body=None, method="post"):
+        r = self.c.request(method, f"/api/dossiers/{self.dossiers[name]}/{action}", headers=self.staff[1], json=body)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def accept(self, name):
+        docs = [d["vi"] for d in self.c.get(f"/api/procedures/{self.procedure[name]}").json()["documents"]][:1]
+        return self.dossier(name, "accept", {"documents_received": docs, "sets": 1})["appointment_date"]
+
+    def move(self, name, *statuses):
+        for status in statuses:
+            self.dossier(name, "status", {"status": status})
+
+    def local(self, day, hour):
+        self.clock.now = dt.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+07:00")
+        self.staff = {n: self._login(u) for n, u in ((1, "canbo1"), (2, "canbo2"))}  # sessions last 12 h
+
+    def play_dossiers(self):
+        """Seven dossiers declared on DAY (and one the day before), received, handed over…"""
+        self.procedure = {"on_time": BIRTH_CODE, "late": BIRTH_CODE, "open_late": MARITAL_CODE,
+                          "never_received": MARITAL_CODE, "refused": BIRTH_CODE, "cancelled": MARITAL_CODE,
+                          "not_due": BIRTH_CODE}
+        self.at(41)
+        self.declare("on_time", BIRTH_CODE, volunteer="TNV-07")
+        self.declare("late", BIRTH_CODE)
+        self.declare("open_late", MARITAL_CODE)
+        self.declare("never_received", MARITAL_CODE)
+        self.declare("refused", BIRTH_CODE, volunteer="TNV-07")
+        self.declare("cancelled", MARITAL_CODE, by_staff=True)
+        self.declare("not_due", BIRTH_CODE, by_staff=True)
+        self.at(45)
+        assert self.accept("on_time") == "2026-03-03"   # a working day after Monday's reception
+        assert self.accept("late") == "2026-03-03"
+        assert self.accept("open_late") == "2026-03-05"  # three working days
+        self.dossier("on_time", "official-code", {"official_code": "H29.5-0001"}, method="put")
+        self.dossier("open_late", "official-code", {"official_code": "H29.5-0002"}, method="put")
+        self.dossier("refused", "more-documents",
+                     {"missing_documents": [d["vi"] for d in self.c.get(f"/api/procedures/{BIRTH_CODE}")
+                                            .json()["documents"]][1:2]})
+        self.move("cancelled", "cancelled")
+        self.move("on_time", "processing")
+        self.move("late", "processing")
+        self.move("open_late", "processing")
+
+    def play_dossier_results(self):
+        """The days after DAY; the report is then read on Monday 9 March."""
+        self.local("2026-03-03", 16)                # the appointment day: ready in time
+        self.my_day_on_the_3rd = self.c.get("/api/reports/my-day", headers=self.staff[1]).json()
+        self.move("on_time", "ready")
+        self.local("2026-03-04", 9)                 # the day after it: late, returned later still
+        self.move("late", "ready")
+        self.move("on_time", "returned")
+        self.dossier("refused", "reject", {"reason": "Không bổ sung giấy tờ."})
+        self.local("2026-03-09", 9)                 # Monday: open_late's appointment (5 March) has passed
+        assert self.accept("not_due") == "2026-03-10"
+
     def play(self):
         self.clock.now = START - dt.timedelta(days=1) + dt.timedelta(hours=1)
         self.issue("lao-dong-xa-hoi")  # D001, the day before: nobody calls it
+        self.dossiers = {}
+        self.staff = {1: self._login("canbo1")}
+        self.declare("day_before", MARITAL_CODE, by_staff=True)
         self.at(0)
         self.staff = {n: self._login(u) for n, u in ((1, "canbo1"), (2, "canbo2"))}
         self.c.app.state.office.close_previous_days()  # D001: no_show, closed_reason day_closed
@@ -115,6 +192,7 @@ class Day:
         self.rate_at_counter("B001", 2, 1, ["extra_papers"])
         self.at(40)
         self.issue("ho-tich")                # A003, still waiting
+        self.play_dossiers()                 # 08:41–08:45
         self.at(60)
 
 
@@ -200,7 +278,73 @@ def check_the_scripted_day(client, clock):
     both = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": DAY}, headers=staff).json()
     assert (both["days"], both["tickets"]["issued"], both["tickets"]["unserved_at_close"]) == (2, 7, 1)
     assert both["ratings"] == got["ratings"]
+
+    # the counter console's own figures, for each officer (still on DAY)
+    mine = client.get("/api/reports/my-day", headers=staff).json()
+    assert mine == {"day": DAY, "officer": "canbo1", "served": 1, "service_mean_seconds": 600.0,
+                    "ratings": {"count": 1, "by_score": {"1": 0, "2": 0, "3": 0, "4": 1}, "satisfied_share": 1.0,
+                                "mean_score": 4.0}, "dossiers_due_today": 0, "dossiers_overdue": 0}
+    mine = client.get("/api/reports/my-day", headers=day.staff[2]).json()
+    assert (mine["officer"], mine["served"], mine["service_mean_seconds"]) == ("canbo2", 2, 840.0)  # 1200 s, 480 s
+    assert mine["ratings"] == {"count": 2, "by_score": {"1": 1, "2": 1, "3": 0, "4": 0}, "satisfied_share": 0.0,
+                               "mean_score": 1.5}
+    check_the_dossiers(client, day, got)
     check_the_exports(client, day._login("admin"))
+
+
+STATUSES = ("declared", "received", "processing", "more_documents", "ready", "returned", "rejected", "cancelled")
+
+
+def dossier_figures(declared, received=0, reached_province=0, on_time=0, late_done=0, late_open=0, not_due=0,
+                    via_kiosk=0, with_volunteer=0, statuses=None):
+    def share(part, whole):
+        return round(part / whole, 4) if whole else None
+    late = late_done + late_open
+    return {"declared": declared, "received": received, "received_share": share(received, declared),
+            "reached_province": reached_province, "reached_share": share(reached_province, received),
+            "on_time": on_time, "late": late, "late_done": late_done, "late_open": late_open, "not_due": not_due,
+            "on_time_share": share(on_time, on_time + late), "via_kiosk": via_kiosk,
+            "kiosk_share": share(via_kiosk, declared), "with_volunteer": with_volunteer,
+            "volunteer_share": share(with_volunteer, declared),
+            "by_status": {s: (statuses or {}).get(s, 0) for s in STATUSES}}
+
+
+def check_the_dossiers(client, day, on_the_day):
+    # read on DAY itself: three received and being processed, none due yet
+    assert on_the_day["dossiers"] == dossier_figures(
+        7, received=3, reached_province=2, not_due=3, via_kiosk=5, with_volunteer=2,
+        statuses={"declared": 2, "processing": 3, "more_documents": 1, "cancelled": 1})
+    assert [x["procedure"] for x in on_the_day["by_procedure"]] == [BIRTH_CODE, MARITAL_CODE]
+
+    day.play_dossier_results()
+    client.app.state.office.close_previous_days()  # what the housekeeping does once the day is over
+    got = client.get("/api/reports/summary", params={"from": DAY, "to": DAY}, headers=day.staff[1]).json()
+    assert got["dossiers"] == dossier_figures(
+        7, received=4, reached_province=2, on_time=1, late_done=1, late_open=1, not_due=1, via_kiosk=5,
+        with_volunteer=2, statuses={"declared": 1, "received": 1, "processing": 1, "ready": 1, "returned": 1,
+                                    "rejected": 1, "cancelled": 1})
+    assert got["dossiers"]["on_time_share"] == 0.3333 and got["dossiers"]["received_share"] == 0.5714
+    birth, marital = got["by_procedure"]
+    assert birth == {"procedure": BIRTH_CODE, "name_vi": "Đăng ký khai sinh", "name_en": birth["name_en"],
+                     **dossier_figures(4, received=3, reached_province=1, on_time=1, late_done=1, not_due=1,
+                                       via_kiosk=3, with_volunteer=2,
+                                       statuses={"received": 1, "ready": 1, "returned": 1, "rejected": 1})}
+    assert marital == {"procedure": MARITAL_CODE, "name_vi": "Cấp Giấy xác nhận tình trạng hôn nhân",
+                       "name_en": marital["name_en"],
+                       **dossier_figures(3, received=1, reached_province=1, late_open=1, via_kiosk=2,
+                                         statuses={"declared": 1, "processing": 1, "cancelled": 1})}
+    # on 3 March two results were due that day; on 9 March one is overdue (open_late, due on the 5th)
+    assert day.my_day_on_the_3rd == {"day": "2026-03-03", "officer": "canbo1", "served": 0,
+                                     "service_mean_seconds": None,
+                                     "ratings": {"count": 0, "by_score": {"1": 0, "2": 0, "3": 0, "4": 0},
+                                                 "satisfied_share": None, "mean_score": None},
+                                     "dossiers_due_today": 2, "dossiers_overdue": 0}
+    mine = client.get("/api/reports/my-day", headers=day.staff[1]).json()
+    assert (mine["day"], mine["dossiers_due_today"], mine["dossiers_overdue"]) == ("2026-03-09", 0, 1)
+    before = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": "2026-03-01"},
+                        headers=day.staff[1]).json()
+    assert before["dossiers"] == dossier_figures(1, statuses={"declared": 1})
+    assert [x["procedure"] for x in before["by_procedure"]] == [MARITAL_CODE]
 
 
 def csv_tables(text):
@@ -224,7 +368,7 @@ def check_the_exports(client, admin):
     assert r.content.startswith("\ufeff".encode())
     tables = csv_tables(r.content.decode("utf-8-sig"))
     assert list(tables) == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Đánh giá theo cán bộ", "Lý do chưa hài lòng",
-                            "Theo giờ"]
+                            "Theo giờ", "Hồ sơ theo thủ tục"]
     assert tables["Theo giờ"][1:] == [["08:00", "6", "3", "7.8"]]
     overview = dict(tables["Tổng hợp"][1:])
     assert (overview["Số phiếu đã cấp"], overview["Đã phục vụ"], overview["Vắng mặt khi gọi"]) == ("6", "3", "1")
@@ -234,6 +378,20 @@ def check_the_exports(client, admin):
     assert [row[:3] for row in tables["Theo lĩnh vực"][1:]] == [["Hộ tịch", "3", "1"], ["Đất đai", "2", "2"],
                                                                  ["Khác", "1", "0"]]
     assert [row[0] for row in tables["Theo quầy"][1:]] == ["Quầy 1", "Quầy 2"]
+    assert ([overview[k] for k in ("Hồ sơ đã khai", "Đã tiếp nhận", "Tỷ lệ tiếp nhận (%)", "Đã chuyển lên tỉnh",
+                                   "Đúng hẹn", "Trễ hẹn", "Tỷ lệ đúng hẹn (%)", "Nộp qua kiosk",
+                                   "Có tình nguyện viên hỗ trợ", "Hiện ở trạng thái: Đã hủy")]
+            == ["7", "4", "57.1", "2", "1", "2", "33.3", "5", "2", "1"])
+    by_procedure = tables["Hồ sơ theo thủ tục"]
+    assert by_procedure[0][:6] == ["Mã thủ tục", "Thủ tục", "Hồ sơ đã khai", "Đã tiếp nhận", "Tỷ lệ tiếp nhận (%)",
+                                   "Đã chuyển lên tỉnh"]
+    assert by_procedure[0][-8:] == ["Đã khai", "Đã tiếp nhận", "Đang giải quyết", "Yêu cầu bổ sung", "Có kết quả",
+                                    "Đã trả kết quả", "Từ chối", "Đã hủy"]
+    assert by_procedure[1:] == [
+        ["1.001193", "Đăng ký khai sinh", "4", "3", "75.0", "1", "33.3", "1", "1", "1", "0", "1", "50.0", "3",
+         "75.0", "2", "50.0", "0", "1", "0", "0", "1", "1", "1", "0"],
+        ["1.004873", "Cấp Giấy xác nhận tình trạng hôn nhân", "3", "1", "33.3", "1", "100.0", "0", "1", "0", "1",
+         "0", "0.0", "2", "66.7", "0", "0.0", "1", "0", "1", "0", "0", "0", "0", "1"]]
     assert tables["Lý do chưa hài lòng"][1:] == [["Phải chờ quá lâu", "1"], ["Thái độ phục vụ chưa tốt", "1"],
                                                  ["Bị yêu cầu thêm giấy tờ", "1"], ["Hướng dẫn thủ tục chưa rõ", "0"]]
 
@@ -267,6 +425,7 @@ def test_the_scripted_days_figures_on_postgresql(pg_url, clock):
 def test_reports_are_for_staff(client):
     r = client.get("/api/reports/summary", params={"from": DAY, "to": DAY})
     assert r.status_code == 401 and r.json()["field"] == "authorization"
+    assert client.get("/api/reports/my-day", headers=KIOSK).status_code == 401
     r = client.get("/api/reports/summary", params={"from": DAY, "to": DAY}, headers=KIOSK)
     assert r.status_code == 401
 
@@ -305,3 +464,18 @@ def test_a_400_day_range_is_allowed(client):
     r = client.get("/api/reports/summary", params={"from": "2025-01-31", "to": "2026-03-06"},
                    headers={"Authorization": f"Bearer {login['token']}"})
     assert r.status_code == 200 and r.json()["days"] == 400
+
+
+def test_a_dossier_the_connector_delivered_counts_as_reached_the_province(tmp_path):
+    """The other way to reach the province: the folder connector's delivery, with no official code."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    ht = handoff_testing
+    with ht.office_client(ht.office_db(tmp_path), ht.connector("folder", folder=str(drop))) as c:
+        code = ht.submit(c)  # declared at the kiosk and received
+        h = ht.staff(c)
+        assert ht.wait_state(c, h, code, "delivered")["official_code"] is None
+        day = code.split("-")[1]
+        day = f"{day[:4]}-{day[4:6]}-{day[6:]}"  # the code's day is the local day it was declared
+        got = c.get("/api/reports/summary", params={"from": day, "to": day}, headers=h).json()["dossiers"]
+        assert (got["declared"], got["received"], got["reached_province"], got["reached_share"]) == (1, 1, 1, 1.0)

@@ -141,16 +141,20 @@ def test_the_receipt_of_a_received_dossier_names_the_officer_and_the_appointment
     # the appointment, with its hour
     assert re.search(r"5\. Thời gian trả kết quả giải quyết hồ sơ: Hồi \d\d giờ \d\d phút, ngày "
                      rf"{day.day:02d} tháng {day.month} năm {day.year}", text), text
-    assert "1) Tờ khai – ki-ốt điền giúp từ biểu mẫu này 2) Giấy chứng sinh (bản chính); nếu không có" in text
+    # the papers by their official names (the catalogue's name_vi), not the kiosk's hints
+    assert "1) Tờ khai đăng ký khai sinh 2) Giấy chứng sinh hoặc giấy tờ thay Giấy chứng sinh (bản chính)" in text
+    assert "ki-ốt" not in text
     assert "2. Số lượng hồ sơ: 02 (bộ)" in text
 
 
 def test_no_receipt_before_the_officer_receives_the_dossier(client):
     code = submit(client)
-    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["status"] == "declared"
+    declared = client.get(f"/api/dossiers/{code}", headers=staff()).json()
+    assert declared["status"] == "declared" and declared["forms"] == ["declaration"]  # the console's buttons
     assert_error(client.get(f"/api/dossiers/{code}/forms/receipt.pdf", headers=staff()), 409,
                  "form_not_applicable", "form")
     receive(client, code)
+    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["forms"] == ["receipt", "declaration"]
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in pdf_text(
         client.get(f"/api/dossiers/{code}/forms/receipt.pdf", headers=staff()))
 
@@ -161,9 +165,11 @@ def test_the_supplement_only_once_papers_were_asked_for(client):
     assert_error(client.get(f"/api/dossiers/{code}/forms/supplement.pdf", headers=staff()), 409,
                  "form_not_applicable", "form")
     ask_more(client, code, [BIRTH_PAPER, PROXY])
+    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["forms"] == [
+        "receipt", "supplement", "declaration"]
     text = pdf_text(client.get(f"/api/dossiers/{code}/forms/supplement.pdf", headers=staff()))
     for expected in ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Hồ sơ của: Nguyễn Thị Hòa",
-                     "1. Giấy chứng sinh (bản chính); nếu không có", "2. Văn bản ủy quyền, nếu nộp thay", "NGƯỜI HƯỚNG DẪN", "Nguyễn Văn An"):
+                     "1. Giấy chứng sinh hoặc giấy tờ thay Giấy chứng sinh (bản chính) 2. Văn bản ủy quyền Lý do:", "NGƯỜI HƯỚNG DẪN", "Nguyễn Văn An"):
         assert expected in text, expected
 
 
@@ -172,6 +178,7 @@ def test_the_refusal_only_for_a_refused_dossier(client):
     assert_error(client.get(f"/api/dossiers/{code}/forms/refusal.pdf", headers=staff()), 409,
                  "form_not_applicable", "form")
     refuse(client, code, "Không thuộc thẩm quyền giải quyết của phường")
+    assert client.get(f"/api/dossiers/{code}", headers=staff()).json()["forms"] == ["refusal", "declaration"]
     text = pdf_text(client.get(f"/api/dossiers/{code}/forms/refusal.pdf", headers=staff()))
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
     assert "Không thuộc thẩm quyền giải quyết của phường" in text

@@ -54,7 +54,8 @@ def test_a_received_dossier_reaches_the_province_once_with_its_key_and_token(tmp
         # beside the local code for staff, on the kiosk's look-up and on the public page
         assert c.get(f"/api/dossiers/{code}", headers=h).json()["official_code"] == official
         assert c.get(f"/api/dossiers/{code}", headers=KIOSK).json()["official_code"] == official
-        public = c.get(f"/api/dossiers/{code}").json()
+        token = c.get(f"/api/dossiers/{code}", headers=h).json()["public_token"]  # the slip's
+        public = c.get(f"/api/dossiers/{token}").json()
         assert public["official_code"] == official and "delivery" not in public and "applicant" not in public
         listed = c.get("/api/dossiers", headers=h).json()["dossiers"]
         assert [(d["official_code"], d["delivery"]["state"]) for d in listed] == [(official, "delivered")]
@@ -185,7 +186,8 @@ def test_with_kind_none_staff_type_the_official_code(tmp_path):
         r = c.put(f"/api/dossiers/{code}/official-code", headers=h,
                   json={"official_code": " 000.00.31.H29-261202-0001 "})
         assert r.status_code == 200, r.text
-        assert c.get(f"/api/dossiers/{code}").json()["official_code"] == "000.00.31.H29-261202-0001"
+        token = c.get(f"/api/dossiers/{code}", headers=h).json()["public_token"]
+        assert c.get(f"/api/dossiers/{token}").json()["official_code"] == "000.00.31.H29-261202-0001"
         submit(c, "k2")  # a second one, not yet typed in: half of the received dossiers reached the province
         health = c.get("/api/connector", headers=h).json()
         assert (health["kind"], health["received"], health["reached"], health["pending"]) == ("none", 2, 1, 0)

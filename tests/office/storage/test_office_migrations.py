@@ -169,3 +169,49 @@ def test_0005_on_sqlite(tmp_path):
 def test_0005_on_postgresql(pg_url):
     with pg_schema(pg_url) as url:
         check_0005(url)
+
+
+# ---- 0008: dossier privacy (public token, citizen note) ------------------------------------------
+
+def check_0008(url: str) -> None:
+    _upgrade_to(url, "0007")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as c:
+            for i in (1, 2, 3):
+                c.execute(text("INSERT INTO dossiers (id, code, day, seq, procedure_code, status, note, masked_id, "
+                               "declared_at, updated_at, idempotency_key) VALUES (:id, :code, :day, :id, '1.001193', "
+                               "'more_documents', 'staff only', '', :t, :t, :key)"),
+                          {"id": i, "code": f"BT-20261201-000{i}", "day": NOW.date(), "t": NOW, "key": f"k{i}"})
+        _upgrade_to(url, "0008")
+        with engine.begin() as c:
+            rows = c.execute(text("SELECT public_token, citizen_note, note FROM dossiers ORDER BY id")).all()
+            tokens = [r[0] for r in rows]
+            assert len(set(tokens)) == 3 and all(len(t) >= 22 and "-2026" not in t for t in tokens)
+            assert [(r[1], r[2]) for r in rows] == [(None, "staff only")] * 3  # the staff note stays staff's
+            with pytest.raises(Exception):  # unique: a token names one dossier
+                with c.begin_nested():
+                    c.execute(text("UPDATE dossiers SET public_token = :t WHERE id = 2"), {"t": tokens[0]})
+        _upgrade_to(url, "head")
+        with engine.begin() as c:
+            assert _dossier_diffs(compare_metadata(MigrationContext.configure(c), Base.metadata)) == []
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0007")
+        with engine.connect() as c:
+            cols = {col["name"] for col in inspect(c).get_columns("dossiers")}
+            assert c.execute(text("SELECT count(*) FROM dossiers")).scalar_one() == 3
+        assert not cols & {"public_token", "citizen_note"}
+    finally:
+        engine.dispose()
+
+
+def test_0008_on_sqlite(tmp_path):
+    check_0008(sqlite_url(tmp_path / "p.db"))
+
+
+@pytest.mark.postgres
+def test_0008_on_postgresql(pg_url):
+    with pg_schema(pg_url) as url:
+        check_0008(url)

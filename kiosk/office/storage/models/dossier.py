@@ -7,6 +7,7 @@ replaces them with a tombstone and keeps the code, status and dates for statisti
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
@@ -27,6 +28,7 @@ class Dossier(Base):
     __table_args__ = (
         Index("ix_dossier_day_status", "day", "status"),
         Index("ix_dossier_id_number", "id_number"),
+        Index("ix_dossier_public_token", "public_token", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -34,7 +36,10 @@ class Dossier(Base):
     seq: Mapped[int] = mapped_column(Integer)
     procedure_code: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)  # the last note (more documents / rejection)
+    note: Mapped[str | None] = mapped_column(Text)  # staff's internal last note: never in public/kiosk views
+    citizen_note: Mapped[str | None] = mapped_column(Text)  # the note written for the citizen (public view)
+    # unguessable: the slip's QR and URL carry it; the public look-up answers only for it
+    public_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(16))
     id_number: Mapped[str | None] = mapped_column(String(20))  # for the citizen's own look-up
     masked_id: Mapped[str] = mapped_column(String(20))
     applicant: Mapped[dict[str, Any] | None]

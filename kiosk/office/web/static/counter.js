@@ -180,6 +180,7 @@ function render() {
   renderNoShows();
   renderKiosks();
   renderHelp();
+  MyDay.refresh(); // counter_day.js: the officer's own figures for today
 }
 
 function renderCurrent() {

@@ -1,4 +1,4 @@
-/* Public dossier page (/d/{code}), opened from the receipt's QR on the citizen's phone: procedure,
+/* Public dossier page (/d/{public_token}), opened from the receipt's QR on the citizen's phone: procedure,
    status in plain words and what to do next, appointment date, history. Live: a `dossier` event
    for this code (the stream is public and carries no personal data) triggers a refetch, and so
    does the page coming back into view (a phone wakes up with a stale page).
@@ -7,13 +7,13 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const CODE = document.body.dataset.code;
+const TOKEN = document.body.dataset.token; // the slip's token: the only key the public look-up takes
 const S = { dossier: null, loading: false, again: false };
 
 async function fetchPublic() {
   let res;
   try {
-    res = await fetch('/api/dossiers/' + encodeURIComponent(CODE),
+    res = await fetch('/api/dossiers/' + encodeURIComponent(TOKEN),
       { credentials: 'omit', headers: { Accept: 'application/json' } });
   } catch (e) {
     throw new ApiError(0, null);
@@ -84,13 +84,13 @@ function render() {
   $('next').textContent = t('dossier.next.' + d.status);
   $('next').hidden = false;
 
-  // the staff's note is for the citizen: the documents to bring, or why it was refused
+  // the note written for the citizen (never staff's internal note): the documents to bring, or why
   const missing = d.status === 'more_documents' ? (d.missing_documents || []) : [];
-  const noted = (d.status === 'more_documents' || d.status === 'rejected') && (d.note || missing.length);
+  const noted = (d.status === 'more_documents' || d.status === 'rejected') && (d.citizen_note || missing.length);
   $('dnote').hidden = !noted;
   if (noted) {
     $('dnote-label').textContent = t(d.status === 'rejected' ? 'dossier.reason' : 'dossier.documents_needed');
-    $('dnote-text').textContent = [...missing, d.note].filter(Boolean).join('\n');
+    $('dnote-text').textContent = [...missing, d.citizen_note].filter(Boolean).join('\n');
   }
 
   // the appointment exists once an officer received the papers (date and hour)
@@ -114,7 +114,7 @@ function render() {
 }
 
 function onDossier(ev) {
-  if (ev && ev.code === CODE) load();
+  if (ev && S.dossier && ev.code === S.dossier.code) load(); // events name the code
 }
 
 function liveStatus(on) {

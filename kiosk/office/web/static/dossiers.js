@@ -295,9 +295,10 @@ async function openDossier(code, fresh, searched) {
     else banner(errorText(err));
     return false;
   }
-  D.selected = code;
+  D.selected = code = D.current.code; // a slip's token finds it too; the list knows codes
   if (fresh) {
     $('move-note').value = '';
+    $('move-citizen-note').value = '';
     $('sets').value = '1';
     Staff.text('move-error', '');
     D.checks = {};
@@ -342,6 +343,14 @@ function fieldList(values, labels, prefix) {
   return rows;
 }
 
+/* The papers a dossier stores (the catalogue's `vi`, which carries the kiosk's hints) as the
+   official forms name them (`name_vi`), as the receipt and the supplement print them. */
+function officialNames(d, names) {
+  const docs = (D.procedures[d.procedure_code] || {}).documents || [];
+  const official = Object.fromEntries(docs.filter((x) => x.name_vi).map((x) => [x.vi, x.name_vi]));
+  return (names || []).map((n) => official[n] || n);
+}
+
 function renderDetail() {
   const d = D.current;
   $('detail').hidden = !d;
@@ -360,13 +369,15 @@ function renderDetail() {
       h('dd', { id: 'detail-received' }, t('dossiers.received_by', { when: fmtDateTime(d.received_at), who: d.received_by || '' })));
     rec.push(h('dt', {}, t('dossiers.col_appointment')), h('dd', { id: 'detail-appointment' }, fmtDateTime(d.appointment_at)));
     rec.push(h('dt', {}, t('dossiers.documents_received')),
-      h('dd', {}, (d.documents_received || []).join('\n') + '\n' + t('dossiers.sets_n', { n: d.sets })));
+      h('dd', {}, officialNames(d, d.documents_received).join('\n') + '\n' + t('dossiers.sets_n', { n: d.sets })));
   }
   if ((d.missing_documents || []).length) {
-    rec.push(h('dt', {}, t('dossiers.missing')), h('dd', { id: 'detail-missing' }, d.missing_documents.join('\n')));
+    rec.push(h('dt', {}, t('dossiers.missing')), h('dd', { id: 'detail-missing' }, officialNames(d, d.missing_documents).join('\n')));
   }
   $('detail-reception').replaceChildren(...rec);
+  renderForms(d);
   Staff.text('detail-note', d.note ? t('dossiers.last_note', { note: d.note }) : '');
+  Staff.text('detail-citizen-note', d.citizen_note ? t('dossiers.last_citizen_note', { note: d.citizen_note }) : '');
 
   const proc = D.procedures[d.procedure_code] || {};
   const labels = formLabels(proc.form_schema);
@@ -392,6 +403,19 @@ function renderDetail() {
   }, t(s === 'received' ? 'dmove.accept' : 'dmove.' + s))));
 }
 
+/* The official papers that apply now (the staff view's `forms`: no receipt before "Tiếp nhận", a
+   supplement once papers were asked for, a refusal once refused, the tờ khai always), each a PDF
+   opened in a new tab; the session cookie authorises the plain link. */
+const FORM_ORDER = ['receipt', 'supplement', 'refusal', 'declaration'];
+function renderForms(d) {
+  const forms = FORM_ORDER.filter((f) => (d.forms || []).includes(f));
+  $('detail-forms').hidden = !forms.length;
+  $('detail-forms-links').replaceChildren(...forms.map((f) => h('a', {
+    class: 'btn small' + (f === 'declaration' ? '' : ' primary'), target: '_blank', rel: 'noopener',
+    href: `/api/dossiers/${encodeURIComponent(d.code)}/forms/${f}.pdf`, dataset: { form: f },
+  }, t('dform.' + f))));
+}
+
 /* The procedure's papers, each "Đã nhận" or "Còn thiếu" (one or the other); kept across live refreshes. */
 function renderChecklist(d, proc, next) {
   const canReceive = next.includes('received');
@@ -408,7 +432,9 @@ function renderChecklist(d, proc, next) {
       disabled: !enabled, 'aria-label': t(kind === 'got' ? 'dossiers.doc_received' : 'dossiers.doc_missing') + ': ' + doc.vi,
       onchange: (e) => { D.checks[doc.vi] = e.target.checked ? kind : ''; renderChecklist(D.current, proc, next); } });
     return h('tr', { dataset: { index: i } },
-      h('td', {}, en ? doc.en : doc.vi, doc.needed === 'if_applicable' ? h('span', { class: 'if-any' }, ' (' + t('dossiers.if_any') + ')') : ''),
+      h('td', {}, en ? doc.en : (doc.name_vi || doc.vi),
+        doc.needed === 'if_applicable' ? h('span', { class: 'if-any' }, ' (' + t('dossiers.if_any') + ')') : '',
+        !en && doc.name_vi ? h('span', { class: 'hint' }, doc.vi) : ''),
       h('td', {}, box('got', canReceive)), h('td', {}, box('missing', canAsk)));
   }));
 }
@@ -439,11 +465,13 @@ async function move(status) {
     path = `/api/dossiers/${code}/reject`;
     body = { reason: note };
   }
+  body.citizen_note = $('move-citizen-note').value.trim() || null; // what the citizen's page shows
   Staff.text('move-error', '');
   document.querySelectorAll('#move-buttons button').forEach((b) => { b.disabled = true; });
   try {
     D.current = await call('POST', path, body);
     $('move-note').value = '';
+    $('move-citizen-note').value = '';
     D.checks = {};
     banner(t('dossiers.moved', { code: D.current.code, status: t('dstatus.' + status) }));
   } catch (err) {

@@ -134,6 +134,36 @@ function render() {
   table('tbl-officer', [t('rep.officer'), ...ratingHead, ...['4', '3', '2', '1'].map(scoreLabel)],
     d.by_officer.map((x) => [x.full_name || x.officer || '—', ...ratingCells(x.ratings),
       ...['4', '3', '2', '1'].map((k) => x.ratings.by_score[k])]));
+  renderDossiers(d);
+}
+
+/* Dossiers declared in the period: a few figures, one chart by procedure, a table by procedure and
+   one by status (the API's `dossiers` and `by_procedure`). */
+function renderDossiers(d) {
+  const ds = d.dossiers;
+  const figures = [
+    ['dos_declared', t('rep.dos_declared'), num(ds.declared)],
+    ['dos_received_share', t('rep.dos_received_share'), pct(ds.received_share)],
+    ['dos_reached', t('rep.dos_reached'), num(ds.reached_province) + ' / ' + num(ds.received)],
+    ['dos_on_time_share', t('rep.dos_on_time_share'), pct(ds.on_time_share)],
+    ['dos_kiosk_share', t('rep.dos_kiosk_share'), pct(ds.kiosk_share)],
+    ['dos_volunteer_share', t('rep.dos_volunteer_share'), pct(ds.volunteer_share)],
+  ];
+  $('dossier-figures').replaceChildren(...figures.map(([key, label, value]) => h('div',
+    { class: 'figure', dataset: { figure: key } }, h('div', { class: 'n' }, value), h('div', { class: 'k' }, label))));
+  const procs = d.by_procedure;
+  Charts.bars($('chart-dossiers'), { title: t('rep.chart_dossiers'), labels: procs.map(serviceName),
+    series: [{ name: t('rep.dos_declared'), values: procs.map((x) => x.declared) },
+      { name: t('rep.dos_received'), values: procs.map((x) => x.received) },
+      { name: t('rep.dos_late'), values: procs.map((x) => x.late) }], format: num, empty: t('rep.empty') });
+  const cells = (x) => [x.declared, x.received, pct(x.received_share), x.reached_province, x.on_time, x.late,
+    x.not_due, pct(x.on_time_share), pct(x.kiosk_share), pct(x.volunteer_share)];
+  table('tbl-procedure', [t('rep.dos_procedure'), t('rep.dos_declared'), t('rep.dos_received'),
+    t('rep.dos_received_share'), t('rep.dos_reached'), t('rep.dos_on_time'), t('rep.dos_late'), t('rep.dos_not_due'),
+    t('rep.dos_on_time_share'), t('rep.dos_kiosk_share'), t('rep.dos_volunteer_share')],
+  procs.length ? [...procs.map((x) => [serviceName(x), ...cells(x)]), [t('rep.total'), ...cells(ds)]] : []);
+  table('tbl-status', [t('rep.dos_status'), t('rep.dos_count')],
+    ds.declared ? Object.entries(ds.by_status).map(([k, n]) => [t('dossier.status.' + k), n]) : []);
 }
 
 function serviceName(x) {
