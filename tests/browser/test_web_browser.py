@@ -293,6 +293,9 @@ def test_public_ticket_page_updates_live_when_called(browser, ctx, office, admin
         assert phone.text_content("#service") == "Hộ tịch"
         assert phone.text_content("#status-text") == "Ông/bà đang trong hàng chờ."
         assert phone.text_content("#ahead") == "1 người"
+        assert phone.evaluate("() => { Lang.set('en'); const r = [1, 2].map((n) => t('ticket.people', { n })); "
+                              "Lang.set('vi'); return r; }") == ["1 person", "2 people"]
+        phone.wait_for_selector("#status-text:text('Ông/bà đang trong hàng chờ.')")
         assert phone.is_hidden("#call")
 
         console = open_console(ctx, office, counter=3, user="canbo2", password="canbo2-demo")

@@ -24,8 +24,11 @@ function t(key, vars) {
   let s = (texts[Lang.get()] || {})[key];
   if (s === undefined) s = (texts.vi || {})[key];
   if (s === undefined) s = key;
-  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined && vars[k] !== null ? vars[k] : m));
-  return s;
+  if (!vars) return s;
+  // "{n:person|people}": the first word when n is 1 (English; Vietnamese nouns do not change)
+  s = s.replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (m, k, one, many) =>
+    (vars[k] === undefined || vars[k] === null ? m : (Number(vars[k]) === 1 ? one : many)));
+  return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined && vars[k] !== null ? vars[k] : m));
 }
 
 function applyI18n(root) {
