@@ -37,8 +37,9 @@ class OfficeClient:
         self.retries = retries
         self.backoff = backoff
         self.session = requests.Session()
-        # an https office is trusted if its certificate verifies against [office] ca_file, else the system CAs
-        self.session.verify = ca_file or True
+        # an https office is trusted if its certificate verifies against [office] ca_file, else the system CAs;
+        # passed with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify
+        self.verify: str | bool = ca_file or True
         self.session.headers.update({"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
 
     @classmethod
@@ -155,7 +156,7 @@ class OfficeClient:
                 retry_after = None
             try:
                 r = self.session.request(method, self.base_url + path, json=body, params=params,
-                                         timeout=self.timeout)
+                                         timeout=self.timeout, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 # an untrusted certificate does not heal by retrying: unreachable now, said once in the log
                 log.error("office %s %s: TLS certificate not trusted (%s); set [office] ca_file", method, path,
