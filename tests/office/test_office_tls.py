@@ -190,15 +190,15 @@ def test_doctor_names_ca_file_when_the_certificate_is_not_trusted(https_office, 
     without = load(write_config(tmp_path / "without.toml", {"url": https_office}))
     office = {r.name: r for r in check_office(Context(without))}["office"]
     assert office.status == FAIL
-    assert "certificate not trusted: set [office] ca_file" in office.text
+    assert "certificate not trusted: set [office] ca_file" in office.found
 
     other, _ = make_certificate(tmp_path, "other")  # someone else's certificate: still not trusted
     wrong = load(write_config(tmp_path / "wrong.toml", {"url": https_office, "ca_file": str(other)}))
-    assert "certificate not trusted" in {r.name: r for r in check_office(Context(wrong))}["office"].text
+    assert "certificate not trusted" in {r.name: r for r in check_office(Context(wrong))}["office"].found
 
     with_ca = load(write_config(tmp_path / "with.toml", {"url": https_office, "ca_file": str(cert)}))
     got = {r.name: r for r in check_office(Context(with_ca))}
-    assert got["office"].status == PASS, got["office"].text
+    assert got["office"].status == PASS, got["office"].found
 
 
 # ------------------------------------------------------------------------ wrong settings, one line
