@@ -23,7 +23,7 @@ def ticket_counts(issued, served, no_show, median_wait, p90_wait, median_service
     return {"issued": issued, "served": served, "no_show": no_show, "cancelled": 0, "unserved_at_close": 0,
             "open": 0, "transferred": 0, "priority": 0,
             "waiting_seconds": times(served + no_show, median_wait, median_wait, p90_wait),
-            "service_seconds": times(served, median_service, median_service, median_service * 1.5)}
+            "service_seconds": times(served, median_service, median_service, median_service and median_service * 1.5)}
 
 
 def rating(by_score):
@@ -112,7 +112,6 @@ def test_a_month_without_activity_says_so_instead_of_empty_charts():
     empty = copy.deepcopy(SUMMARY)
     empty.update(tickets=ticket_counts(0, 0, 0, None, None, None), ratings=rating({}), by_service=[], by_counter=[],
                  by_hour=[], dossiers=dossiers(0, 0, 0, 0, 0, 0, 0), by_procedure=[])
-    empty["tickets"]["service_seconds"] = times(0, None, None, None)
     reader, text = read(monthly_report.render(empty, WARD, "2026-02"))
     assert "THÁNG 02/2026" in text and "Thời gian chờ trung vị: —" in text and "Đã tiếp nhận: 0 (—)" in text
     assert text.count("Không có số liệu trong tháng.") == 4
