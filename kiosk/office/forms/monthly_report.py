@@ -22,6 +22,7 @@ TITLE = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT THỦ TỤC HÀN
 SCORE_VI = {"4": "Rất hài lòng", "3": "Hài lòng", "2": "Bình thường", "1": "Không hài lòng"}
 BAR = (46, 94, 170)  # one blue for every bar: printed in grey it stays readable
 SMALL = 9.5  # pt: charts and tables
+TOP_PROCEDURES = 15
 
 
 def number(value: float | None, unit: str = "") -> str:
@@ -31,8 +32,12 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{value:.1f}".replace(".", ",") + unit
 
 
+def _min(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 60
+
+
 def minutes(seconds: float | None) -> str:
-    return number(None if seconds is None else seconds / 60, " phút")
+    return number(_min(seconds), " phút")
 
 
 def percent(share: float | None) -> str:
@@ -61,7 +66,10 @@ def figures(sheet: Sheet, pairs: Sequence[tuple[str, str]]) -> None:
     """'Label: value' two to a line."""
     for i in range(0, len(pairs), 2):
         row = pairs[i:i + 2]
-        sheet.fields_on_one_line(*row) if len(row) == 2 else sheet.field(*row[0])
+        if len(row) == 2:
+            sheet.fields_on_one_line(*row)
+        else:
+            sheet.field(*row[0])
 
 
 def _keep(sheet: Sheet, height: float) -> None:
@@ -163,7 +171,8 @@ def render(summary: dict[str, Any], ward: dict[str, Any], month: str, made_on: d
 
     heading(sheet, "I. TIẾP NHẬN VÀ PHỤC VỤ CÔNG DÂN TẠI QUẦY")
     figures(sheet, [("Số phiếu đã cấp:", str(t["issued"])), ("Đã phục vụ:", str(t["served"])),
-                    ("Vắng mặt khi gọi:", str(t["no_show"])), ("Chưa phục vụ khi hết ngày:", str(t["unserved_at_close"])),
+                    ("Vắng mặt khi gọi:", str(t["no_show"])),
+                    ("Chưa phục vụ khi hết ngày:", str(t["unserved_at_close"])),
                     ("Thời gian chờ trung vị:", minutes(w["median"])), ("Thời gian chờ P90:", minutes(w["p90"])),
                     ("Thời gian giải quyết trung vị:", minutes(sv["median"])),
                     ("Thời gian giải quyết P90:", minutes(sv["p90"]))])
@@ -185,8 +194,11 @@ def render(summary: dict[str, Any], ward: dict[str, Any], month: str, made_on: d
                     ("Nộp qua kiosk:", f"{d['via_kiosk']} ({percent(d['kiosk_share'])})"),
                     ("Có tình nguyện viên hỗ trợ:", f"{d['with_volunteer']} ({percent(d['volunteer_share'])})")])
     sheet.space(1)
-    bar_chart(sheet, "Biểu đồ 3. Số hồ sơ đã khai theo thủ tục",
-              [(x["name_vi"] or x["procedure"], x["declared"], str(x["declared"])) for x in summary["by_procedure"]])
+    procedures = [(x["name_vi"] or x["procedure"], x["declared"]) for x in summary["by_procedure"]]  # most first
+    if len(procedures) > TOP_PROCEDURES:  # a chart that fits a page: the rest in one bar
+        rest = procedures[TOP_PROCEDURES - 1:]
+        procedures = procedures[:TOP_PROCEDURES - 1] + [(f"{len(rest)} thủ tục khác", sum(n for _, n in rest))]
+    bar_chart(sheet, "Biểu đồ 3. Số hồ sơ đã khai theo thủ tục", [(name, n, str(n)) for name, n in procedures])
 
     heading(sheet, "III. ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG")
     figures(sheet, [("Lượt đánh giá:", str(r["count"])),
@@ -214,7 +226,3 @@ def render(summary: dict[str, Any], ward: dict[str, Any], month: str, made_on: d
     sheet.signatures(("Người lập báo cáo", "(Ký và ghi rõ họ tên)", ""),
                      ("Giám đốc Trung tâm", "(Ký, ghi rõ họ tên và đóng dấu)", ""), gap=24)
     return sheet.pdf_bytes()
-
-
-def _min(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds / 60

@@ -520,7 +520,8 @@ def test_the_monthly_pdf_of_the_scripted_month(client, clock):
 def test_the_monthly_pdf_is_for_admins_and_names_a_bad_month(client, month, code):
     staff = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()["token"]
     admin = client.post("/api/auth/login", json={"username": "admin", "password": "admin-demo"}).json()["token"]
-    r = client.get("/api/reports/monthly.pdf", params={"month": "2026-03"}, headers={"Authorization": f"Bearer {staff}"})
+    r = client.get("/api/reports/monthly.pdf", params={"month": "2026-03"},
+                   headers={"Authorization": f"Bearer {staff}"})
     assert r.status_code == 403 and r.json()["code"] == "admin_only"
     params = {} if month is None else {"month": month}
     r = client.get("/api/reports/monthly.pdf", params=params, headers={"Authorization": f"Bearer {admin}"})

@@ -125,3 +125,14 @@ def test_the_monthly_report_is_a4_with_the_font_embedded():
             f = f.get_object()
             descriptor = f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor and "Roboto" in f["/BaseFont"]
+
+
+def test_many_procedures_chart_the_fifteen_most_declared_the_rest_in_one_bar():
+    many = copy.deepcopy(SUMMARY)
+    many["by_procedure"] = [{"procedure": f"1.{i:06d}", "name_vi": f"Thủ tục số {i}", "name_en": "",
+                             **dossiers(100 - i, 0, 0, 0, 0, 0, 0)} for i in range(40)]
+    reader, text = read(monthly_report.render(many, WARD, "2026-03"))
+    assert "Thủ tục số 13 87" in text and "Thủ tục số 14" not in text
+    assert "26 thủ tục khác " + str(sum(100 - i for i in range(14, 40))) in text
+    bars = sum(p.get_contents().get_data().count(b" re f") for p in reader.pages)
+    assert bars == 3 + 8 + 15 + 4
