@@ -1,6 +1,6 @@
 """The counters a citizen is sent to, end to end offscreen against a real office (embedded, SQLite,
-demo data: counters 1 (A, B), 2 (C, D), 3 (all)): the ticket, the procedure page and the dossier
-slip of one field name the same counters, the queue's, in the same words."""
+demo data: counters 1 (A, B), 2 (C, D), 3 (all)): the ticket, the procedure page and the
+declaration slip of one field name the same counters, the queue's, in the same words."""
 
 import pytest
 
@@ -93,5 +93,5 @@ def test_ticket_procedure_page_and_slip_name_the_queues_counters(kiosk, office):
     kiosk.tap("submit_dossier_now")
     kiosk.wait_until(lambda: app.printer.lines("receipt-"), timeout=30)
     slip = app.printer.lines("receipt-")
-    assert "Nộp bản chính và nhận kết quả tại: Quầy số 1 hoặc 3 – Bộ phận Tiếp nhận và trả kết quả" in slip
+    assert "Lấy số thứ tự lĩnh vực Chứng thực và nộp bản chính tại quầy số 1 hoặc 3." in slip
     assert not any("Quầy số 2" in line for line in slip)
