@@ -93,29 +93,25 @@ def uvicorn_options(settings: OfficeSettings) -> dict:
                 h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
-def tls_options(settings) -> dict:
+def tls_options(settings) -> tuple[dict, str | None]:
     """uvicorn's ssl_certfile/ssl_keyfile from [office] tls_cert/tls_key, loaded once here so that a
-    wrong path or a key that does not match stops the start with one line naming the setting."""
+    wrong path or a key that does not match stops the start with one line naming the setting:
+    (options, None), or ({}, that line)."""
     import ssl
 
     cert, key = (getattr(settings.office, n, "") for n in ("tls_cert", "tls_key"))
     if not cert:
-        return {}
+        return {}, None
     for name, path in (("tls_cert", cert), ("tls_key", key)):
         p = Path(path).expanduser()
         if not p.is_file() or not os.access(p, os.R_OK):
-            raise TLSSetupError(f"serve: [office] {name} = {path!r}: file not found or not readable")
+            return {}, f"serve: [office] {name} = {path!r}: file not found or not readable"
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(Path(cert).expanduser(),
                                                                              Path(key).expanduser())
     except ssl.SSLError as exc:
-        raise TLSSetupError(f"serve: [office] tls_cert/tls_key: not a PEM certificate and its matching key "
-                            f"({exc.reason or exc})") from None
-    return {"ssl_certfile": str(Path(cert).expanduser()), "ssl_keyfile": str(Path(key).expanduser())}
-
-
-class TLSSetupError(Exception):
-    """A one-line message for the installer."""
+        return {}, f"serve: [office] tls_cert/tls_key: not a PEM certificate and its matching key ({exc.reason or exc})"
+    return {"ssl_certfile": str(Path(cert).expanduser()), "ssl_keyfile": str(Path(key).expanduser())}, None
 
 
 def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
@@ -125,10 +121,9 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
     if workers < 1:
         print("serve: --workers must be at least 1", file=sys.stderr)
         return 2
-    try:
-        tls = tls_options(settings)
-    except TLSSetupError as exc:
-        print(exc, file=sys.stderr)
+    tls, problem = tls_options(settings)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     try:
         office_settings = OfficeSettings.from_settings(settings, database_url=database or None, demo=demo)
