@@ -139,6 +139,13 @@ class Office(_Section):
     extra_holidays: list[date] = []
     extra_workdays: list[date] = []
     connector: Connector = Connector()
+    # TLS (docs/DEPLOY.md, "TLS"): `kiosk serve` answers https with this certificate and key (PEM)
+    tls_cert: str = ""
+    tls_key: str = ""
+    # the kiosk trusts an https office signed by this CA or self-signed certificate (PEM); empty = system CAs
+    ca_file: str = ""
+    # addresses of a reverse proxy terminating TLS: from them X-Forwarded-Proto/-For are believed
+    trusted_proxies: list[str] = []
 
     @field_validator("url")
     @classmethod
@@ -146,6 +153,20 @@ class Office(_Section):
         if v != "embedded" and not v.startswith(("http://", "https://")):
             raise ValueError('must be "embedded" or an http(s):// URL')
         return v.rstrip("/")
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable(cls, v: str) -> str:
+        # checked here: requests would only fail at the first call, with an OSError
+        if v and not Path(v).expanduser().is_file():
+            raise ValueError("file not found")
+        return str(Path(v).expanduser()) if v else v
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> "Office":
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("tls_cert and tls_key go together: set both or neither")
+        return self
 
 
 class Kiosk(_Section):

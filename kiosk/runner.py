@@ -98,7 +98,8 @@ class WaitForOffice:
 def make_client(settings: Settings, base_url: str) -> Any:
     from kiosk.link.client import OfficeClient
 
-    return OfficeClient(base_url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout)
+    return OfficeClient(base_url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout,
+                        ca_file=settings.office.ca_file)
 
 
 def open_printer(settings: Settings) -> Any:

@@ -25,6 +25,11 @@ def _net_reason(exc: BaseException) -> str:
     return brief(exc, 100)
 
 
+def _verify(ctx: Context) -> str | bool:
+    """What the kiosk's client trusts (kiosk/link/client.py): [office] ca_file, else the system CAs."""
+    return getattr(ctx.settings.office, "ca_file", "") or True
+
+
 # --------------------------------------------------------------------------------------------
 # office service and clock
 
@@ -58,9 +63,13 @@ def _check_remote_office(ctx: Context, url: str, *, embedded: bool = False) -> l
     no_clock = Result(SKIP, "clock", "not compared: the office service did not answer")
     try:
         t0 = time.time()
-        r = requests.get(f"{url}/api/health", timeout=timeout)
+        r = requests.get(f"{url}/api/health", timeout=timeout, verify=_verify(ctx))
         t1 = time.time()
     except requests.exceptions.SSLError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc) and "hostname mismatch" not in str(exc).lower():
+            return [Result(FAIL, "office", f"{url}: certificate not trusted: set [office] ca_file",
+                           "copy the office's certificate (or the ward's CA) to this kiosk and name it in "
+                           "[office] ca_file; see docs/DEPLOY.md, TLS"), no_clock]
         return [Result(FAIL, "office", f"{url}: TLS certificate not accepted ({brief(exc)})",
                        "check the server's certificate and that [office] url uses the right name"), no_clock]
     except requests.exceptions.Timeout:
@@ -98,7 +107,7 @@ def _check_key(ctx: Context, url: str, where: str, elapsed_ms: float) -> Result:
             body[device] = ctx.facts[device]
     try:
         r = requests.post(f"{url}/api/kiosks/{s.kiosk.id}/heartbeat", json=body, timeout=s.office.timeout,
-                          headers={"Authorization": f"Bearer {s.kiosk.api_key}"})
+                          headers={"Authorization": f"Bearer {s.kiosk.api_key}"}, verify=_verify(ctx))
     except requests.exceptions.RequestException as exc:
         return Result(FAIL, "office", f"{where} answered health but not the heartbeat ({brief(exc)})",
                       "check the network; raise [office] timeout on a slow network")

@@ -30,13 +30,16 @@ _RETRYABLE = (requests.ConnectionError, requests.Timeout, requests.exceptions.Ch
 
 class OfficeClient:
     def __init__(self, base_url: str, api_key: str, kiosk_id: str, timeout: float = 5.0, *,
-                 retries: int = 3, backoff: float = 0.3):
+                 retries: int = 3, backoff: float = 0.3, ca_file: str = ""):
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.session = requests.Session()
+        # an https office is trusted if its certificate verifies against [office] ca_file, else the system CAs;
+        # passed with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify
+        self.verify: str | bool = ca_file or True
         self.session.headers.update({"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
 
     @classmethod
@@ -45,7 +48,8 @@ class OfficeClient:
         url = base_url or settings.office.url
         if url == "embedded":
             raise ValueError("start the embedded office first and pass its URL")
-        return cls(url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout)
+        return cls(url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout,
+                   ca_file=getattr(settings.office, "ca_file", ""))
 
     # ---- public calls
     def health(self) -> dict[str, Any]:
@@ -152,7 +156,13 @@ class OfficeClient:
                 retry_after = None
             try:
                 r = self.session.request(method, self.base_url + path, json=body, params=params,
-                                         timeout=self.timeout)
+                                         timeout=self.timeout, verify=self.verify)
+            except requests.exceptions.SSLError as exc:
+                # an untrusted certificate does not heal by retrying: unreachable now, said once in the log
+                log.error("office %s %s: TLS certificate not trusted (%s); set [office] ca_file", method, path,
+                          str(exc)[:200])
+                raise OfficeUnavailable(f"office service unreachable at {self.base_url} "
+                                        "(certificate not trusted)") from None
             except _RETRYABLE as exc:
                 last = f"{type(exc).__name__}"
                 log.warning("office %s %s failed (%s), attempt %d/%d", method, path, last, attempt + 1, attempts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -92,12 +93,37 @@ def uvicorn_options(settings: OfficeSettings) -> dict:
                 h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
+def tls_options(settings) -> tuple[dict, str | None]:
+    """uvicorn's ssl_certfile/ssl_keyfile from [office] tls_cert/tls_key, loaded once here so that a
+    wrong path or a key that does not match stops the start with one line naming the setting:
+    (options, None), or ({}, that line)."""
+    import ssl
+
+    cert, key = (getattr(settings.office, n, "") for n in ("tls_cert", "tls_key"))
+    if not cert:
+        return {}, None
+    for name, path in (("tls_cert", cert), ("tls_key", key)):
+        p = Path(path).expanduser()
+        if not p.is_file() or not os.access(p, os.R_OK):
+            return {}, f"serve: [office] {name} = {path!r}: file not found or not readable"
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(Path(cert).expanduser(),
+                                                                             Path(key).expanduser())
+    except ssl.SSLError as exc:
+        return {}, f"serve: [office] tls_cert/tls_key: not a PEM certificate and its matching key ({exc.reason or exc})"
+    return {"ssl_certfile": str(Path(cert).expanduser()), "ssl_keyfile": str(Path(key).expanduser())}, None
+
+
 def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
           database: str | None = None) -> int:
     import uvicorn
 
     if workers < 1:
         print("serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    tls, problem = tls_options(settings)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     try:
         office_settings = OfficeSettings.from_settings(settings, database_url=database or None, demo=demo)
@@ -111,13 +137,13 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
     if demo:
         from kiosk.office.operations.seed import demo_credentials_text
 
-        print(demo_credentials_text(f"http://{host}:{port}"), flush=True)
+        print(demo_credentials_text(f"{'https' if tls else 'http'}://{host}:{port}"), flush=True)
     elif not has_users(office_settings):
         print("No staff users yet: create one with `kiosk office add-user USERNAME --role admin`.", flush=True)
     raise_file_limit()  # workers inherit it
     # workers neither migrate nor seed again
     worker_settings = office_settings.model_copy(update={"migrate": False, "demo": False, "kiosk_keys": {}})
-    common = dict(host=host, port=port, **uvicorn_options(office_settings))
+    common = dict(host=host, port=port, **uvicorn_options(office_settings), **tls)
     try:
         if workers == 1:
             from kiosk.office.app import create_app

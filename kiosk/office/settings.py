@@ -54,6 +54,7 @@ class OfficeSettings(BaseModel):
     login_max_failures_per_address: int = Field(30, ge=1)  # across usernames, per login window
     password_hash_slots: int = Field(2, ge=1)  # argon2 verifications at once (each ~64 MiB, ~0.3 s)
     trusted_origins: tuple[str, ...] = ()  # other sites allowed to post with the console's cookie
+    trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-Proto/-For are believed (TLS proxy)
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":
@@ -84,7 +85,7 @@ class OfficeSettings(BaseModel):
 
 
 LIMITS = ("max_body_bytes", "max_header_bytes", "max_event_streams", "max_event_streams_per_address",
-          "login_max_failures_per_address", "password_hash_slots", "trusted_origins")
+          "login_max_failures_per_address", "password_hash_slots", "trusted_origins", "trusted_proxies")
 
 
 def sqlite_url(path: Path) -> str:

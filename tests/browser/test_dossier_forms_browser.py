@@ -75,7 +75,7 @@ def test_an_officer_receives_a_kiosk_dossier_and_prints_its_receipt(ctx, office)
     page.fill("#sets", "2")
     page.click("#move-buttons [data-move='received']")
     page.wait_for_selector("#detail-forms-links a[data-form='receipt']")
-    assert printable(page) == ["receipt", "declaration"]
+    assert printable(page) == ["receipt", "receipt-80mm", "declaration"]
     link = page.locator("#detail-forms-links a[data-form='receipt']")
     assert link.text_content() == "In giấy tiếp nhận" and link.get_attribute("target") == "_blank"
 
@@ -94,6 +94,12 @@ def test_an_officer_receives_a_kiosk_dossier_and_prints_its_receipt(ctx, office)
         assert expected in text, expected
     # the link alone is not enough: without the session the office refuses the papers
     assert requests.get(tab.url, timeout=10).status_code == 401
+    # the same receipt for the counter's thermal printer: an 80 mm wide strip
+    roll = page.locator("#detail-forms-links a[data-form='receipt-80mm']")
+    assert roll.text_content() == "In giấy tiếp nhận (khổ 80 mm)"
+    answer = page.request.get(office.url + roll.get_attribute("href"))
+    assert answer.status == 200 and f"Mã hồ sơ: {code}" in pdf_text(answer.body())
+    assert round(float(pypdf.PdfReader(io.BytesIO(answer.body())).pages[0].mediabox.width) * 25.4 / 72) == 80
 
     shots = os.environ.get("KIOSK_SCREENSHOTS")
     if shots:  # for a person to look at the console (not an assertion)

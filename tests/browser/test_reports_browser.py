@@ -120,6 +120,11 @@ def test_the_days_figures_and_charts(page, office, day):
         assert page.is_visible(link)
         r = page.request.get(office.url + page.get_attribute(link, "href"))
         assert r.status == 200 and kind in r.headers["content-type"]
+    # and the month's report for the leaders (today's range lies within one month)
+    month = page.input_value("#rep-from")[:7]
+    assert page.text_content("#rep-monthly") == f"Báo cáo tháng {month[5:]}/{month[:4]} (PDF)"
+    r = page.request.get(office.url + page.get_attribute("#rep-monthly", "href"))
+    assert r.status == 200 and r.headers["content-type"] == "application/pdf" and r.body().startswith(b"%PDF")
 
     page.click("[data-lang-toggle]")  # English, same figures
     page.wait_for_function("() => document.querySelector('#chart-ratings text.label').textContent === 'Very satisfied'")
@@ -129,7 +134,7 @@ def test_the_days_figures_and_charts(page, office, day):
 def test_staff_read_but_do_not_export(page, office, day):
     open_reports(page, office, "canbo2")
     assert figure(page, "issued") == "4"
-    assert page.is_hidden("#rep-csv") and page.is_hidden("#rep-xlsx")
+    assert page.is_hidden("#rep-csv") and page.is_hidden("#rep-xlsx") and page.is_hidden("#rep-monthly")
 
 
 def test_a_bad_range_says_so_in_words(page, office, day):

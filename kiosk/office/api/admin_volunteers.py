@@ -105,6 +105,10 @@ def _period(office: Office, first: dt.date | None, last: dt.date | None) -> tupl
     today = office.ctx("system").today
     last = last or today
     first = first or last
+    for field, day in (("from", first), ("to", last)):
+        # the period's edges become local midnights in UTC: year 1 and 9999 fall off the calendar
+        if not dt.date.min < day < dt.date.max:
+            raise Invalid("bad_period", f"{field}: too far in the past or the future", field)
     if first > last:
         raise Invalid("bad_period", "'from' must not be after 'to'", "from")
     if (last - first).days > 366:

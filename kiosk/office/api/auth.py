@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.office.api import schemas
-from kiosk.office.api.deps import COOKIES, AdminDep, Caller, OfficeDep, StaffDep, client_ip, staff, volunteer
+from kiosk.office.api.deps import (COOKIES, AdminDep, Caller, OfficeDep, StaffDep, client_ip, is_https, staff,
+                                   volunteer)
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Unauthorized
 from kiosk.office.operations import auth, json_views, web_sessions
@@ -26,10 +27,16 @@ class LoginBody(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
-def set_session_cookie(response: Response, office, kind: str, token: str) -> None:
+def secure_cookies(request: Request, office) -> bool:
+    """`Secure` on every cookie we set when the browser came over HTTPS (or cookie_secure forces it):
+    such a browser never sends them back over plain HTTP, where anyone on the LAN could read them."""
+    return office.settings.cookie_secure or is_https(request)
+
+
+def set_session_cookie(request: Request, response: Response, office, kind: str, token: str) -> None:
     s_ = office.settings
     response.set_cookie(COOKIES[kind], token, max_age=int(s_.session_hours * 3600), httponly=True, samesite="lax",
-                        secure=s_.cookie_secure, path="/")
+                        secure=secure_cookies(request, office), path="/")
 
 
 @router.post("/auth/login", response_model=schemas.LoginOut,
@@ -67,10 +74,11 @@ async def login(body: LoginBody, request: Request, response: Response, office: O
     if result is None:  # raised after the commit so the failed attempt counts
         raise Unauthorized("bad_credentials", "wrong username or password", "password")
     token, out = result
-    set_session_cookie(response, office, web_sessions.STAFF, token)
+    set_session_cookie(request, response, office, web_sessions.STAFF, token)
     if device is None:  # this device now knows the user: their own password lifts a lockout here
         response.set_cookie(auth.DEVICE_COOKIE, auth.new_device_cookie(stored, body.username),
-                            max_age=400 * 24 * 3600, httponly=True, samesite="strict", secure=s_.cookie_secure,
+                            max_age=400 * 24 * 3600, httponly=True, samesite="strict",
+                            secure=secure_cookies(request, office),
                             path="/api/auth/login")
     return out
 

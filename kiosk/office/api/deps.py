@@ -38,8 +38,27 @@ def bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def _via_trusted_proxy(request: Request) -> bool:
+    """The peer is a reverse proxy listed in [office] trusted_proxies (it terminates TLS for us)."""
+    trusted = request.app.state.office.settings.trusted_proxies
+    return bool(trusted) and request.client is not None and request.client.host in trusted
+
+
 def client_ip(request: Request) -> str:
+    """The caller's address; behind a trusted proxy, the last address it put in X-Forwarded-For
+    (earlier ones come from the client and could be forged)."""
+    if _via_trusted_proxy(request):
+        forwarded = request.headers.get("x-forwarded-for", "").rsplit(",", 1)[-1].strip()
+        if forwarded:
+            return forwarded
     return request.client.host if request.client else "unknown"
+
+
+def is_https(request: Request) -> bool:
+    """The browser reached us over TLS: `kiosk serve` with a certificate, or a trusted proxy saying so."""
+    if request.url.scheme == "https":
+        return True
+    return _via_trusted_proxy(request) and request.headers.get("x-forwarded-proto", "").lower() == "https"
 
 
 @dataclass(frozen=True)

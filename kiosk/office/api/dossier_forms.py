@@ -1,13 +1,15 @@
 """The department's papers for a dossier as A4 PDFs, printed from the officer's browser:
 GET /api/dossiers/{code}/forms/{form}.pdf, form = receipt (Mẫu 01), supplement (Mẫu 02),
 refusal (Mẫu 03) or declaration (the citizen's tờ khai). Staff only: they carry personal data.
+`?paper=80mm` gives the receipt on 80 mm roll paper, for a thermal printer installed at the
+counter (a CUPS/Windows printer the browser prints to).
 
 A form that does not apply yet (a receipt before "Tiếp nhận", a refusal of a dossier not
 refused) answers 409 with the reason; the rendering itself is kiosk.office.forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Response
 
@@ -29,9 +31,11 @@ def ward_identity(settings) -> dict[str, Any]:
             responses={200: {"content": {"application/pdf": {}}, "description": "the form, A4"},
                        404: {"description": "no such dossier or form"},
                        409: {"description": "the form does not apply to the dossier yet"}})
-def dossier_form(code: str, form: str, user: StaffDep, office: OfficeDep):
+def dossier_form(code: str, form: str, user: StaffDep, office: OfficeDep, paper: Literal["a4", "80mm"] = "a4"):
     if form not in forms.FORMS:
         raise NotFound("unknown_form", f"form must be one of {', '.join(forms.FORMS)}", "form")
+    if paper != "a4" and form != "receipt":
+        raise Invalid("paper_not_available", "only the receipt prints on 80 mm thermal paper", "paper")
     with office.db.read() as s:
         d = dossiers.by_code(s, code)
         view = dossiers.staff_view(d, dossiers.names(s, [d.procedure_code])[d.procedure_code],
@@ -43,7 +47,8 @@ def dossier_form(code: str, form: str, user: StaffDep, office: OfficeDep):
     why = forms.not_applicable(form, view)
     if why is not None:
         raise Conflict("form_not_applicable", f"{form}: {why}", "form", status=view.get("status"))
-    pdf = forms.render(form, view, procedure, ward_identity(office.settings), officer=user.full_name)
+    pdf = forms.render(form, view, procedure, ward_identity(office.settings), officer=user.full_name, paper=paper)
+    name = f"{view['code']}-{form}" + ("" if paper == "a4" else f"-{paper}")
     return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{view["code"]}-{form}.pdf"',
+                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"',
                              "Cache-Control": "no-store"})

@@ -1,16 +1,23 @@
 """Reports for staff and the ward's leaders: GET /api/reports/summary?from=YYYY-MM-DD&to=YYYY-MM-DD
-(staff), and the same figures as CSV or an Excel workbook (admin)."""
+(staff), the same figures as CSV or an Excel workbook (admin), and the month's report as an A4 PDF
+with charts (admin, GET /api/reports/monthly.pdf?month=YYYY-MM)."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from typing import Annotated
 
 from fastapi import Query, Response
 from pydantic import Field
 
 from kiosk.office.api.deps import AdminDep, OfficeDep, StaffDep
+from kiosk.office.api.dossier_forms import ward_identity
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.api.schemas import Day, Out
+from kiosk.office.errors import Invalid
+from kiosk.office.forms import monthly_report
 from kiosk.office.operations import report_export, reports
 from kiosk.office.operations.queue_rules import local_day
 
@@ -177,3 +184,27 @@ def export_xlsx(user: AdminDep, office: OfficeDep, from_: FromDay = None, to: To
     """One sheet per table, Vietnamese headers."""
     figures = _summary(office, from_, to)
     return _download(report_export.to_xlsx(figures), XLSX, figures, "xlsx")
+
+
+def month_range(month: str | None) -> tuple[str, str]:
+    """"2026-03" → ("2026-03-01", "2026-03-31"); 422 naming `month` otherwise."""
+    if not month:
+        raise Invalid("missing", "give month=YYYY-MM", "month")
+    if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12 or int(month[:4]) < 2000:
+        raise Invalid("bad_month", f"month must be YYYY-MM, not {month[:20]!r}", "month")
+    year, mm = int(month[:4]), int(month[5:])
+    return dt.date(year, mm, 1).isoformat(), dt.date(year, mm, calendar.monthrange(year, mm)[1]).isoformat()
+
+
+@router.get("/monthly.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the month's report, A4"}})
+def monthly_pdf(user: AdminDep, office: OfficeDep,
+                month: Annotated[str | None, Query(description="YYYY-MM, a month of local days")] = None):
+    """The month's report for the ward's leaders: key figures, charts, tables by field and counter,
+    the head of the centre's signature; dated the ward's today."""
+    start, end = month_range(month)
+    figures = _summary(office, start, end)
+    pdf = monthly_report.render(figures, ward_identity(office.settings), month,
+                                made_on=local_day(office.clock(), office.settings.timezone))
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="bao-cao-thang-{month}.pdf"'})

@@ -106,7 +106,7 @@ def web_login(body: WebLoginBody, request: Request, response: Response, office: 
             token = vol.start_web_session(s, s.get(Volunteer, v.id), now, s_.session_hours)
     if not ok:
         raise Unauthorized("bad_credentials", "wrong volunteer code or PIN", "pin")
-    set_session_cookie(response, office, web_sessions.VOLUNTEER, token)
+    set_session_cookie(request, response, office, web_sessions.VOLUNTEER, token)
     return {"volunteer": _brief(v)}
 
 

@@ -44,12 +44,17 @@ def not_applicable(form: str, view: dict[str, Any]) -> str | None:
     return None  # the declaration: always
 
 
+PAPERS = ("a4", "80mm")  # 80 mm: the counter's thermal printer (receipt only)
+
+
 def render(form: str, view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any],
-           officer: str = "") -> bytes:
+           officer: str = "", *, paper: str = "a4") -> bytes:
     """The PDF of `form` for a dossier; `officer` is the staff member's display name to print
     when the dossier does not name one (the receipt prefers the view's `received_by`)."""
+    if paper not in PAPERS or (paper != "a4" and form != "receipt"):
+        raise ValueError(f"{form} cannot be printed on {paper!r}")
     if form == "receipt":
-        return receipt.render(view, procedure, ward, view.get("received_by") or officer)
+        return receipt.render(view, procedure, ward, view.get("received_by") or officer, roll=paper == "80mm")
     modules = {"supplement": supplement, "refusal": refusal, "declaration": declaration}
     if form not in modules:
         raise ValueError(f"unknown form {form!r}")

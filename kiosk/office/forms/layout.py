@@ -40,13 +40,28 @@ def place_name(ward_name: str) -> str:
     return name
 
 
-class Sheet:
-    """One paper, possibly several pages; `pdf_bytes()` at the end."""
+ROLL_WIDTH = 80  # mm: the thermal roll at most counters (72 mm printable)
+ROLL_MARGIN = 4
+ROLL_SCALE = 0.72  # text on the roll: 11.5 pt → about 8.3 pt, as a till receipt
 
-    def __init__(self, title: str):
-        pdf = FPDF(orientation="P", unit="mm", format="A4")
-        pdf.set_margins(30, 20, 15)  # left 30, top 20, right 15: the decree's margins for A4
-        pdf.set_auto_page_break(True, margin=20)
+
+class Sheet:
+    """One paper, possibly several pages; `pdf_bytes()` at the end.
+
+    `roll_height` makes it a strip of 80 mm thermal paper that high instead of A4: the same
+    content in smaller type, the agency above the motto (no room side by side)."""
+
+    def __init__(self, title: str, *, roll_height: float | None = None):
+        self.roll = roll_height is not None
+        self.scale = ROLL_SCALE if self.roll else 1.0
+        if self.roll:
+            pdf = FPDF(orientation="P", unit="mm", format=(ROLL_WIDTH, roll_height))
+            pdf.set_margins(ROLL_MARGIN, ROLL_MARGIN, ROLL_MARGIN)
+            pdf.set_auto_page_break(False)  # one page per copy: the caller measured its height
+        else:
+            pdf = FPDF(orientation="P", unit="mm", format="A4")
+            pdf.set_margins(30, 20, 15)  # left 30, top 20, right 15: the decree's margins for A4
+            pdf.set_auto_page_break(True, margin=20)
         pdf.add_font(FONT, "", str(FONTS / "Roboto-Regular.ttf"))
         pdf.add_font(FONT, "B", str(FONTS / "Roboto-Bold.ttf"))
         pdf.set_title(nfc(title))
@@ -61,21 +76,26 @@ class Sheet:
         return self.pdf.epw
 
     def font(self, size: float = BODY, bold: bool = False) -> None:
-        self.pdf.set_font(FONT, "B" if bold else "", size)
+        self.pdf.set_font(FONT, "B" if bold else "", size * self.scale)
+
+    @property
+    def line(self) -> float:
+        return LINE * self.scale
 
     def page(self) -> None:
         self.pdf.add_page()
         self.font()
 
-    def space(self, mm: float = LINE / 2) -> None:
-        self.pdf.ln(mm)
+    def space(self, mm: float | None = None) -> None:
+        self.pdf.ln(self.line / 2 if mm is None else mm * self.scale)
 
     def centred(self, text: str, *, size: float = BODY, bold: bool = False, x: float | None = None,
-                w: float | None = None, h: float = LINE) -> None:
+                w: float | None = None, h: float | None = None) -> None:
         """Centred lines in the column from x of width w (the whole text width by default)."""
         self.font(size, bold)
         self.pdf.set_x(self.pdf.l_margin if x is None else x)
-        self.pdf.multi_cell(w or self.width, h, nfc(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.pdf.multi_cell(w or self.width, self.line if h is None else h, nfc(text), align="C",
+                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def rule(self, x_centre: float, length: float) -> None:
         """The short line under the agency and under the motto."""
@@ -87,7 +107,7 @@ class Sheet:
     def _fitted(self, text: str, size: float, bold: bool, w: float) -> float:
         """The largest size up to `size` at which text fits on one line of width w."""
         self.font(size, bold)
-        while size > 8 and self.pdf.get_string_width(nfc(text)) > w - 1:
+        while size > 8 and self.pdf.get_string_width(nfc(text)) > w - 1 - 2 * self.pdf.c_margin:  # cell padding
             size -= 0.5
             self.font(size, bold)
         return size
@@ -97,6 +117,12 @@ class Sheet:
     def agency_header(self, agency: str, department: str, place_date: str) -> None:
         """Agency (left) and national motto (right), each underlined; then place and date on the right."""
         pdf = self.pdf
+        if self.roll:  # one column: agency, then the motto, then place and date
+            for text, bold in ((agency.upper(), False), (department.upper(), True), (NATION, True), (MOTTO, True)):
+                self.centred(text, size=self._fitted(text, 11.5, bold, self.width), bold=bold, h=5.6 * self.scale)
+            self.centred(place_date)
+            self.space(2)
+            return
         left_w = self.width * 0.42
         right_x, right_w = pdf.l_margin + left_w, self.width - left_w
         top = pdf.get_y()
@@ -122,7 +148,8 @@ class Sheet:
         self.space(4)
 
     def title(self, text: str, *subtitles: str) -> None:
-        self.centred(text, size=14, bold=True, h=7.5)
+        size = self._fitted(text, 14, True, self.width) if self.roll else 14  # one line on the roll
+        self.centred(text, size=size, bold=True, h=7.5 * self.scale)
         for sub in subtitles:
             self.centred(sub)
         self.space(3)
@@ -135,13 +162,13 @@ class Sheet:
         value = nfc(value).strip()
         self.font()
         pdf.set_x(pdf.l_margin)
-        pdf.write(LINE, nfc(label) + " ")
+        pdf.write(self.line, nfc(label) + " ")
         if value:
             self.font(bold=bold)
-            pdf.write(LINE, value)
+            pdf.write(self.line, value)
         else:
             self._dots()
-        pdf.ln(LINE)
+        pdf.ln(self.line)
         self.font()
 
     def fields_on_one_line(self, *pairs: tuple[str, object]) -> None:
@@ -151,14 +178,14 @@ class Sheet:
         for i, (label, value) in enumerate(pairs):
             pdf.set_x(pdf.l_margin + i * share)
             self.font()
-            pdf.write(LINE, nfc(label) + " ")
+            pdf.write(self.line, nfc(label) + " ")
             value = nfc(value).strip()
             if value:
                 self.font(bold=True)
-                pdf.write(LINE, value)
+                pdf.write(self.line, value)
             else:
                 self._dots(pdf.l_margin + (i + 1) * share - 3)
-        pdf.ln(LINE)
+        pdf.ln(self.line)
         self.font()
 
     def _dots(self, until: float | None = None) -> None:
@@ -166,14 +193,14 @@ class Sheet:
         self.font()
         end = (pdf.w - pdf.r_margin) if until is None else until
         room = end - pdf.get_x()
-        n = int(room / max(pdf.get_string_width("."), 0.1)) - 2  # stay clear of a wrap
+        n = int(room / max(pdf.get_string_width("."), 0.1)) - 3  # stay clear of a wrap
         if n > 3:
-            pdf.write(LINE, "." * n)
+            pdf.write(self.line, "." * n)
 
     def para(self, text: str, *, bold: bool = False, align: str = "J", indent: float = 0) -> None:
         self.font(bold=bold)
         self.pdf.set_x(self.pdf.l_margin + indent)
-        self.pdf.multi_cell(self.width - indent, LINE, nfc(text), align=align, new_x=XPos.LMARGIN,
+        self.pdf.multi_cell(self.width - indent, self.line, nfc(text), align=align, new_x=XPos.LMARGIN,
                             new_y=YPos.NEXT)
 
     def numbered(self, items: Sequence[str], *, blank_lines: int = 2, style: str = "{n})") -> None:
@@ -189,7 +216,7 @@ class Sheet:
         self.space(2)
         for line in lines:
             self.font(10)
-            self.pdf.multi_cell(self.width, 5, nfc(line), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.pdf.multi_cell(self.width, 5 * self.scale, nfc(line), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.font()
 
     # ---- signatures ---------------------------------------------------------------------------------
@@ -198,8 +225,9 @@ class Sheet:
         """Signature blocks side by side, each (title, hint, printed name); None leaves its place
         empty; `dateline` ("Làm tại: …, ngày …") goes above the last block. They stay on one page."""
         pdf = self.pdf
-        needed = 2 + (LINE if dateline else 0) + LINE + 5 + gap + LINE
-        if pdf.get_y() + needed > pdf.h - pdf.b_margin:
+        gap *= self.scale
+        needed = 2 + (self.line if dateline else 0) + self.line + 5 + gap + self.line
+        if not self.roll and pdf.get_y() + needed > pdf.h - pdf.b_margin:
             self.page()
         self.space(2)
         share = self.width / len(blocks)
@@ -213,12 +241,12 @@ class Sheet:
             title, hint, name = block
             x = pdf.l_margin + i * share
             pdf.set_y(top)
-            self.centred(title.upper(), bold=True, x=x, w=share)
-            self.centred(hint, size=10, x=x, w=share, h=5)
+            self.centred(title.upper(), size=self._fitted(title.upper(), BODY, True, share), bold=True, x=x, w=share)
+            self.centred(hint, size=10, x=x, w=share, h=5 * self.scale)
             pdf.set_y(pdf.get_y() + gap)
             if name:
                 self.centred(name, bold=True, x=x, w=share)
-        pdf.set_y(top + LINE + 5 + gap + LINE)
+        pdf.set_y(top + self.line + 5 * self.scale + gap + self.line)
         self.font()
 
     def pdf_bytes(self) -> bytes:

@@ -20,11 +20,32 @@ def appointment_text(view: dict[str, Any], ward: dict[str, Any]) -> str:
     return dates.day_month_year(day).capitalize() if day else ""
 
 
-def render(view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any], officer: str) -> bytes:
-    sheet = Sheet(f"{TITLE} {view.get('code', '')}")
+ROLL_PAD = 8  # mm of paper left after the last line, for the printer's cutter
+
+
+def render(view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any], officer: str,
+           *, roll: bool = False) -> bytes:
+    """The A4 paper, or with `roll` the same receipt on 80 mm thermal paper: one strip per copy,
+    as long as its text (laid out once on a long strip to measure it, then for real)."""
+    title = f"{TITLE} {view.get('code', '')}"
+    if not roll:
+        sheet = Sheet(title)
+        _copies(sheet, view, procedure, ward, officer)
+        return sheet.pdf_bytes()
+    probe = Sheet(title, roll_height=2000)
+    height = max(_copies(probe, view, procedure, ward, officer)) + ROLL_PAD
+    sheet = Sheet(title, roll_height=height)
+    _copies(sheet, view, procedure, ward, officer)
+    return sheet.pdf_bytes()
+
+
+def _copies(sheet: Sheet, view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any],
+            officer: str) -> list[float]:
+    """Both copies, one page each; where each page's text ends (mm from the top)."""
     dept = common.department(ward)
     received = dates.local_time(view.get("received_at"), common.tz(ward)) or common.when_of(view, "received", ward)
     copies = ("Liên 1: giao người nộp hồ sơ", f"Liên 2: lưu tại {dept}")
+    ends = []
     for copy in copies:
         sheet.page()
         common.dated_header(sheet, ward, received.date() if received else None)
@@ -43,11 +64,17 @@ def render(view: dict[str, Any], procedure: dict[str, Any], ward: dict[str, Any]
         sheet.field("5. Thời gian trả kết quả giải quyết hồ sơ:", appointment_text(view, ward))
         sheet.field("6. Đăng ký nhận kết quả tại:", common.ward_contact({**ward, "name": f"{dept}, "
                                                                        f"{nfc(ward.get('name') or '')}"}))
-        sheet.fields_on_one_line(("Vào Sổ theo dõi hồ sơ, Quyển số:", ""), ("Số thứ tự:", ""))
+        book = (("Vào Sổ theo dõi hồ sơ, Quyển số:", ""), ("Số thứ tự:", ""))
+        if sheet.roll:  # no room for both on one line of the roll
+            for label, value in book:
+                sheet.field(label, value)
+        else:
+            sheet.fields_on_one_line(*book)
         sheet.signatures(("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", common.applicant(view).get("full_name") or ""),
                          ("Người tiếp nhận hồ sơ", "(Ký và ghi rõ họ tên)", officer))
         sheet.note([
             f"Ghi chú: Mang theo giấy này khi đến nhận kết quả. Tra cứu tình trạng hồ sơ bằng mã hồ sơ "
             f"{view.get('code', '')} tại {dept}, {common.ward_contact(ward)}.",
         ])
-    return sheet.pdf_bytes()
+        ends.append(sheet.pdf.get_y())
+    return ends

@@ -270,8 +270,12 @@ def accept(s: Session, ctx: Ctx, settings, code: str, documents: Any, sets: Any,
     if isinstance(sets, bool) or not isinstance(sets, int) or not 1 <= sets <= MAX_SETS:
         raise Invalid("invalid", f"sets must be a whole number from 1 to {MAX_SETS}", "sets")
     d = by_code(s, code, lock=True)
+    checked = _check_documents(s, d, documents, "documents_received", required=True)
+    if d.status == RECEIVED and d.received_by_user == _username(ctx.actor) and (
+            sorted(d.documents_received or []) == sorted(checked) and d.sets == sets):
+        return d  # the same "Tiếp nhận" again (a double click, a retried request): the same dossier
     check_move(d, RECEIVED)
-    d.documents_received = _check_documents(s, d, documents, "documents_received", required=True)
+    d.documents_received = checked
     d.sets = sets
     d.received_at, d.received_by, d.received_by_user = ctx.now, officer, _username(ctx.actor)
     proc = procedure(s, d.procedure_code)

@@ -337,8 +337,12 @@ def test_every_move_is_allowed_or_refused_with_a_409_naming_the_status(client, s
     code = new_code(client)
     for step in PATH_TO[start]:
         assert go(client, staff, code, step).status_code == 200
+    before = client.get(f"/api/dossiers/{code}", headers=staff).json()
     r = go(client, staff, code, target)
-    if (start, target) in ALLOWED:
+    if (start, target) == ("received", "received"):  # the same "Tiếp nhận" again: the same dossier, unchanged
+        assert r.status_code == 200 and r.json()["history"] == before["history"]
+        assert r.json()["received_at"] == before["received_at"]
+    elif (start, target) in ALLOWED:
         assert r.status_code == 200, r.text
         assert r.json()["status"] == target
         assert r.json()["history"][-1]["status"] == target
@@ -346,6 +350,17 @@ def test_every_move_is_allowed_or_refused_with_a_409_naming_the_status(client, s
         got = assert_error(r, 409, "status", "bad_status")
         assert got["status"] == start and start in got["detail"]
         assert client.get(f"/api/dossiers/{code}", headers=staff).json()["status"] == start
+
+
+def test_a_second_identical_reception_gives_the_same_dossier_and_a_different_one_is_refused(client, clock):
+    code = new_code(client)
+    staff = login(client)
+    first = accept(client, staff, code, sets=2).json()
+    clock.now = clock.now + dt.timedelta(minutes=3)  # a retried request, minutes later
+    again = accept(client, staff, code, sets=2)
+    assert again.status_code == 200 and again.json()["received_at"] == first["received_at"]
+    assert again.json()["appointment_at"] == first["appointment_at"] and len(again.json()["history"]) == 2
+    assert_error(accept(client, staff, code, sets=3), 409, "status", "bad_status")  # not the same reception
 
 
 def test_an_officer_receives_a_declared_dossier(client, clock):

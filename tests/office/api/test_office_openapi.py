@@ -27,6 +27,7 @@ NOT_JSON = {
     ("GET", "/api/dossiers/{code}/forms/{form}.pdf"),  # a PDF form
     ("GET", "/api/reports/export.csv"),  # the report as CSV
     ("GET", "/api/reports/export.xlsx"),  # the report as an Excel workbook
+    ("GET", "/api/reports/monthly.pdf"),  # the month's report for the ward's leaders, A4
 }
 
 

@@ -479,3 +479,51 @@ def test_a_dossier_the_connector_delivered_counts_as_reached_the_province(tmp_pa
         day = f"{day[:4]}-{day[4:6]}-{day[6:]}"  # the code's day is the local day it was declared
         got = c.get("/api/reports/summary", params={"from": day, "to": day}, headers=h).json()["dossiers"]
         assert (got["declared"], got["received"], got["reached_province"], got["reached_share"]) == (1, 1, 1, 1.0)
+
+
+def test_the_monthly_pdf_of_the_scripted_month(client, clock):
+    """March 2026 holds the scripted day and the day before; the report is read on 9 March."""
+    pypdf = pytest.importorskip("pypdf")
+    day = Day(client, clock)
+    day.play()
+    day.play_dossier_results()
+    client.app.state.office.close_previous_days()  # A003, left in line on the 2nd, is closed unserved
+    client.cookies.clear()
+    admin = day._login("admin")
+    r = client.get("/api/reports/monthly.pdf", params={"month": "2026-03"}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.headers["content-disposition"] == 'inline; filename="bao-cao-thang-2026-03.pdf"'
+    reader = pypdf.PdfReader(io.BytesIO(r.content))
+    assert [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages][0] == (595, 842)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THÁNG 03/2026" in text
+    assert "(Từ ngày 01/03/2026 đến ngày 31/03/2026)" in text and "ngày 09 tháng 3 năm 2026" in text
+    for figure in ("Số phiếu đã cấp: 7", "Đã phục vụ: 3", "Vắng mặt khi gọi: 1", "Chưa phục vụ khi hết ngày: 2",
+                   "Thời gian chờ trung vị: 5,0 phút", "Thời gian chờ P90: 12,7 phút",   # 300 s, 762 s
+                   "Thời gian giải quyết trung vị: 10,0 phút", "Thời gian giải quyết P90: 18,0 phút",
+                   "Hồ sơ đã khai: 8", "Đã tiếp nhận: 4 (50,0%)", "Đã chuyển lên tỉnh: 2 (50,0%)",
+                   "Trả kết quả đúng hẹn: 1 (33,3%)", "Trễ hẹn: 2", "Chưa đến hẹn: 1", "Nộp qua kiosk: 5 (62,5%)",
+                   "Có tình nguyện viên hỗ trợ: 2 (25,0%)", "Lượt đánh giá: 3", "Tỷ lệ hài lòng: 1 (33,3%)"):
+        assert figure in text, figure
+    assert "Đăng ký khai sinh 4" in text and "Rất hài lòng 1" in text and "08:00–09:00" in text
+    assert "Hộ tịch 3 1 1" in text and "Quầy 2 2 2 0" in text
+    # February: nothing happened, the report still prints, its charts say so
+    r = client.get("/api/reports/monthly.pdf", params={"month": "2026-02"}, headers=admin)
+    text = " ".join(pypdf.PdfReader(io.BytesIO(r.content)).pages[0].extract_text().split())
+    assert "THÁNG 02/2026" in text and "ngày 28/02/2026" in text and "Số phiếu đã cấp: 0" in text
+
+
+@pytest.mark.parametrize("month,code", [(None, "missing"), ("", "missing"), ("2026-3", "bad_month"),
+                                        ("2026-13", "bad_month"), ("2026-00", "bad_month"), ("03/2026", "bad_month"),
+                                        ("2026-03-01", "bad_month")])
+def test_the_monthly_pdf_is_for_admins_and_names_a_bad_month(client, month, code):
+    staff = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()["token"]
+    admin = client.post("/api/auth/login", json={"username": "admin", "password": "admin-demo"}).json()["token"]
+    r = client.get("/api/reports/monthly.pdf", params={"month": "2026-03"},
+                   headers={"Authorization": f"Bearer {staff}"})
+    assert r.status_code == 403 and r.json()["code"] == "admin_only"
+    params = {} if month is None else {"month": month}
+    r = client.get("/api/reports/monthly.pdf", params=params, headers={"Authorization": f"Bearer {admin}"})
+    assert r.status_code == 422, r.text
+    assert (r.json()["field"], r.json()["code"]) == ("month", code)

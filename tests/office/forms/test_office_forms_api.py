@@ -213,3 +213,15 @@ def test_the_forms_take_the_wards_identity_from_the_config_file(tmp_path):
     assert ward_identity(settings) == {"name": "UBND xã Tân Phú", "department": "Bộ phận Một cửa",
                                        "address": "Ấp 3, xã Tân Phú", "phone": "0277 3850 123",
                                        "timezone": "Asia/Ho_Chi_Minh"}
+
+
+def test_the_receipt_for_the_thermal_printer_and_no_other_paper(client):
+    code = submit(client)
+    receive(client, code)
+    r = client.get(f"/api/dossiers/{code}/forms/receipt.pdf?paper=80mm", headers=staff())
+    assert r.status_code == 200 and r.headers["content-disposition"] == f'inline; filename="{code}-receipt-80mm.pdf"'
+    page = PdfReader(io.BytesIO(r.content)).pages[0]
+    assert round(float(page.mediabox.width) * 25.4 / 72) == 80 and f"Mã hồ sơ: {code}" in pdf_text(r)
+    assert_error(client.get(f"/api/dossiers/{code}/forms/declaration.pdf?paper=80mm", headers=staff()), 422,
+                 "paper_not_available", "paper")
+    assert client.get(f"/api/dossiers/{code}/forms/receipt.pdf?paper=a5", headers=staff()).json()["field"] == "paper"

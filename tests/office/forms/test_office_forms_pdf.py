@@ -265,3 +265,25 @@ def test_a_procedure_gone_from_the_catalogue_still_prints_the_declarations_answe
     _, text = read(forms.render("declaration", VIEW, {"code": "1.001193"}, WARD))
     assert "Họ, chữ đệm và tên người yêu cầu: Nguyễn Thị Hòa" in text
     assert "child_full_name: Trần Minh Khuê" in text and "Ngày sinh: 17/05/1990" in text
+
+
+def test_the_receipt_on_80_mm_thermal_paper_is_one_strip_per_copy_as_long_as_its_text(birth):
+    """The counter's thermal printer: the same receipt, 80 mm wide, the agency above the motto,
+    the title on one line, each copy one page exactly as long as its text (no metre of blank roll)."""
+    pdf = forms.render("receipt", VIEW, birth, WARD, paper="80mm")
+    reader, text = read(pdf)
+    assert len(reader.pages) == 2  # Liên 1 and Liên 2
+    width_mm = float(reader.pages[0].mediabox.width) * 25.4 / 72
+    height_mm = float(reader.pages[0].mediabox.height) * 25.4 / 72
+    assert round(width_mm) == 80 and 150 < height_mm < 300, height_mm
+    lines = [line.strip() for line in reader.pages[0].extract_text().splitlines()]
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in lines  # not broken over two lines
+    assert lines.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") > lines.index("UBND PHƯỜNG BẾN THÀNH")  # stacked
+    for expected in ("Mã hồ sơ: BT-20261202-0007", "2. Số lượng hồ sơ: 02 (bộ)", "Lê Văn Tâm", "Nguyễn Thị Hòa",
+                     "(Liên 1: giao người nộp hồ sơ)"):
+        assert expected in text, expected
+
+
+def test_only_the_receipt_prints_on_a_roll(birth):
+    with pytest.raises(ValueError):
+        forms.render("declaration", VIEW, birth, WARD, paper="80mm")

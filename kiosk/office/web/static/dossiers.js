@@ -410,10 +410,13 @@ const FORM_ORDER = ['receipt', 'supplement', 'refusal', 'declaration'];
 function renderForms(d) {
   const forms = FORM_ORDER.filter((f) => (d.forms || []).includes(f));
   $('detail-forms').hidden = !forms.length;
-  $('detail-forms-links').replaceChildren(...forms.map((f) => h('a', {
-    class: 'btn small' + (f === 'declaration' ? '' : ' primary'), target: '_blank', rel: 'noopener',
-    href: `/api/dossiers/${encodeURIComponent(d.code)}/forms/${f}.pdf`, dataset: { form: f },
-  }, t('dform.' + f))));
+  const link = (f, paper) => h('a', {
+    class: 'btn small' + (f === 'declaration' || paper ? '' : ' primary'), target: '_blank', rel: 'noopener',
+    href: `/api/dossiers/${encodeURIComponent(d.code)}/forms/${f}.pdf` + (paper ? `?paper=${paper}` : ''),
+    dataset: { form: paper ? `${f}-${paper}` : f },
+  }, t('dform.' + f + (paper ? '_' + paper : '')));
+  // the receipt also on the counter's 80 mm thermal printer (printed from the browser like the A4)
+  $('detail-forms-links').replaceChildren(...forms.flatMap((f) => (f === 'receipt' ? [link(f), link(f, '80mm')] : [link(f)])));
 }
 
 /* The procedure's papers, each "Đã nhận" or "Còn thiếu" (one or the other); kept across live refreshes. */

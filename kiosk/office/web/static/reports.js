@@ -64,6 +64,10 @@ async function load() {
   $('rep-csv').hidden = $('rep-xlsx').hidden = !admin;
   $('rep-csv').href = '/api/reports/export.csv' + query;
   $('rep-xlsx').href = '/api/reports/export.xlsx' + query;
+  // the leaders' monthly PDF, for the month of a range within one month
+  const month = from.slice(0, 7);
+  $('rep-monthly').hidden = !admin || to.slice(0, 7) !== month;
+  $('rep-monthly').href = '/api/reports/monthly.pdf?month=' + encodeURIComponent(month);
   history.replaceState(null, '', location.pathname + query);
   render();
 }
@@ -85,6 +89,7 @@ function reasonLabel(k) {
 function render() {
   const d = R.data;
   if (!d) return;
+  $('rep-monthly').textContent = t('repmonthly.link', { month: d.from.slice(0, 7).split('-').reverse().join('/') });
   $('report').hidden = false;
   $('rep-heading').textContent = d.from === d.to ? t('rep.heading_day', { day: day(d.from) })
     : t('rep.heading_range', { from: day(d.from), to: day(d.to) });
