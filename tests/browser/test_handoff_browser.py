@@ -122,6 +122,8 @@ def test_a_code_typed_by_hand_shows_on_the_public_page(ctx, office, province):
     page.fill("#official-code", "000.00.31.H29-261202-0042")
     page.click("#official-code-save")
     page.wait_for_selector("#handoff-state[data-state='delivered']")
+    # the page reloads the dossier on the change's event: the notice must still be there after it
+    page.wait_for_timeout(300)
     assert page.text_content("#handoff-notice") == "Đã lưu mã hồ sơ của tỉnh."
     public = ctx.new_page()
     public.goto(f"{office.url}/d/{TOKENS[code]}")

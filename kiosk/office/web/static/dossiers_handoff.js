@@ -9,7 +9,7 @@
   const codeEl = document.getElementById('detail-code');
   const detail = document.getElementById('detail');
   if (!codeEl || !detail) return;
-  const HX = { code: null, view: null, seq: 0 };
+  const HX = { code: null, view: null, seq: 0, notice: null };
 
   const box = h('div', { class: 'handoff', id: 'handoff', hidden: true });
   const anchor = document.getElementById('detail-meta');
@@ -24,6 +24,7 @@
     try {
       const view = await Staff.call('GET', '/api/dossiers/' + encodeURIComponent(code) + '/delivery');
       if (mine !== HX.seq) return; // another dossier was opened meanwhile
+      if (code !== HX.code) HX.notice = null; // a notice belongs to the dossier it was given for
       HX.code = code;
       HX.view = view;
       render();
@@ -65,13 +66,16 @@
       parts.push(h('button', { type: 'button', class: 'btn small primary', id: 'handoff-retry',
         onclick: () => act(error, 'POST', '/delivery/retry', undefined, 'handoff.sent_again') }, t('handoff.retry')));
     }
-    parts.push(error, h('p', { class: 'notice', id: 'handoff-notice', role: 'status', hidden: true }));
+    // the page reloads the dossier after each change (its event); the notice must survive that
+    parts.push(error, h('p', { class: 'notice', id: 'handoff-notice', role: 'status', hidden: !HX.notice },
+      HX.notice ? t(HX.notice) : ''));
     box.replaceChildren(...parts);
     box.hidden = false;
   }
 
   async function act(error, method, suffix, body, done) {
     error.hidden = true;
+    HX.notice = null;
     if (method === 'PUT' && !body.official_code) {
       error.textContent = t('handoff.code_missing');
       error.hidden = false;
@@ -79,10 +83,8 @@
     }
     try {
       HX.view = { ...HX.view, ...(await Staff.call(method, '/api/dossiers/' + encodeURIComponent(HX.code) + suffix, body)) };
+      HX.notice = done;
       render();
-      const notice = document.getElementById('handoff-notice');
-      notice.textContent = t(done);
-      notice.hidden = false;
     } catch (err) {
       const known = err && err.code && t('handoff.err.' + err.code) !== 'handoff.err.' + err.code;
       const e = document.getElementById('handoff-error');
