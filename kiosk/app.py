@@ -34,6 +34,7 @@ from kiosk import i18n
 from kiosk.config import Settings
 from kiosk.domain import cccd, scan
 from kiosk.domain.session import CitizenSession
+from kiosk.domain.ward import fill_ward
 from kiosk.flows.assist import AssistFlow
 from kiosk.flows.base import Kiosk
 from kiosk.flows.catalogue import CatalogueFlow
@@ -113,7 +114,8 @@ def _kiosk_part(name: str) -> property:
 
 class KioskApp(App):
     lang = StringProperty(i18n.DEFAULT)
-    ward_name = StringProperty("")
+    ward_name = StringProperty("")  # the top bar: the office's identity (kiosk.domain.ward), else the config's
+    ward_department = StringProperty("")
     notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
     volunteer_band = StringProperty("")  # "Tình nguyện viên: NAME đang hỗ trợ" in assisted mode
     portrait = BooleanProperty(False)  # the window is taller than wide: .kv rules stack what sits side by side
@@ -146,7 +148,7 @@ class KioskApp(App):
         self.scanner = scanner if scanner is not None else NullScanner(self.scanner_frame, self.scanner_state)
         self.scanner_status = "unknown"
         self.lang = settings.display.language
-        self.ward_name = settings.ward.name
+        self.show_ward(self.kiosk.ward)
         self.title = "motcua-kiosk"
         self._stopped = False
         self._notice_event = None
@@ -278,8 +280,14 @@ class KioskApp(App):
 
     # ---- language and notices -------------------------------------------------------
     def t(self, key: str, lang: str | None = None, **values: Any) -> str:
-        """Text for kv rules: `app.t("home.title", app.lang)` re-evaluates when lang changes."""
-        return i18n.tr(key, lang or self.lang, **values)
+        """Text for kv rules: `app.t("home.title", app.lang)` re-evaluates when lang changes.
+        {department}, {ward}, {address}, {phone}, {hours} are the ward's (kiosk.domain.ward)."""
+        if values:
+            return i18n.tr(key, lang or self.lang, **{**self.kiosk.ward.placeholders(), **values})
+        return fill_ward(i18n.tr(key, lang or self.lang), self.kiosk.ward)
+
+    def show_ward(self, ward: Any) -> None:
+        self.ward_name, self.ward_department = ward.name, ward.department
 
     def keyboard_labels(self, ok_key: str, lang: str | None = None) -> dict[str, str]:
         """Captions of the on-screen keyboard's action keys, in the UI language."""

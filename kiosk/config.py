@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.domain.timezone import check_timezone
+from kiosk.domain.ward import DEFAULT_DEPARTMENT
 from kiosk.paths import default_state_dir
 
 TimeZone = Annotated[str, AfterValidator(check_timezone)]
@@ -32,12 +33,31 @@ class _Section(BaseModel):
 
 
 class Ward(_Section):
-    name: str = "UBND phường Bến Thành"
-    department: str = "Bộ phận Tiếp nhận và trả kết quả"
+    """[ward]: the ward's identity (kiosk.domain.ward). It seeds the office's stored identity at
+    first start; after that /admin ("Thông tin đơn vị") is the one source, and the kiosk shows
+    this section only while the office is unreachable."""
+    name: str = Field("UBND phường Bến Thành", min_length=1, max_length=200)
+    department: str = Field(DEFAULT_DEPARTMENT, min_length=1, max_length=200)
     office_code: str = Field("BT", pattern=r"^[A-Za-z0-9.\-]{1,20}$")
-    address: str = "Số 1 đường Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh"
-    phone: str = Field("", max_length=40)  # printed on the office's forms (receipt, requests, refusals)
+    address: str = Field("Số 1 đường Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh", max_length=300)
+    phone: str = Field("", max_length=40)  # printed on tickets, slips and the office's forms
+    hours_text: str = Field("Thứ Hai – Thứ Sáu: 7:30–11:30, 13:30–17:00", max_length=300)
+    logo: str = ""  # optional PNG printed on the PDFs' header
     timezone: TimeZone = "Asia/Ho_Chi_Minh"
+
+    @field_validator("logo")
+    @classmethod
+    def _png(cls, v: str) -> str:
+        if not v:
+            return v
+        path = Path(v).expanduser()
+        try:
+            head = path.read_bytes()[:8]
+        except OSError:
+            raise ValueError("cannot read the file (a PNG image is expected)") from None
+        if head != b"\x89PNG\r\n\x1a\n":
+            raise ValueError("not a PNG image")
+        return str(path)
 
 
 class Display(_Section):

@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
+from kiosk.domain.ward import WardIdentity
+
 log = logging.getLogger(__name__)
 
 
@@ -60,6 +62,9 @@ class Shell(Protocol):
     def set_volunteer_band(self, text: str) -> None:
         """The band naming the volunteer on every screen ("" hides it)."""
 
+    def show_ward(self, ward: Any) -> None:
+        """The ward's identity changed (an admin's change, brought by a heartbeat): relabel the top bar."""
+
     def end_session(self) -> None:
         """Wipe the citizen's session and return home."""
 
@@ -81,6 +86,13 @@ class Kiosk:
     public_base_url: str = ""
     catalogue: Any = None  # the procedure catalogue in use; set on the UI thread only
     services: list[dict] = field(default_factory=list)  # last copy from the office
+    # the ward's identity (kiosk.domain.ward.WardIdentity): the office's once a heartbeat brought it,
+    # the config's [ward] until then or while the office is unreachable; set on the UI thread only
+    ward: Any = None
+
+    def __post_init__(self) -> None:
+        if self.ward is None:
+            self.ward = WardIdentity.from_config(getattr(self.settings, "ward", None))
 
     def submit_for_session(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
                            on_error: Callable[[BaseException], None] | None = None) -> None:

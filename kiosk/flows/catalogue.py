@@ -11,6 +11,7 @@ import logging
 from typing import Any, Callable
 
 from kiosk.domain.counters import counters_for_field, handover_text
+from kiosk.domain.ward import fill_ward
 from kiosk.flows.base import Flow, Kiosk, Shell
 
 log = logging.getLogger(__name__)
@@ -99,10 +100,10 @@ class CatalogueFlow(Flow):
         self.session.data["procedure"] = proc.code
         en = self.lang == "en"
         screen = self.shell.screen("procedure")
-        screen.title = proc.name(self.lang)
+        screen.title = self._ward(proc.name(self.lang))
         docs = [f"[b]{self.t('dossier.documents')}[/b]"]
         for d in proc.documents:
-            line = "•  " + (d.en if en else d.vi)
+            line = "•  " + self._ward(d.en if en else d.vi)
             if d.original_required:
                 line += f"  ({self.t('dossier.original')})"
             docs.append(line)
@@ -113,7 +114,7 @@ class CatalogueFlow(Flow):
             fee = self.t("dossier.fee_free")
         else:
             fee = self.t("dossier.fee_amount", amount=_money(proc.fee_vnd))
-        fee_text = proc.fee_text_en if en else proc.fee_text_vi
+        fee_text = self._ward(proc.fee_text_en if en else proc.fee_text_vi)
         days = (self.t("dossier.processing_days", days=proc.processing_days) if proc.processing_days
                 else self.t("dossier.processing_same_day"))
         screen.facts = [
@@ -129,7 +130,12 @@ class CatalogueFlow(Flow):
         """Where the originals go: the counters the queue's configuration gives the procedure's
         field (as a ticket in that field prints them), then the catalogue's place."""
         counters = counters_for_field(self.kiosk.services, proc.field_code)
-        return handover_text(counters, proc.handover_en if self.lang == "en" else proc.handover_vi, self.lang)
+        return handover_text(counters, self._ward(proc.handover_en if self.lang == "en" else proc.handover_vi),
+                             self.lang)
+
+    def _ward(self, text: str) -> str:
+        """A catalogue text with the ward's {department}, {address}... filled in (issue 15)."""
+        return fill_ward(text, self.kiosk.ward)
 
     def _refresh_counters(self, proc: Any) -> None:
         """Ask the office which counters serve the field now; the page (and the slip printed

@@ -207,7 +207,8 @@ class DossierFlow(Flow):
                                           fee_vnd=sub.procedure.estimate_fee(sub.document()),
                                           expected_date=self._expected_date(sub.procedure))
             counters = counters_for_field(self.kiosk.services, sub.procedure.field_code)
-            steps = "\n".join(next_steps(dossier, sub.procedure.raw, self.lang, counters=counters))
+            steps = "\n".join(next_steps(dossier, sub.procedure.raw, self.lang, counters=counters,
+                                         ward=self.kiosk.ward))
         else:
             steps = ""
         if entry.state == "sent":
@@ -244,7 +245,7 @@ class DossierFlow(Flow):
         screen = self.shell.screen("dossier_result")
         screen.print_note = self.t("dossier.receipt_printing")
         try:
-            blocks = receipt_blocks(dossier, sub.procedure.raw, self.kiosk.settings.ward, self.lang,
+            blocks = receipt_blocks(dossier, sub.procedure.raw, self.kiosk.ward, self.lang,
                                     tracking_url_base=self.kiosk.public_base_url,
                                     counters=counters_for_field(self.kiosk.services, sub.procedure.field_code))
         except Exception:

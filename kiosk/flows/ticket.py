@@ -139,7 +139,7 @@ class TicketFlow(Flow):
         screen = self.shell.screen("ticket")
         screen.print_state = "printing"
         screen.can_reprint = False
-        blocks = ticket_blocks(ticket, self.kiosk.settings.ward, self.lang, public_url_base=self.kiosk.public_base_url)
+        blocks = ticket_blocks(ticket, self.kiosk.ward, self.lang, public_url_base=self.kiosk.public_base_url)
         self.kiosk.submit_for_session(self._print_and_report, blocks, ticket, on_done=self._printed,
                                       on_error=lambda exc: self._printed((False, str(exc))))
 

@@ -35,8 +35,16 @@ class UpkeepFlow(Flow):
 
     # ---- heartbeat -----------------------------------------------------------------------
     def heartbeat(self) -> None:
-        self.kiosk.jobs.submit(self._heartbeat_worker, self.scanner_state(),
+        self.kiosk.jobs.submit(self._heartbeat_worker, self.scanner_state(), on_done=self._heartbeat_answered,
                                on_error=lambda exc: log.debug("heartbeat: %s", exc))
+
+    def _heartbeat_answered(self, answer: Any) -> None:
+        """The office's answer carries the ward's identity: an admin's change in /admin reaches
+        this running kiosk at its next heartbeat (the top bar, then every ticket and slip)."""
+        ward = self.kiosk.ward.updated(answer.get("ward") if isinstance(answer, dict) else None)
+        if ward != self.kiosk.ward:
+            self.kiosk.ward = ward
+            self.shell.show_ward(ward)
 
     def _heartbeat_worker(self, scanner: dict) -> dict:
         """Worker thread: read the printer's status (DLE EOT, may take half a second), report it."""

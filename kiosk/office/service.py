@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.office.operations import auth, json_views, tickets
+from kiosk.office.operations import auth, json_views, tickets, ward
 from kiosk.office.operations.context import Ctx
 from kiosk.office.settings import OfficeSettings
 from kiosk.office.storage.db import Database
@@ -40,6 +40,7 @@ class Office:
             upgrade(self.settings.database_url)
         with self.db.write() as s:
             ctx = self.ctx("system")
+            ward.seed(s, ctx, self.settings)  # the config's [ward], once: then /admin owns it
             if self.settings.demo:
                 from kiosk.office.operations.seed import seed_demo
                 seed_demo(s, ctx)

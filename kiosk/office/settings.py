@@ -24,6 +24,8 @@ class OfficeSettings(BaseModel):
     ward_department: str = "Trung tâm Phục vụ hành chính công"
     ward_address: str = ""
     ward_phone: str = ""
+    ward_hours_text: str = ""
+    ward_logo: str = ""  # path of a PNG (checked by the config); stored with the identity at seeding
     office_code: str = "BT"
     demo: bool = False
     # kiosks registered at start (id -> API key); the embedded office registers its own kiosk
@@ -68,6 +70,8 @@ class OfficeSettings(BaseModel):
             "ward_department": settings.ward.department,
             "ward_address": settings.ward.address,
             "ward_phone": getattr(settings.ward, "phone", ""),
+            "ward_hours_text": getattr(settings.ward, "hours_text", ""),
+            "ward_logo": getattr(settings.ward, "logo", ""),
             "office_code": settings.ward.office_code,
         }
         # dossier calendar and retention, once the kiosk config's [office] section has them

@@ -31,7 +31,9 @@ from devices.printer.blocks import QR, Block, Cut, Rule, Spacer, Text
 from kiosk.domain.cccd import mask_id
 from kiosk.domain.counters import counters_text, place_without_counters
 from kiosk.domain.scan import DOSSIER_PREFIX, classify
-from kiosk.slips.ticket import _issued_local, _nfc
+from kiosk.domain.ward import fill_ward_all
+from kiosk.slips.ticket import WORDS as TICKET_WORDS
+from kiosk.slips.ticket import _issued_local, _nfc, ward_contact
 
 WORDS: dict[str, dict[str, str]] = {
     "vi": {
@@ -191,11 +193,19 @@ def _fee(dossier: dict, procedure: Any, lang: str) -> str:
     return fee_text(int(fee_vnd), lang) if isinstance(fee_vnd, int) else _localized(procedure, "fee_text", lang)
 
 
-def next_steps(dossier: dict, procedure: Any, lang: str = "vi", *, counters: Any = None) -> list[str]:
+def _filled(procedure: Any, ward: Any) -> Any:
+    """The catalogue's texts with {department}, {address}... of the ward (the dict form the kiosk
+    prints from; a catalogue.Procedure is printed as it is)."""
+    return fill_ward_all(procedure, ward) if isinstance(procedure, dict) and ward is not None else procedure
+
+
+def next_steps(dossier: dict, procedure: Any, lang: str = "vi", *, counters: Any = None,
+               ward: Any = None) -> list[str]:
     """The slip's guidance as lines for the kiosk's result screen: next step, the expected
     appointment, fee, papers to bring (required, then if applicable)."""
     lang = lang if lang in WORDS else "vi"
     w = WORDS[lang]
+    procedure = _filled(procedure, ward)
     lines = [w["not_received"], w["next"] + " " + next_step(procedure, counters, lang)]
     # what fits on a small screen first: the date and the fee, then the list of papers
     if dossier.get("expected_date"):
@@ -222,12 +232,14 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
     `dossier`: {"code" (None while only saved), "public_token"? (the office's; the QR's URL), "local_ref", "declared_at" (the office's, or when the
     outbox stored it), "expected_date"? (the appointment if the dossier is complete, computed by the
     kiosk with the working-day calendar), "applicant": {"full_name", "id_number"?}, "fee_vnd"?}
-    (see `dossier_for_receipt`). `procedure`: the catalogue entry. `ward`: config.Ward.
+    (see `dossier_for_receipt`). `procedure`: the catalogue entry (its {department}... filled from
+    `ward`). `ward`: kiosk.domain.ward.WardIdentity (or the config's [ward]).
     `counters`: the queue's open counters for the procedure's field (the office's services list,
     as a ticket in that field prints them); None or [] while not known: the place alone.
     """
     lang = lang if lang in WORDS else "vi"
     w = WORDS[lang]
+    procedure = _filled(procedure, ward)
     code = dossier.get("code")
     code = _nfc(code) if code else None
     local_ref = _nfc(dossier.get("local_ref") or "")
@@ -236,6 +248,7 @@ def receipt_blocks(dossier: dict, procedure: Any, ward: Any, lang: str = "vi", *
     blocks: list[Block] = [
         Text(_nfc(ward.name).upper(), size=20, bold=True),
         Text(_nfc(ward.department), size=18),
+        *ward_contact(ward, TICKET_WORDS[lang]["phone"]),
         Rule(),
         Text(w["title"], size=24, bold=True),
         Text(w["not_received"], size=18),

@@ -29,6 +29,7 @@ WORDS: dict[str, dict[str, str]] = {
         "scan": "Quét mã để xem lượt gọi",
         "issued": "{date}  {time}",
         "advice": "Xin chú ý màn hình gọi số.",
+        "phone": "Điện thoại: {phone}",
     },
     "en": {
         "your_number": "YOUR NUMBER",
@@ -41,6 +42,7 @@ WORDS: dict[str, dict[str, str]] = {
         "scan": "Scan to follow the queue",
         "issued": "{date}  {time}",
         "advice": "Please watch the number screen.",
+        "phone": "Phone: {phone}",
     },
 }
 
@@ -68,13 +70,22 @@ def _issued_local(issued_at: Any, tz: str) -> datetime:
     return when.astimezone(ZoneInfo(tz))
 
 
+def ward_contact(ward: Any, phone_words: str) -> list[Block]:
+    """The ward's address and phone under its name (a ticket and a slip), when it has them."""
+    address, phone = _nfc(getattr(ward, "address", "")), _nfc(getattr(ward, "phone", ""))
+    return ([Text(address, size=16)] if address else []) + ([Text(phone_words.format(phone=phone), size=16)]
+                                                            if phone else [])
+
+
 def ticket_blocks(ticket: dict, ward: Any, lang: str = "vi", *, public_url_base: str) -> list[Block]:
-    """The printed ticket for `ticket` (the office API's ticket JSON) at `ward` (config.Ward)."""
+    """The printed ticket for `ticket` (the office API's ticket JSON) at `ward` (kiosk.domain.ward.WardIdentity,
+    or the config's [ward]: name, department, address, phone, timezone)."""
     lang = lang if lang in WORDS else "vi"
     w = WORDS[lang]
     blocks: list[Block] = [
         Text(_nfc(ward.name), size=22, bold=True),
         Text(_nfc(ward.department), size=20),
+        *ward_contact(ward, w["phone"]),
         Rule(),
         Text(w["your_number"], size=22, bold=True),
         Spacer(4),

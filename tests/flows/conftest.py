@@ -111,6 +111,7 @@ class RecordingShell:
         self.timers: list[Timer] = []
         self.dialogs: list[Dialog] = []
         self.band = ""
+        self.wards: list[Any] = []  # identities shown in the top bar (show_ward)
         self.ended = 0
         self.end_after: float | None = None
         self.activity_count = 0
@@ -154,6 +155,9 @@ class RecordingShell:
 
     def set_volunteer_band(self, text: str) -> None:
         self.band = text
+
+    def show_ward(self, ward: Any) -> None:
+        self.wards.append(ward)
 
     def end_session(self) -> None:
         self.ended += 1

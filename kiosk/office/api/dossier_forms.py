@@ -13,18 +13,30 @@ from typing import Any, Literal
 
 from fastapi import Response
 
+from kiosk.domain.ward import fill_ward_all
 from kiosk.office import forms
 from kiosk.office.api.deps import OfficeDep, StaffDep
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Conflict, Invalid, NotFound
-from kiosk.office.operations import catalogue, dossiers
+from kiosk.office.operations import catalogue, dossiers, ward
 
 router = OfficeRouter(prefix="/api", tags=["dossiers"])
 
 
-def ward_identity(settings) -> dict[str, Any]:
-    return {"name": settings.ward_name, "department": settings.ward_department, "address": settings.ward_address,
-            "phone": settings.ward_phone, "timezone": settings.timezone}
+def ward_identity(settings, s=None) -> dict[str, Any]:
+    """The forms' ward dict: with a session, the stored identity (/admin "Thông tin đơn vị") and
+    its logo; without one, the config's (an office whose database is not at hand)."""
+    if s is None:
+        return {"name": settings.ward_name, "department": settings.ward_department, "address": settings.ward_address,
+                "phone": settings.ward_phone, "timezone": settings.timezone}
+    ident = ward.identity(s, settings)
+    return {"name": ident.name, "department": ident.department, "address": ident.address,
+            "phone": ident.phone, "timezone": settings.timezone, "logo_png": ward.logo(s)}
+
+
+def stored_ward_identity(office) -> dict[str, Any]:
+    with office.db.read() as s:
+        return ward_identity(office.settings, s)
 
 
 @router.get("/dossiers/{code}/forms/{form}.pdf", response_class=Response,
@@ -44,10 +56,12 @@ def dossier_form(code: str, form: str, user: StaffDep, office: OfficeDep, paper:
             procedure = catalogue.procedure(s, d.procedure_code).raw
         except Invalid:  # removed from the catalogue since: the dossier's own data still prints
             procedure = {"code": d.procedure_code}
+        ident = ward_identity(office.settings, s)
+    procedure = fill_ward_all(procedure, ident)  # catalogue texts say {department}, {address}...
     why = forms.not_applicable(form, view)
     if why is not None:
         raise Conflict("form_not_applicable", f"{form}: {why}", "form", status=view.get("status"))
-    pdf = forms.render(form, view, procedure, ward_identity(office.settings), officer=user.full_name, paper=paper)
+    pdf = forms.render(form, view, procedure, ident, officer=user.full_name, paper=paper)
     name = f"{view['code']}-{form}" + ("" if paper == "a4" else f"-{paper}")
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}.pdf"',

@@ -11,7 +11,7 @@ from kiosk.office.api import schemas
 from kiosk.office.api.deps import KioskDep, OfficeDep, StaffDep
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Forbidden
-from kiosk.office.operations import json_views
+from kiosk.office.operations import json_views, ward
 from kiosk.office.operations.context import audit
 from kiosk.office.storage.events import publish
 from kiosk.office.storage.models import Kiosk
@@ -50,7 +50,8 @@ def heartbeat(kiosk_id: str, body: HeartbeatBody, caller: KioskDep, office: Offi
         if changed:  # only changes are audited and pushed; a heartbeat itself is not news
             audit(s, ctx, "status", "kiosk", kiosk_id, **status)
             publish(s, "kiosk", {"kiosk_id": kiosk_id, **status, "at": ctx.now.isoformat()}, ctx.now)
-        return {"ok": True, "server_time": ctx.now.isoformat()}
+        return {"ok": True, "server_time": ctx.now.isoformat(),
+                "ward": ward.public_view(ward.identity(s, office.settings))}
 
 
 @router.get("", response_model=schemas.KioskList)

@@ -13,7 +13,7 @@ from fastapi import Query, Response
 from pydantic import Field
 
 from kiosk.office.api.deps import AdminDep, OfficeDep, StaffDep
-from kiosk.office.api.dossier_forms import ward_identity
+from kiosk.office.api.dossier_forms import stored_ward_identity
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.api.schemas import Day, Out
 from kiosk.office.errors import Invalid
@@ -204,7 +204,7 @@ def monthly_pdf(user: AdminDep, office: OfficeDep,
     the head of the centre's signature; dated the ward's today."""
     start, end = month_range(month)
     figures = _summary(office, start, end)
-    pdf = monthly_report.render(figures, ward_identity(office.settings), month,
+    pdf = monthly_report.render(figures, stored_ward_identity(office), month,
                                 made_on=local_day(office.clock(), office.settings.timezone))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="bao-cao-thang-{month}.pdf"'})

@@ -205,6 +205,8 @@ class KioskList(Out):
 class HeartbeatOut(Out):
     ok: bool
     server_time: Timestamp
+    # the ward's identity (GET /api/ward): a kiosk follows an admin's change at its next heartbeat
+    ward: dict[str, Any] | None = None
 
 
 class AdminServiceList(Out):

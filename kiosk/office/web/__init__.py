@@ -20,6 +20,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from kiosk.domain.ward import WardIdentity
+from kiosk.office.operations import ward
 from kiosk.office.speech import Speaker, chime_wav, help_chime_wav
 from kiosk.paths import default_state_dir
 
@@ -42,11 +44,18 @@ PAGE_HEADERS = {
 router = APIRouter(include_in_schema=False)
 
 
-def _ward(request: Request) -> tuple[str, str]:
-    """Ward name and department for page headers, from the app's settings when it has them."""
+def ward_identity(request: Request) -> WardIdentity:
+    """The ward's identity as the office stores it (/admin "Thông tin đơn vị"), for page headers."""
     office = getattr(request.app.state, "office", None)
-    name = getattr(getattr(office, "settings", None), "ward_name", "") or ""
-    return name, "Bộ phận Tiếp nhận và trả kết quả"
+    if office is None:
+        return WardIdentity()
+    with office.db.read() as s:
+        return ward.identity(s, office.settings)
+
+
+def contact_line(ident: WardIdentity) -> str:
+    """Address and phone on one line, as common.js's Ward.contact writes it after a change."""
+    return " · ".join(x for x in (ident.address, f"ĐT: {ident.phone}" if ident.phone else "") if x)
 
 
 def _template(name: str) -> str:
@@ -62,9 +71,10 @@ def _read_text(path: Path, mtime_ns: int) -> str:
 
 
 def _page(request: Request, name: str, status: int = 200, **fields: str) -> HTMLResponse:
-    ward, dept = _ward(request)
+    ident = ward_identity(request)
     text = _template(name)
-    for key, value in {"ward": ward, "department": dept, **fields}.items():
+    for key, value in {"ward": ident.name, "department": ident.department, "contact": contact_line(ident),
+                       **fields}.items():
         text = text.replace("{{" + key + "}}", html.escape(unicodedata.normalize("NFC", value)))
     return HTMLResponse(text, status_code=status, headers=PAGE_HEADERS)
 
@@ -172,8 +182,11 @@ def _i18n_js_of(files: tuple) -> str:
 
 
 @router.get("/web/i18n.js")
-def i18n_js() -> Response:
-    return Response(_i18n_js(), media_type="text/javascript; charset=utf-8",
+def i18n_js(request: Request) -> Response:
+    # the ward's identity rides along: texts say {department}, filled by common.js's t()
+    public = ward.public_view(ward_identity(request))
+    body = _i18n_js() + "window.WARD = " + json.dumps(public, ensure_ascii=False) + ";\n"
+    return Response(body, media_type="text/javascript; charset=utf-8",
                     headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
 
 

@@ -52,8 +52,9 @@ def badge_page(volunteer_id: int, request: Request, office: OfficeDep,
                                 status_code=404, headers=web.PAGE_HEADERS)
         name, code = v.name, v.code
     text = (web.STATIC / "badge.html").read_text(encoding="utf-8")
-    fields = {"name": name, "ward": office.settings.ward_name or "", "format": format,
-              "code_display": vol.format_code(code), "department": "Bộ phận Tiếp nhận và trả kết quả"}
+    ident = web.ward_identity(request)
+    fields = {"name": name, "ward": ident.name, "format": format,
+              "code_display": vol.format_code(code), "department": ident.department}
     for key, value in fields.items():
         text = text.replace("{{" + key + "}}", html.escape(unicodedata.normalize("NFC", value)))
     text = text.replace("{{qr}}", qr_svg(vol.badge_payload(code)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import JSON, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.office.storage.models.base import Base
@@ -36,3 +36,17 @@ class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class WardIdentityRow(Base):
+    """The ward's identity (kiosk.domain.ward): one row (id 1), seeded from the config's [ward] at
+    first start, then changed by admins in /admin ("Thông tin đơn vị")."""
+    __tablename__ = "ward_identity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    phone: Mapped[str] = mapped_column(String(40))
+    hours_text: Mapped[str] = mapped_column(String(300))
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)  # the config's logo file, read at seeding
+    updated_at: Mapped[dt.datetime]

@@ -24,12 +24,34 @@ function t(key, vars) {
   let s = (texts[Lang.get()] || {})[key];
   if (s === undefined) s = (texts.vi || {})[key];
   if (s === undefined) s = key;
+  s = Ward.fill(s);
   if (!vars) return s;
   // "{n:person|people}": the first word when n is 1 (English; Vietnamese nouns do not change)
   s = s.replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (m, k, one, many) =>
     (vars[k] === undefined || vars[k] === null ? m : (Number(vars[k]) === 1 ? one : many)));
   return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined && vars[k] !== null ? vars[k] : m));
 }
+
+/* The ward's identity (GET /api/ward): /web/i18n.js sets window.WARD; a "ward" event on a live
+   page's stream replaces it and relabels the header, so an admin's change shows without a reload. */
+const Ward = {
+  fill(s) {
+    const w = window.WARD || {};
+    const values = { ward: w.name, department: w.department, address: w.address, phone: w.phone, hours: w.hours_text };
+    return s.replace(/\{(ward|department|address|phone|hours)\}/g, (m, k) => (values[k] ? values[k] : m));
+  },
+  contact(w) { return [w.address, w.phone ? t('ward.phone_label') + ' ' + w.phone : ''].filter(Boolean).join(' · '); },
+  apply(data) {
+    if (!data || typeof data !== 'object') return;
+    window.WARD = data;
+    document.querySelectorAll('[data-ward]').forEach((el) => {
+      const k = el.dataset.ward;
+      el.textContent = k === 'contact' ? Ward.contact(data) : (data[k] || '');
+    });
+    applyI18n();
+    document.dispatchEvent(new CustomEvent('langchange'));
+  },
+};
 
 function applyI18n(root) {
   root = root || document;
@@ -139,6 +161,7 @@ function errorText(err, context) {
 function connectEvents(handlers, onOpen, onStatus) {
   let es = null;
   let delay = 1000;
+  handlers = Object.assign({ ward: Ward.apply }, handlers); // every live page follows the ward's identity
   const url = '/api/events?kinds=' + encodeURIComponent(Object.keys(handlers).join(','));
   function open() {
     es = new EventSource(url);
