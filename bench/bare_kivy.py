@@ -28,7 +28,7 @@ def main(config: str) -> int:
 
     class BareApp(App):
         def build(self):
-            return Label(text="Bộ phận Tiếp nhận và trả kết quả", font_size="32sp")
+            return Label(text="Trung tâm Phục vụ hành chính công", font_size="32sp")
 
         def on_start(self):
             Clock.schedule_once(lambda _dt: sdnotify.ready(), 0)

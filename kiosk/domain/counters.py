@@ -60,15 +60,15 @@ def counters_text(counters: Iterable[Any] | None, lang: str = "vi", *, capital: 
 
 def place_without_counters(place: str) -> str:
     """A catalogue's handover place without the counter numbers it may start with:
-    "Quầy số 2 – Bộ phận Tiếp nhận và trả kết quả" -> "Bộ phận Tiếp nhận và trả kết quả"."""
+    "Quầy số 2 – Trung tâm Phục vụ hành chính công" -> "Trung tâm Phục vụ hành chính công"."""
     place = unicodedata.normalize("NFC", place or "").strip()
     return _LEADING_COUNTERS.sub("", place, count=1).strip()
 
 
 def handover_text(counters: Iterable[Any] | None, place: str, lang: str = "vi") -> str:
     """Where a procedure's originals are handed in, for the procedure page and the dossier slip:
-    the queue's counters for its field, then the catalogue's place ("Quầy số 1 hoặc 3 – Bộ phận
-    Tiếp nhận và trả kết quả"); the place alone while the counters are not known."""
+    the queue's counters for its field, then the catalogue's place ("Quầy số 1 hoặc 3 – Trung
+    tâm Phục vụ hành chính công"); the place alone while the counters are not known."""
     where = counters_text(counters, lang, capital=True)
     place = place_without_counters(place)
     return " – ".join(part for part in (where, place) if part)

@@ -42,6 +42,8 @@ class WardIdentity:
         if not isinstance(data, dict):
             return self
         changes = {f: _nfc(data[f]) for f in FIELDS if isinstance(data.get(f), str)}
+        # a blank name or department was never set (they are required): keep this one's
+        changes = {f: v for f, v in changes.items() if v or f not in ("name", "department")}
         if isinstance(data.get("has_logo"), bool):
             changes["has_logo"] = data["has_logo"]
         return replace(self, **changes).with_defaults()
@@ -66,6 +68,8 @@ def fill_ward(text: str, ward: WardIdentity | dict | None) -> str:
         return text
     if isinstance(ward, dict):
         ward = WardIdentity().updated(ward)
+    elif not isinstance(ward, WardIdentity):  # the config's [ward]
+        ward = WardIdentity.from_config(ward)
     values = ward.placeholders()
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 

@@ -184,7 +184,7 @@ def next_step(procedure: Any, counters: Any, lang: str = "vi") -> str:
         return w["next_step"].format(field=field, counters=where)
     place = place_without_counters(_localized(procedure, "handover", lang))
     if place:
-        return w["next_step_place"].format(field=field, place=place[:1].lower() + place[1:] if lang == "vi" else place)
+        return w["next_step_place"].format(field=field, place=place)  # a department's name: as written
     return w["next_step_any"].format(field=field)
 
 

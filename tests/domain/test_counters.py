@@ -40,13 +40,13 @@ def test_numbers_from_any_shape_the_office_sends_once_each_in_order():
 
 
 @pytest.mark.parametrize("place,left", [
-    ("Quầy số 2 – Bộ phận Tiếp nhận và trả kết quả", "Bộ phận Tiếp nhận và trả kết quả"),
-    ("Quầy 1, 3: Bộ phận Tiếp nhận và trả kết quả", "Bộ phận Tiếp nhận và trả kết quả"),
+    ("Quầy số 2 – Trung tâm Phục vụ hành chính công", "Trung tâm Phục vụ hành chính công"),
+    ("Quầy 1, 3: Trung tâm Phục vụ hành chính công", "Trung tâm Phục vụ hành chính công"),
     ("quầy số 1 hoặc 3 - Bộ phận một cửa", "Bộ phận một cửa"),
     ("Counter 2 – One-stop reception department", "One-stop reception department"),
     ("Counters 1 and 3 – One-stop reception department", "One-stop reception department"),
     ("Quầy số 2", ""),
-    ("Bộ phận Tiếp nhận và trả kết quả", "Bộ phận Tiếp nhận và trả kết quả"),
+    ("Trung tâm Phục vụ hành chính công", "Trung tâm Phục vụ hành chính công"),
     ("Quầy hướng dẫn – tầng 1", "Quầy hướng dẫn – tầng 1"),  # no number: a place, kept
 ])
 def test_the_catalogue_place_loses_its_own_counter_numbers(place, left):
@@ -54,9 +54,9 @@ def test_the_catalogue_place_loses_its_own_counter_numbers(place, left):
 
 
 def test_handover_puts_the_queue_counters_before_the_place():
-    place = "Quầy số 2 – Bộ phận Tiếp nhận và trả kết quả"  # the catalogue's old free text
-    assert handover_text([1, 3], place, "vi") == "Quầy số 1 hoặc 3 – Bộ phận Tiếp nhận và trả kết quả"
+    place = "Quầy số 2 – Trung tâm Phục vụ hành chính công"  # the catalogue's old free text
+    assert handover_text([1, 3], place, "vi") == "Quầy số 1 hoặc 3 – Trung tâm Phục vụ hành chính công"
     assert handover_text([1, 3], "Counter 2 – One-stop reception department", "en") == \
         "Counter 1 or 3 – One-stop reception department"
-    assert handover_text([], place, "vi") == "Bộ phận Tiếp nhận và trả kết quả"  # counters not known yet
+    assert handover_text([], place, "vi") == "Trung tâm Phục vụ hành chính công"  # counters not known yet
     assert handover_text([2], "", "vi") == "Quầy số 2"

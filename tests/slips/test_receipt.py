@@ -62,7 +62,7 @@ def decoded(img):
 def test_the_slip_is_a_declaration_not_an_official_receipt():
     bl = blocks()
     lines = texts(bl)
-    assert lines[0] == "UBND PHƯỜNG BẾN THÀNH" and "Bộ phận Tiếp nhận và trả kết quả" in lines
+    assert lines[0] == "UBND PHƯỜNG BẾN THÀNH" and WARD.department in lines and WARD.address in lines
     assert "PHIẾU XÁC NHẬN KHAI HỒ SƠ" in lines
     assert "Hồ sơ chưa được tiếp nhận: cán bộ sẽ kiểm tra bản chính tại quầy." in lines
     # not an official form: no national motto, no receipt title, no portal where the code does not exist
@@ -239,12 +239,12 @@ def test_receipt_from_outbox_entries_before_and_after_sending(tmp_path):
 
 
 def test_the_counters_come_from_the_queue_not_from_the_catalogue_text():
-    old_text = {**COPY, "handover_vi": "Quầy số 2 – Bộ phận Tiếp nhận và trả kết quả",
-                "handover_en": "Counter 2 – One-stop reception department"}  # a catalogue seeded before
+    old_text = {**COPY, "handover_vi": "Quầy số 2 – {department}",
+                "handover_en": "Counter 2 – {department}"}  # a catalogue seeded before, with the placeholder
     lines = texts(blocks(procedure=old_text, counters=[3, 1]))
     assert "Lấy số thứ tự lĩnh vực Hộ tịch và nộp bản chính tại quầy số 1 hoặc 3." in lines
     assert not any("Quầy số 2" in t or "quầy số 2" in t for t in lines)
     lines = texts(blocks(procedure=old_text, counters=[1, 2, 3], lang="en"))
     assert "Take a queue number for Civil status and hand in the originals at counters 1, 2 or 3." in lines
     lines = texts(blocks(procedure=old_text, counters=None))  # the office's counters not known: the place alone
-    assert "Lấy số thứ tự lĩnh vực Hộ tịch và nộp bản chính tại bộ phận Tiếp nhận và trả kết quả." in lines
+    assert f"Lấy số thứ tự lĩnh vực Hộ tịch và nộp bản chính tại {WARD.department}." in lines  # filled

@@ -4,7 +4,8 @@ declaration slip of one field name the same counters, the queue's, in the same w
 
 import pytest
 
-from kiosk.domain.counters import counters_text
+from kiosk.domain.counters import counters_text, place_without_counters
+from kiosk.domain.ward import fill_ward
 from kiosk.link.client import OfficeClient
 from kiosk.link.outbox import Outbox, Sender
 
@@ -79,7 +80,10 @@ def test_ticket_procedure_page_and_slip_name_the_queues_counters(kiosk, office):
     kiosk.tap(f"procedure_{COPY_CERTIFICATION}")
     kiosk.wait_until(lambda: "Quầy số 1 hoặc 3" in kiosk.all_text(), timeout=10)
     page = kiosk.all_text()
-    assert "Nơi nộp bản chính và nhận kết quả:[/b] Quầy số 1 hoặc 3 – Bộ phận Tiếp nhận và trả kết quả" in page
+    # the catalogue's place, its {department} filled with the ward's identity (issue 15)
+    place = place_without_counters(fill_ward(app.catalogue.by_code(COPY_CERTIFICATION).handover_vi, app.kiosk.ward))
+    assert "{" not in place
+    assert f"Nơi nộp bản chính và nhận kết quả:[/b] Quầy số 1 hoặc 3 – {place}" in page
     assert "Quầy số 2" not in page
 
     # 3. the dossier slip of that procedure

@@ -33,8 +33,8 @@ def _logo_bytes(path: str) -> bytes | None:
 
 def seed(s: Session, ctx: Ctx, settings: Any) -> bool:
     """Store the config's identity when the office has none yet; True when it did."""
-    if s.get(WardIdentityRow, ROW_ID) is not None:
-        return False
+    if s.get(WardIdentityRow, ROW_ID) is not None or not settings.ward_name:
+        return False  # stored already, or an office built without a config (no name): nothing to seed
     ident = _from_settings(settings)
     s.add(WardIdentityRow(id=ROW_ID, **{f: getattr(ident, f) for f in FIELDS},
                           logo_png=_logo_bytes(settings.ward_logo), updated_at=ctx.now))
