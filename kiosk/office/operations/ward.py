@@ -31,10 +31,11 @@ def _logo_bytes(path: str) -> bytes | None:
         return None
 
 
-def seed(s: Session, ctx: Ctx, settings: Any) -> bool:
-    """Store the config's identity when the office has none yet; True when it did."""
-    if s.get(WardIdentityRow, ROW_ID) is not None or not settings.ward_name:
-        return False  # stored already, or an office built without a config (no name): nothing to seed
+def seed(s: Session, ctx: Ctx, settings: Any, *, always: bool = False) -> bool:
+    """Store the config's identity when the office has none yet; True when it did. An office
+    built without a config (no ward name) seeds nothing unless `always` (an admin's first change)."""
+    if s.get(WardIdentityRow, ROW_ID) is not None or not (settings.ward_name or always):
+        return False
     ident = _from_settings(settings)
     s.add(WardIdentityRow(id=ROW_ID, **{f: getattr(ident, f) for f in FIELDS},
                           logo_png=_logo_bytes(settings.ward_logo), updated_at=ctx.now))
@@ -62,7 +63,7 @@ def public_view(ident: WardIdentity) -> dict[str, Any]:
 
 
 def update(s: Session, ctx: Ctx, settings: Any, changes: dict[str, str]) -> WardIdentity:
-    seed(s, ctx, settings)
+    seed(s, ctx, settings, always=True)
     row = s.get(WardIdentityRow, ROW_ID, with_for_update=True)
     before = {f: getattr(row, f) for f in FIELDS}
     for key, value in changes.items():
