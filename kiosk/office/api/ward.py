@@ -1,17 +1,15 @@
 """The ward's identity: GET /api/ward (public: what the ward posts at its door), PUT
-/api/admin/ward (admin; audited; a "ward" event tells boards, consoles and kiosks), and the
-logo as PNG for the pages."""
+/api/admin/ward (admin; audited; a "ward" event tells boards, consoles and kiosks). The logo
+comes from the config's [ward] logo (stored at seeding) and is printed on the PDFs."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kiosk.office.api.deps import AdminDep, OfficeDep
 from kiosk.office.api.routing import OfficeRouter
-from kiosk.office.errors import NotFound
 from kiosk.office.operations import ward
 
 router = OfficeRouter(prefix="/api", tags=["ward"])
@@ -51,12 +49,3 @@ def get_ward(office: OfficeDep):
 def put_ward(body: WardIn, user: AdminDep, office: OfficeDep):
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     return office.run(user.actor, lambda s, ctx: ward.public_view(ward.update(s, ctx, office.settings, changes)))
-
-
-@router.get("/ward/logo.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
-def ward_logo(office: OfficeDep):
-    with office.db.read() as s:
-        data = ward.logo(s)
-    if not data:
-        raise NotFound("no_logo", "the ward has no logo", None)
-    return Response(data, media_type="image/png", headers={"Cache-Control": "no-cache"})

@@ -2,7 +2,7 @@
 
 Every renderer takes plain dicts: the dossier as the staff view builds it (keys read with .get(),
 as older views lack some), the procedure as the catalogue stores it, and the ward:
-{"name", "department", "address", "phone", "timezone"}.
+{"name", "department", "address", "phone", "timezone", "logo_png"?} (the stored identity, kiosk.office.operations.ward).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def dated_header(sheet: Sheet, ward: dict[str, Any], day: dt.date | None) -> Non
     """Agency and motto, then "<place>, ngày … tháng … năm …" (dotted when the day is unknown)."""
     place = place_name(ward.get("name") or "") or "……"
     when = dates.day_month_year(day) if day else "ngày …… tháng …… năm ……"
-    sheet.agency_header(nfc(ward.get("name") or ""), department(ward), f"{place}, {when}")
+    sheet.agency_header(nfc(ward.get("name") or ""), department(ward), f"{place}, {when}", ward.get("logo_png"))
 
 
 def applicant_block(sheet: Sheet, view: dict[str, Any], first_label: str) -> None:

@@ -8,6 +8,8 @@ PDF reader can search and copy it; everything written is NFC first.
 
 from __future__ import annotations
 
+import io
+
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -114,8 +116,9 @@ class Sheet:
 
     # ---- headings -------------------------------------------------------------------------------
 
-    def agency_header(self, agency: str, department: str, place_date: str) -> None:
-        """Agency (left) and national motto (right), each underlined; then place and date on the right."""
+    def agency_header(self, agency: str, department: str, place_date: str, logo: bytes | None = None) -> None:
+        """Agency (left) and national motto (right), each underlined; then place and date on the right.
+        The ward's logo (PNG), when it has one, sits at the left of the agency on A4."""
         pdf = self.pdf
         if self.roll:  # one column: agency, then the motto, then place and date
             for text, bold in ((agency.upper(), False), (department.upper(), True), (NATION, True), (MOTTO, True)):
@@ -126,10 +129,13 @@ class Sheet:
         left_w = self.width * 0.42
         right_x, right_w = pdf.l_margin + left_w, self.width - left_w
         top = pdf.get_y()
-        self.centred(agency.upper(), size=self._fitted(agency.upper(), 11.5, False, left_w), w=left_w, h=5.6)
+        left_x = pdf.l_margin + (self._logo(logo, top) if logo else 0)
+        left_w -= left_x - pdf.l_margin
+        self.centred(agency.upper(), size=self._fitted(agency.upper(), 11.5, False, left_w), x=left_x, w=left_w,
+                     h=5.6)
         self.centred(department.upper(), size=self._fitted(department.upper(), 11.5, True, left_w), bold=True,
-                     w=left_w, h=5.6)
-        self.rule(pdf.l_margin + left_w / 2, 22)
+                     x=left_x, w=left_w, h=5.6)
+        self.rule(left_x + left_w / 2, 22)
         left_bottom = pdf.get_y()
         pdf.set_y(top)
         self.centred(NATION, size=self._fitted(NATION, 11.5, True, right_w), bold=True, x=right_x, w=right_w, h=5.6)
@@ -138,6 +144,14 @@ class Sheet:
         pdf.set_y(max(left_bottom, pdf.get_y()) + 2)
         self.centred(place_date, x=right_x, w=right_w)
         self.space(3)
+
+    def _logo(self, png: bytes, top: float, size: float = 14.0) -> float:
+        """Draw the logo at the top left; the width it takes (0 when the image cannot be read)."""
+        try:
+            self.pdf.image(io.BytesIO(png), x=self.pdf.l_margin, y=top, w=size, h=size, keep_aspect_ratio=True)
+        except Exception:  # a broken file must not stop the form: it prints without the logo
+            return 0.0
+        return size + 2
 
     def nation_header(self) -> None:
         """The motto alone, centred (a citizen's declaration has no agency line)."""

@@ -3,9 +3,11 @@ only (422 naming the field, Origin checked, audited), a "ward" event on the live
 pages, badges and i18n script reading the stored identity, not the config."""
 
 import datetime as dt
+import io
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
@@ -94,3 +96,39 @@ def test_pages_badges_and_texts_follow_the_stored_identity(client):
     vol = client.get("/api/admin/volunteers", headers=admin).json()["volunteers"][0]
     badge = client.get(f"/admin/volunteers/{vol['id']}/badge").text
     assert "UBND phường Sài Gòn" in badge and NEW["department"] in badge
+
+
+# a 16×16 PNG (Pillow is a dependency of the printer code)
+def _png() -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("logo, images", [(_png(), 1), (b"\x89PNG\r\n\x1a\n but broken", 0)])
+def test_the_config_logo_heads_the_pdfs_and_a_broken_one_is_left_out(tmp_path, tmp_path_factory, logo, images):
+    path = tmp_path / "logo.png"
+    path.write_bytes(logo)
+    url = demo_sqlite(tmp_path_factory.getbasetemp(), tmp_path / "office.db")
+    app = create_app(OfficeSettings(database_url=url, demo=True, ward_logo=str(path), **CONFIG),
+                     clock=Clock(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.timezone.utc)))
+    with TestClient(app) as client:
+        assert client.get("/api/ward").json()["has_logo"] is True
+        procedure = next(p for p in client.get("/api/procedures").json()["procedures"] if p["code"] == "2.000815")
+        r = client.post("/api/dossiers", headers={"Authorization": "Bearer demo-kiosk-key"}, json={
+            "idempotency_key": "logo-1", "procedure_code": "2.000815",
+            "applicant": {"full_name": "Lê Văn Tám", "id_number": "079090001234", "date_of_birth": "1990-01-01",
+                          "sex": "Nam", "address": "12 Lê Lợi"},
+            "fields": {"document_name": "Bằng tốt nghiệp", "number_of_pages": 2, "number_of_copies": 3}})
+        assert r.status_code == 201, r.text
+        code = r.json()["code"]
+        staff = login(client, "canbo1")
+        r = client.post(f"/api/dossiers/{code}/accept", headers=staff,
+                        json={"documents_received": [procedure["documents"][0]["vi"]], "sets": 1})
+        assert r.status_code == 200, r.text
+        r = client.get(f"/api/dossiers/{code}/forms/receipt.pdf", headers=staff)
+        assert r.status_code == 200, r.text
+        page = PdfReader(io.BytesIO(r.content)).pages[0]
+        assert len(page.images) == images
+        assert "UBND PHƯỜNG BẾN THÀNH" in page.extract_text()
