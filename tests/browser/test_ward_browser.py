@@ -1,0 +1,83 @@
+"""The ward's identity in a real headless Chromium: an admin saves "Thông tin đơn vị" in /admin, and
+the lobby board and the staff console already open relabel their header without a reload (the
+"ward" event); a citizen text saying {department} is filled with the new name."""
+
+import pytest
+import requests
+from browser_harness import TV_ARGS, watch_errors
+
+pytestmark = pytest.mark.browser
+BROWSER_ARGS = TV_ARGS
+
+NEW = {"name": "UBND phường Sài Gòn", "department": "Trung tâm Phục vụ hành chính công phường Sài Gòn",
+       "address": "45 Lê Duẩn, phường Sài Gòn", "phone": "028 3829 9999"}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    from kiosk.config import Kiosk, Settings
+    from kiosk.office.embedded import start_embedded
+
+    tmp = tmp_path_factory.mktemp("office")
+    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
+                         demo=True)
+    yield emb
+    emb.stop()
+
+
+@pytest.fixture
+def ctx(browser):
+    c = browser.new_context(viewport={"width": 1366, "height": 768})
+    errors = []
+    watch_errors(c, errors)
+    yield c
+    c.close()
+    assert errors == []
+
+
+def test_saving_in_admin_relabels_the_open_board_and_console(ctx, browser, office):
+    board = ctx.new_page()
+    board.goto(office.url + "/board")
+    board.wait_for_selector("#live[data-state='on']")
+    board.evaluate("window.__sameDocument = true")  # vanishes if the page reloads
+    assert board.text_content(".ward-name") == "UBND phường Bến Thành"
+
+    console = ctx.new_page()
+    console.goto(office.url + "/counter")
+    console.fill("#username", "canbo1")
+    console.fill("#password", "canbo1-demo")
+    console.click("#login-submit")
+    console.click("#counter-choices [data-counter-id='1']")
+    console.wait_for_selector("#live[data-state='on']")
+
+    admin_ctx = browser.new_context(viewport={"width": 1366, "height": 768})  # the admin's own browser
+    errors = []
+    watch_errors(admin_ctx, errors)
+    admin = admin_ctx.new_page()
+    admin.goto(office.url + "/admin")
+    admin.fill("#username", "admin")
+    admin.fill("#password", "admin-demo")
+    admin.click("#login-submit")
+    admin.click("[data-tab='ward']")
+    admin.wait_for_function("() => document.getElementById('ward-name').value === 'UBND phường Bến Thành'")
+    admin.fill("#ward-department", "")
+    admin.click("#ward-save")
+    assert "department" in admin.wait_for_selector("#ward-error:not([hidden])").text_content()
+    for key, value in NEW.items():
+        admin.fill(f"#ward-{key}", value)
+    admin.click("#ward-save")
+    admin.wait_for_selector("#ward-saved:not([hidden])")
+    assert requests.get(office.url + "/api/ward", timeout=10).json()["name"] == NEW["name"]
+    admin_ctx.close()
+    assert errors == []
+
+    board.wait_for_function("(n) => document.querySelector('.ward-name').textContent === n", arg=NEW["name"])
+    assert board.text_content(".dept") == NEW["department"]
+    assert board.text_content(".contact") == f"{NEW['address']} · ĐT: {NEW['phone']}"
+    assert board.evaluate("window.__sameDocument") is True  # pushed, not reloaded
+    console.wait_for_function("(n) => document.querySelector('[data-ward=name]').textContent === n",
+                              arg=NEW["name"])
+    assert console.text_content("[data-ward=department]") == NEW["department"]
+    # a citizen text saying {department} is filled with the identity (common.js's t())
+    said = board.evaluate("() => t('dossier.next.ready')")
+    assert said == f"Mời ông/bà mang giấy tiếp nhận và giấy tờ tùy thân đến {NEW['department']} để nhận kết quả."
