@@ -198,7 +198,8 @@ def test_citizen_sees_the_result_ready_without_reloading(ctx, office, staff_api)
     move(office, staff_api, code, "ready")
     page.wait_for_selector("#status-text:text('Đã có kết quả')")
     department = requests.get(f"{office.url}/api/ward", timeout=10).json()["department"]  # the ward's identity
-    assert page.text_content("#next") == f"Mời ông/bà mang giấy tiếp nhận và giấy tờ tùy thân đến {department} để nhận kết quả."
+    assert page.text_content("#next") == (f"Mời ông/bà mang giấy tiếp nhận và giấy tờ tùy thân đến {department} "
+                                          "để nhận kết quả.")
     assert page.evaluate("window.__sameDocument") is True  # pushed, not reloaded
     history = page.locator("#history li .what").all_text_contents()
     assert history == ["Đã có kết quả", "Đang giải quyết", "Đã tiếp nhận",

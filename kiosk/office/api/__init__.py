@@ -15,7 +15,8 @@ def include_all(app: FastAPI) -> None:
     after these: they sit above the API (they use its caller dependencies) and their catch-alls
     must come last."""
     from kiosk.office.api import (admin, admin_volunteers, auth, connector, counters, dossier_forms, dossiers, events,
-                                  help_requests, kiosks, procedures, public, ratings, reports, tickets, volunteers, ward)
+                                  help_requests, kiosks, procedures, public, ratings, reports, tickets, volunteers,
+                                  ward)
 
     for module in (public, auth, tickets, counters, kiosks, admin, events, dossiers, procedures, volunteers,
                    help_requests, admin_volunteers, dossier_forms, connector, ratings, reports, ward):
