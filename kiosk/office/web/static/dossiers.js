@@ -435,9 +435,9 @@ function renderChecklist(d, proc, next) {
       disabled: !enabled, 'aria-label': t(kind === 'got' ? 'dossiers.doc_received' : 'dossiers.doc_missing') + ': ' + doc.vi,
       onchange: (e) => { D.checks[doc.vi] = e.target.checked ? kind : ''; renderChecklist(D.current, proc, next); } });
     return h('tr', { dataset: { index: i } },
-      h('td', {}, en ? doc.en : (doc.name_vi || doc.vi),
+      h('td', {}, Ward.fill(en ? doc.en : (doc.name_vi || doc.vi)), // catalogue texts may say {department}
         doc.needed === 'if_applicable' ? h('span', { class: 'if-any' }, ' (' + t('dossiers.if_any') + ')') : '',
-        !en && doc.name_vi ? h('span', { class: 'hint' }, doc.vi) : ''),
+        !en && doc.name_vi ? h('span', { class: 'hint' }, Ward.fill(doc.vi)) : ''),
       h('td', {}, box('got', canReceive)), h('td', {}, box('missing', canAsk)));
   }));
 }
