@@ -5,8 +5,8 @@
 
 Checks: config, display, state folder, free disk, database, printer (status, optional test
 print), scanner (waits for one scan and shows it masked), office service (reachable, API key,
-clock), the QR codes' address, spoken calls and the hand-off. Each check runs on its own thread with its own time limit, so a hung
-printer or a silent server cannot hang the doctor. Exit code 0 when nothing FAILs, 1 otherwise.
+clock), the QR codes' address, spoken calls and the hand-off. Each check runs on its own thread
+with its own time limit, so a hung printer or a silent server cannot hang the doctor. Exit code 0 when nothing FAILs, 1 otherwise.
 
 Nothing here imports Kivy: the doctor must not take the screen from a running kiosk.
 

@@ -9,7 +9,8 @@ hours) and the kiosk (the sentence saying when to come back).
 A day is closed when the working-day calendar (kiosk.domain.workdays) names it a holiday and does
 not make it a working day. A make-up working day (a swapped Saturday, `extra_workdays`) with no
 hours of its own opens with the first weekday's hours that the schedule has (Monday's usually).
-Ranges are half-open: open at 07:30:00, closed at 11:30:00.
+Ranges are half-open: open at 07:30:00, closed at 11:30:00. A schedule open all day every day
+(`ALWAYS_OPEN`, the demo's) ignores holidays too.
 """
 
 from __future__ import annotations
@@ -85,8 +86,13 @@ class Schedule:
             raise ValueError("no opening hours on any day")
         return cls(week)
 
+    @property
+    def around_the_clock(self) -> bool:
+        """Open all day every day (--demo): holidays do not close it either."""
+        return all(day == ((0, 24 * 60),) for day in self.week)
+
     def ranges_on(self, day: date, calendar: Calendar | None = None) -> tuple[tuple[int, int], ...]:
-        if calendar is not None:
+        if calendar is not None and not self.around_the_clock:
             working = calendar.is_working_day(day)
             if not working and calendar.holiday_name(day):
                 return ()
