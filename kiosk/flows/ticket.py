@@ -133,9 +133,7 @@ class TicketFlow(Flow):
             when = ""
         if code == "office_closed":
             return self.t("hours.closed", when=when) if when else self.t("hours.closed_unknown")
-        service = extra.get("service") or {}
-        name = next((s.get(f"name_{self.lang}") or s.get("name_vi", "") for s in self.services
-                     if s.get("code") == service), "") if isinstance(service, str) else ""
+        name = str(extra.get(f"service_name_{self.lang}") or extra.get("service_name_vi") or extra.get("service", ""))
         return self.t("hours.full", field=name, when=when) if when else self.t("hours.full_unknown", field=name)
 
     def _issued(self, ticket: dict) -> None:

@@ -7,6 +7,10 @@ opening, `next_open` (ISO, local time) and `message_vi` (the sentence a citizen 
 A retry of a ticket already issued (same kiosk, same idempotency key) is never refused: a kiosk
 whose first answer was lost at 11:29:59 must get its ticket back at 11:30:01, not a second
 answer saying the office is closed.
+
+The cap is read before the ticket's own transaction: requests for the last number that arrive in
+the same instant may each get one (a cap of 60 may become 61). Exact counting would sit inside
+tickets.issue_ticket, the hot path; a daily cap is a guide for the counters' workload, not a quota.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def refuse_if_closed(db, settings, now: dt.datetime, kiosk_id: str, service_code
             _refuse("service_full", f"{svc.name_vi} ({svc.code}) has issued its {cap} numbers for today",
                     schedule.next_opening(local, cal, after_today=True),
                     lambda when: opening_hours.full_sentence_vi(svc.name_vi, when), field="service",
-                    cap=cap, service=svc.code)
+                    cap=cap, service=svc.code, service_name_vi=svc.name_vi, service_name_en=svc.name_en)
 
 
 def _issued_today(s: Session, service_id: int, day: dt.date) -> int:

@@ -92,6 +92,7 @@ def test_a_daily_cap_answers_service_full_with_another_day(office):
         assert r.status_code == 409, r.text
         body = r.json()
         assert (body["code"], body["field"], body["cap"], body["service"]) == ("service_full", "service", 2, "ho-tich")
+        assert (body["service_name_vi"], body["service_name_en"]) == ("Hộ tịch", "Civil status")
         assert dt.datetime.fromisoformat(body["next_open"]) == local(2026, 12, 8, 7, 30)  # not this afternoon
         assert body["message_vi"] == ("Lĩnh vực Hộ tịch hôm nay đã hết số. "
                                       "Mời ông/bà quay lại lúc 7:30 sáng thứ Ba, 08/12/2026.")
