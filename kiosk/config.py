@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kiosk.domain import opening_hours
 from kiosk.domain.timezone import check_timezone
 from kiosk.domain.ward import DEFAULT_DEPARTMENT
 from kiosk.paths import default_state_dir
@@ -146,6 +147,48 @@ class Connector(_Section):
         return self
 
 
+class Hours(_Section):
+    """[office.hours]: when tickets are issued, per weekday, as "HH:MM-HH:MM" ranges. A day left
+    out of the table is closed; without the table, Monday–Friday 07:30–11:30 and 13:30–17:00."""
+    mon: list[str] = []
+    tue: list[str] = []
+    wed: list[str] = []
+    thu: list[str] = []
+    fri: list[str] = []
+    sat: list[str] = []
+    sun: list[str] = []
+
+    @field_validator(*opening_hours.DAYS)
+    @classmethod
+    def _ranges(cls, v: list[str]) -> list[str]:
+        opening_hours.parse_day(v)
+        return v
+
+    @model_validator(mode="after")
+    def _some_day(self) -> "Hours":
+        if not any(getattr(self, d) for d in opening_hours.DAYS):
+            raise ValueError("no opening hours on any day; give at least one day, e.g. mon = [\"07:30-11:30\"]")
+        return self
+
+    def table(self) -> dict[str, tuple[str, ...]]:
+        return {d: tuple(getattr(self, d)) for d in opening_hours.DAYS if getattr(self, d)}
+
+
+PUBLIC_URL_HINT = ('set public_url = "http://<address citizens\' phones reach>" in the [office] section of the '
+                   'config: the ward\'s web address, or this server\'s name on the lobby Wi-Fi (docs/DEPLOY.md)')
+
+
+def _public_url(v: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not v:
+        return v
+    parts = urlsplit(v)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("must be an http(s):// address citizens' phones can open, e.g. https://motcua.example.gov.vn")
+    return v.rstrip("/")
+
+
 class Office(_Section):
     url: str = "embedded"  # "embedded" runs the office service inside the kiosk process
     database: str = ""  # for embedded: SQLAlchemy URL; empty = SQLite in the state folder
@@ -166,6 +209,18 @@ class Office(_Section):
     ca_file: str = ""
     # addresses of a reverse proxy terminating TLS: from them X-Forwarded-Proto/-For are believed
     trusted_proxies: list[str] = []
+    # the address citizens' phones reach (the ward's public web address, or the office's LAN name
+    # over the lobby Wi-Fi): tickets, slips and the board encode it + /t/…, /d/…, /board.
+    # Empty: tickets and slips print no QR code and no address (`kiosk doctor` warns)
+    public_url: Annotated[str, AfterValidator(_public_url)] = ""
+    # [office.hours] and [office.caps] (numbers a day per service code); `--demo` is open at all hours
+    hours: Hours = Hours(**{d: list(r) for d, r in opening_hours.DEFAULT_HOURS.items()})
+    caps: dict[str, int] = {}
+
+    @field_validator("caps")
+    @classmethod
+    def _caps(cls, v: dict[str, int]) -> dict[str, int]:
+        return opening_hours.check_caps(v)
 
     @field_validator("url")
     @classmethod

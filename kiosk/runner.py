@@ -16,7 +16,7 @@ from typing import Any
 from kiosk import kivy_setup
 
 from kiosk.system import signals as stopping
-from kiosk.config import Settings
+from kiosk.config import PUBLIC_URL_HINT, Settings
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +179,9 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
             client = WaitForOffice(client, office.ready)
         outbox, sender = open_outbox(settings, client)
         running["outbox"] = outbox
+        # QR codes hold the address phones reach ([office] public_url), never the office's own (issue 15)
         app = KioskApp(settings, client=client, printer=open_printer(settings), outbox=outbox, sender=sender,
-                       public_base_url=base_url)
+                       public_base_url=settings.office.public_url)
         running["app"] = app
         app.scanner = open_scanner(settings, app)  # its callbacks need the app
         if demo:
@@ -205,6 +206,10 @@ def _print_demo_help(settings: Settings, app: Any, base_url: str) -> None:
     print("motcua-kiosk demo", file=out)
     print(f"  office service:  {base_url}  (staff console {base_url}/counter, lobby board {base_url}/board)", file=out)
     print("  staff logins:    admin / admin-demo, canbo1 / canbo1-demo, canbo2 / canbo2-demo", file=out)
+    if settings.office.public_url:
+        print(f"  phone QR codes:  {settings.office.public_url}/t/…", file=out)
+    else:
+        print(f"  phone QR codes:  off (tickets print no QR): {PUBLIC_URL_HINT}", file=out)
     print("  volunteer:       badge MCVOL:DEM0TNV00001 (scan it like a card), PIN 1234", file=out)
     preview = getattr(app.printer, "folder", None) if getattr(app.printer, "kind", "") == "preview" else None
     if preview:

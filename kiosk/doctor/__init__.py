@@ -5,8 +5,8 @@
 
 Checks: config, display, state folder, free disk, database, printer (status, optional test
 print), scanner (waits for one scan and shows it masked), office service (reachable, API key,
-clock) and spoken calls. Each check runs on its own thread with its own time limit, so a hung
-printer or a silent server cannot hang the doctor. Exit code 0 when nothing FAILs, 1 otherwise.
+clock), the QR codes' address, spoken calls and the hand-off. Each check runs on its own thread
+with its own time limit, so a hung printer or a silent server cannot hang the doctor. Exit code 0 when nothing FAILs, 1 otherwise.
 
 Nothing here imports Kivy: the doctor must not take the screen from a running kiosk.
 
@@ -16,6 +16,7 @@ One module per area, each a set of `check_*(ctx)` functions; this module runs th
   storage.py  database
   devices.py  printer, scanner
   office.py   office service, API key, clock
+  qr.py       the QR codes' address ([office] public_url)
   speech.py   spoken calls
   connector.py  hand-off to the province ([office.connector]: drop folder or address)
 """
@@ -36,6 +37,7 @@ from kiosk.doctor.devices import SAMPLE_SCAN, SERIAL_MODE_FIX, check_printer, ch
 from kiosk.doctor.host import (DISK_FAIL, DISK_WARN, check_config, check_disk, check_display, check_service,
                                check_state, disk_verdict)
 from kiosk.doctor.office import CLOCK_FAIL, CLOCK_WARN, check_local_clock, check_office, clock_result
+from kiosk.doctor.qr import check_public_url
 from kiosk.doctor.speech import check_speech
 from kiosk.doctor.storage import check_database, database_url
 
@@ -61,6 +63,7 @@ HANG_FIX = {
     "office": "the office service did not answer in time: check the network and that `kiosk serve` runs",
     "service": "systemctl hung: is systemd healthy? (sudo systemctl daemon-reexec)",
     "speech": "espeak-ng hung: reinstall it (sudo apt install --reinstall espeak-ng)",
+    "qr": "[office] public_url did not answer in time: check the address and the network",
     "connector": "the hand-off target hangs: check the province's address or the drop folder's share",
 }
 
@@ -76,6 +79,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("printer", check_printer),
     ("scanner", check_scanner),
     ("office", check_office),
+    ("qr", check_public_url),
     ("speech", check_speech),
     ("connector", check_connector),
 )
@@ -85,7 +89,8 @@ def default_timeouts(ctx: Context) -> dict[str, float]:
     office = ctx.settings.office.timeout * 2 + 5 + (30 if ctx.embedded else 0)
     return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
-            "office": office, "speech": 30, "connector": ctx.settings.office.connector.timeout + 5}
+            "office": office, "qr": ctx.settings.office.timeout + 5, "speech": 30,
+            "connector": ctx.settings.office.connector.timeout + 5}
 
 
 def run_check(name: str, fn: CheckFn, ctx: Context, timeout: float) -> list[Result]:

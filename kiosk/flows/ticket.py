@@ -7,10 +7,10 @@ kiosk/domain/queue_rules.py; this object runs the steps and fills the screens.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable
 
-from kiosk.domain import queue_rules
+from kiosk.domain import opening_hours, queue_rules
 from kiosk.domain.counters import counters_text
 from kiosk.flows.base import Flow, Kiosk, Shell, print_blocks
 
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 TICKET_SCREEN_SECONDS = 20  # back home after showing a printed ticket
 TICKET_FAILED_SECONDS = 60  # longer when the citizen must note the number down
 REPRINT_WINDOW_SECONDS = 120
+REFUSAL_SECONDS = 30  # "closed, come back at 7:30 on Monday" stays up long enough to note it
 
 
 class TicketFlow(Flow):
@@ -113,7 +114,27 @@ class TicketFlow(Flow):
 
     def _failed(self, exc: BaseException) -> None:
         self.shell.screen("service").busy = False
-        self.office_failed(exc)
+        refusal = self._refusal(exc)
+        if refusal:
+            self.shell.show_notice(refusal, REFUSAL_SECONDS)
+        else:
+            self.office_failed(exc)
+
+    def _refusal(self, exc: BaseException) -> str:
+        """The office refused a number (issue 15): closed now, or the field's daily cap is reached.
+        The citizen reads when to come back (the next opening, which the office computed)."""
+        code = getattr(exc, "code", None)
+        if code not in ("office_closed", "service_full"):
+            return ""
+        extra = getattr(exc, "extra", {}) or {}
+        try:
+            when = opening_hours.when_text(datetime.fromisoformat(extra["next_open"]), self.lang)
+        except (KeyError, TypeError, ValueError):
+            when = ""
+        if code == "office_closed":
+            return self.t("hours.closed", when=when) if when else self.t("hours.closed_unknown")
+        name = str(extra.get(f"service_name_{self.lang}") or extra.get("service_name_vi") or extra.get("service", ""))
+        return self.t("hours.full", field=name, when=when) if when else self.t("hours.full_unknown", field=name)
 
     def _issued(self, ticket: dict) -> None:
         self.shell.screen("service").busy = False

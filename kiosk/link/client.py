@@ -195,4 +195,5 @@ def _error(r: requests.Response) -> OfficeError:
     detail = body.get("detail") if isinstance(body, dict) else None
     return OfficeError(r.status_code, detail if isinstance(detail, str) else (r.reason or "error"),
                        body.get("field") if isinstance(body, dict) else None,
-                       body.get("code") if isinstance(body, dict) else None)
+                       body.get("code") if isinstance(body, dict) else None,
+                       body if isinstance(body, dict) else None)

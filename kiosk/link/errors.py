@@ -27,9 +27,11 @@ class OfficeError(LinkError):
     is the office's machine-readable reason (e.g. "invalid_form").
     """
 
-    def __init__(self, status: int, detail: str = "", field: str | None = None, code: str | None = None):
+    def __init__(self, status: int, detail: str = "", field: str | None = None, code: str | None = None,
+                 extra: dict | None = None):
         super().__init__(f"{status} {code or ''} {detail}".strip())
         self.status, self.detail, self.field, self.code = status, detail, field, code
+        self.extra = extra or {}  # the answer's other keys, e.g. "next_open" of office_closed
 
 
 class MissingIdempotencyKey(LinkError, ValueError):

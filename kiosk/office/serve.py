@@ -138,6 +138,10 @@ def serve(settings, *, demo: bool = False, host: str = "127.0.0.1", port: int = 
         from kiosk.office.operations.seed import demo_credentials_text
 
         print(demo_credentials_text(f"{'https' if tls else 'http'}://{host}:{port}"), flush=True)
+        if not office_settings.public_url:  # issue 15: the board shows a QR only with it
+            from kiosk.config import PUBLIC_URL_HINT
+
+            print(f"No QR codes for phones: {PUBLIC_URL_HINT}", flush=True)
     elif not has_users(office_settings):
         print("No staff users yet: create one with `kiosk office add-user USERNAME --role admin`.", flush=True)
     raise_file_limit()  # workers inherit it

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.config import Connector
+from kiosk.domain import opening_hours as hours_rules
 from kiosk.domain.timezone import check_timezone
 
 TimeZone = Annotated[str, AfterValidator(check_timezone)]
@@ -57,6 +59,36 @@ class OfficeSettings(BaseModel):
     password_hash_slots: int = Field(2, ge=1)  # argon2 verifications at once (each ~64 MiB, ~0.3 s)
     trusted_origins: tuple[str, ...] = ()  # other sites allowed to post with the console's cookie
     trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-Proto/-For are believed (TLS proxy)
+    # issue 15: the address citizens' phones reach (the board's QR); empty: no QR
+    public_url: str = ""
+    # when tickets are issued ([office.hours]; not given: the usual week, or all hours in demo; fixed
+    # at construction, so the workers of `kiosk serve --demo`, copied with demo off, stay open) and
+    # daily caps per service code ([office.caps]); the rules are kiosk/domain/opening_hours.py
+    opening_hours: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(hours_rules.DEFAULT_HOURS))
+    daily_caps: dict[str, int] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _demo_hours(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("opening_hours") is None:
+            data = {k: v for k, v in data.items() if k != "opening_hours"}
+            if data.get("demo"):
+                data["opening_hours"] = dict(hours_rules.ALWAYS_OPEN)
+        return data
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _hours(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        hours_rules.Schedule.parse(v)
+        return v
+
+    @field_validator("daily_caps")
+    @classmethod
+    def _caps(cls, v: dict[str, int]) -> dict[str, int]:
+        return hours_rules.check_caps(v)
+
+    def schedule(self) -> hours_rules.Schedule:
+        return _schedule(tuple(sorted(self.opening_hours.items())))
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "OfficeSettings":
@@ -84,12 +116,22 @@ class OfficeSettings(BaseModel):
         connector = getattr(settings.office, "connector", None)
         if connector is not None:
             base["connector"] = connector
+        base["public_url"] = getattr(settings.office, "public_url", "")
+        base["daily_caps"] = dict(getattr(settings.office, "caps", {}))
+        if not overrides.get("demo"):  # --demo is open at all hours, whatever the config says
+            hours = getattr(settings.office, "hours", None)
+            base["opening_hours"] = hours.table() if hours is not None else None
         base.update(overrides)
         return cls(**base)
 
 
 LIMITS = ("max_body_bytes", "max_header_bytes", "max_event_streams", "max_event_streams_per_address",
           "login_max_failures_per_address", "password_hash_slots", "trusted_origins", "trusted_proxies")
+
+
+@lru_cache(maxsize=8)
+def _schedule(table: tuple) -> hours_rules.Schedule:
+    return hours_rules.Schedule.parse(dict(table))
 
 
 def sqlite_url(path: Path) -> str:

@@ -1,4 +1,5 @@
-"""`kiosk print-sample`: the installer's first test: a sample Vietnamese ticket with a QR code.
+"""`kiosk print-sample`: the installer's first test: a sample Vietnamese ticket, with the QR code
+of a real ticket when [office] public_url is set, without one (as real tickets) when not.
 
 With `file:PATH` the file receives exactly the bytes a printer would; with `preview` the PNG
 shows what the paper would look like.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timezone
 
+from kiosk.config import PUBLIC_URL_HINT
 from kiosk.slips.ticket import ticket_blocks
 
 SAMPLE_TICKET = {
@@ -32,8 +34,8 @@ def _now() -> datetime:
 
 def sample_blocks(settings, *, issued_at: datetime | None = None, lang: str = "vi"):
     ticket = {**SAMPLE_TICKET, "issued_at": (issued_at or _now()).isoformat()}
-    base = settings.office.url if settings.office.url.startswith("http") else "http://127.0.0.1:8080"
-    return ticket_blocks(ticket, settings.ward, lang, public_url_base=base)
+    # the real ticket's rule: a QR only with [office] public_url (an address phones can open)
+    return ticket_blocks(ticket, settings.ward, lang, public_url_base=settings.office.public_url)
 
 
 def main(settings, *, printer: str | None, width: int | None) -> int:
@@ -54,4 +56,6 @@ def main(settings, *, printer: str | None, width: int | None) -> int:
         return 1
     where = f"; preview: {result.preview_png}" if result.preview_png else ""
     print(f"sample ticket sent to {device.describe()} ({result.bytes_sent} bytes){where}")
+    if not settings.office.public_url:
+        print(f"note: no QR code on the ticket: {PUBLIC_URL_HINT}")
     return 0

@@ -111,8 +111,11 @@ def ticket_blocks(ticket: dict, ward: Any, lang: str = "vi", *, public_url_base:
         category = names.get(lang) or _nfc(priority)
         blocks += [Spacer(4), Text(w["priority"].format(category=category), size=20, bold=True)]
 
-    url = f"{public_url_base.rstrip('/')}/t/{ticket['public_token']}"
-    blocks += [Spacer(8), QR(url, size=5), Text(w["scan"], size=18)]
+    if public_url_base:  # [office] public_url: without it no QR (no phone could open the office's own address)
+        url = f"{public_url_base.rstrip('/')}/t/{ticket['public_token']}"
+        blocks += [Spacer(8), QR(url, size=5), Text(w["scan"], size=18)]
+    else:
+        blocks.append(Spacer(8))
 
     when = _issued_local(ticket["issued_at"], ward.timezone)
     blocks += [

@@ -14,7 +14,7 @@ from kiosk.office.api import schemas
 from kiosk.office.api.deps import KioskCaller, KioskDep, OfficeDep, StaffDep, StaffOrKioskDep
 from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.errors import Invalid
-from kiosk.office.operations import json_views, tickets
+from kiosk.office.operations import json_views, opening, tickets
 from kiosk.office.operations import queue_rules as rules
 from kiosk.office.storage.models import Service, Ticket
 
@@ -44,8 +44,11 @@ class PrintResultBody(BaseModel):
 
 
 @router.post("/tickets", status_code=201, response_model=schemas.TicketOut,
-             responses={200: {"description": "the key was seen: same ticket", "model": schemas.TicketOut}})
+             responses={200: {"description": "the key was seen: same ticket", "model": schemas.TicketOut},
+                        **opening.RESPONSES})
 def issue(body: IssueBody, response: Response, caller: KioskDep, office: OfficeDep):
+    opening.refuse_if_closed(office.db, office.settings, office.clock(), caller.id, body.service,
+                             body.idempotency_key)  # opening hours and daily caps (issue 15)
     ticket, created = office.issue(caller.id, body.service, body.priority, body.idempotency_key, body.volunteer_code)
     if not created:
         response.status_code = 200

@@ -85,7 +85,6 @@ PAGES = {
     "/counter": "counter.html",  # staff console
     "/admin": "admin.html",
     "/dossiers": "dossiers.html",  # officers receive dossiers
-    "/board": "board.html",  # the lobby TV
     "/volunteer": "volunteer.html",  # a volunteer's phone: open help requests live
     "/reports": "reports.html",  # figures and charts for staff and the ward's leaders
 }
@@ -108,6 +107,21 @@ def ticket_page(request: Request, public_token: str) -> HTMLResponse:
     if found is False:
         return _page(request, "notfound.html", status=404)
     return _page(request, "ticket.html", token=public_token)
+
+
+@router.get("/board")
+def board_page(request: Request) -> HTMLResponse:
+    """The lobby TV; with [office] public_url, a QR that opens the board on a citizen's phone
+    (without it no QR: the office's own address is not one a phone in the lobby can open)."""
+    from kiosk.office.web.badge import qr_svg
+
+    office = getattr(request.app.state, "office", None)
+    public_url = getattr(getattr(office, "settings", None), "public_url", "") or ""
+    qr = (f'<figure class="board-qr">{qr_svg(public_url.rstrip("/") + "/board")}'
+          '<figcaption data-i18n="board.qr_hint">Quét mã để xem số đang gọi trên điện thoại</figcaption></figure>'
+          if public_url else "")
+    page = _page(request, "board.html")
+    return HTMLResponse(page.body.decode("utf-8").replace("{{board_qr}}", qr), headers=PAGE_HEADERS)
 
 
 @router.get("/rate/{counter_id}")
