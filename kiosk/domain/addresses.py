@@ -51,7 +51,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn").casefold()
     words = re.findall(r"[^\W_]+", text)
-    return " ".join(str(int(w)) if w.isdigit() else w for w in words)  # "Phường 01" = "Phường 1"
+    return " ".join(w.lstrip("0") or "0" if w.isascii() and w.isdigit() else w for w in words)  # "Phường 01" = "Phường 1"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def split(address: str) -> list[Part]:
         if cur is not None and cur["words"]:
             ws = cur["words"]
             start = cur.get("start", ws[0][1])
-            if cur["level"] in ("commune", "district") and ws[0][0].isdigit() and len(ws) > 1:
+            if cur["level"] in ("commune", "district") and ws[0][0].isascii() and ws[0][0].isdigit() \
+                    and len(ws) > 1:
                 # "Quan 1 Ho Chi Minh" (no commas): a numbered unit ends at its number
                 parts.append(Part(cur["level"], cur["kind"], ws[0][0], start, ws[0][2]))
                 ws = ws[1:]
@@ -127,7 +128,7 @@ def _marker_at(tokens: list, i: int, text: str, at_start: bool):
     """((level, kind), tokens used, glued rest) when a marker word starts at token i."""
     tok, s, e = tokens[i]
     low = fold(tok)
-    glued = re.fullmatch(r"(q|p|quan|phuong)(\d+)", low)
+    glued = re.fullmatch(r"(q|p|quan|phuong)([0-9]+)", low)
     if glued:
         word = glued.group(1)
         digits = tok[len(tok) - len(glued.group(2)):]
@@ -149,7 +150,7 @@ def _marker_at(tokens: list, i: int, text: str, at_start: bool):
         if after is None or not re.fullmatch(r"\w+", after[0]):
             return None
     accented = tok != fold(tok) and not tok.isascii()  # "Quận", "Xã": not a plain syllable
-    if low in _WEAK_MID and not (dotted or accented or at_start or nxt[0][:1].isdigit()):
+    if low in _WEAK_MID and not (dotted or accented or at_start or nxt[0][:1] in "0123456789"):
         return None  # "Quan 1" and "P 5" mid-run are markers; "Quan Hoa", "h", "xa" are not
     return _MARKERS[low], 2 if dotted else 1, None
 
