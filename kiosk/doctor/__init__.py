@@ -18,6 +18,7 @@ One module per area, each a set of `check_*(ctx)` functions; this module runs th
   office.py   office service, API key, clock
   speech.py   spoken calls
   connector.py  hand-off to the province ([office.connector]: drop folder or address)
+  addresses.py  the table of old -> current commune names for card addresses
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from kiosk.config import Settings
+from kiosk.doctor.addresses import check_addresses
 from kiosk.doctor.base import FAIL, PASS, SKIP, WARN, Context, Result, Status, brief
 from kiosk.doctor.connector import check_connector
 from kiosk.doctor.devices import SAMPLE_SCAN, SERIAL_MODE_FIX, check_printer, check_scanner, describe_scan
@@ -62,6 +64,7 @@ HANG_FIX = {
     "service": "systemctl hung: is systemd healthy? (sudo systemctl daemon-reexec)",
     "speech": "espeak-ng hung: reinstall it (sudo apt install --reinstall espeak-ng)",
     "connector": "the hand-off target hangs: check the province's address or the drop folder's share",
+    "address": "reading the address table hung: check the state folder's disk",
 }
 
 CheckFn = Callable[[Context], "Result | list[Result]"]
@@ -78,6 +81,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("office", check_office),
     ("speech", check_speech),
     ("connector", check_connector),
+    ("address", check_addresses),
 )
 
 
@@ -85,7 +89,8 @@ def default_timeouts(ctx: Context) -> dict[str, float]:
     office = ctx.settings.office.timeout * 2 + 5 + (30 if ctx.embedded else 0)
     return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
-            "office": office, "speech": 30, "connector": ctx.settings.office.connector.timeout + 5}
+            "office": office, "speech": 30, "connector": ctx.settings.office.connector.timeout + 5,
+            "address": 10}
 
 
 def run_check(name: str, fn: CheckFn, ctx: Context, timeout: float) -> list[Result]:
