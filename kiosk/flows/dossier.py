@@ -124,13 +124,20 @@ class DossierFlow(Flow):
         else:
             notes = []
             if status == "split":
-                notes.append(self.t("address.split", old=check.old_unit, units=", ".join(check.new_units)))
+                units = [u[:1].lower() + u[1:] for u in check.new_units]  # "phường Sài Gòn" mid-sentence
+                notes.append(self.t("address.split", old=check.old_unit,
+                                    units=f" {self.t('address.and')} ".join([", ".join(units[:-1]), units[-1]])))
             elif status == "outdated":
                 notes.append(self.t("address.outdated"))
             if check is not None and check.province_now:
                 notes.append(self.t("address.province_now", province=check.province_now))
             screen.note = " ".join(notes)
-            choices = [("card", self.t("address.confirm")), ("other", self.t("address.other"))]
+            if status == "current":
+                choices = [("card", self.t("address.confirm")), ("other", self.t("address.other"))]
+            elif status == "outdated":  # may still be right (a home in another province): keeping it comes first
+                choices = [("card", self.t("address.keep_card")), ("other", self.t("address.other"))]
+            else:  # divided: the street decides, which the kiosk cannot; typing comes first
+                choices = [("other", self.t("address.other")), ("card", self.t("address.keep_card"))]
         screen.show("address", sub.citizen.address, choices)
 
     def address_choose(self, choice: str) -> None:

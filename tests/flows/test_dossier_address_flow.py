@@ -37,7 +37,8 @@ def test_the_proposal_is_shown_and_sent(kiosk, shell):
 
 def test_a_table_in_the_state_folder_is_used(kiosk, shell):
     flow = to_address_page(kiosk, shell, QUAN_3)
-    assert [c for c, _label in shell.screen("form").choices] == ["card", "other"]  # bundled: Quận 3 unknown
+    form = shell.screen("form")
+    assert form.choices == [("card", "Giữ như trên thẻ"), ("other", "Nhập địa chỉ khác")]  # bundled: Quận 3 unknown
     assert "trước 1/7/2025" in shell.screen("form").note
     flow.address_choose("new")  # nothing to use: stays
     assert shell.screen("form").kind == "address"
