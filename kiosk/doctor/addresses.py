@@ -22,8 +22,8 @@ def check_addresses(ctx: Context) -> Result:
     problems = addresses.validate(raw)
     if problems:
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
-        return Result(FAIL, "address", f"{path}: " + "; ".join(problems[:3]) + more,
-                      f"fix the file (format in {FORMAT})" + ("" if not local else " or remove it to use the bundled table"))
+        fix = f"fix the file (format in {FORMAT})" + (" or remove it to use the bundled table" if local else "")
+        return Result(FAIL, "address", f"{path}: " + "; ".join(problems[:3]) + more, fix)
     olds = {(f["old"], f["district"]) for c in raw["communes"] for f in c["from"]}
     found = f"{path}: {len(olds)} old units into {len(raw['communes'])} communes of {raw['province']}"
     if not local:

@@ -51,7 +51,8 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn").casefold()
     words = re.findall(r"[^\W_]+", text)
-    return " ".join(w.lstrip("0") or "0" if w.isascii() and w.isdigit() else w for w in words)  # "Phường 01" = "Phường 1"
+    # "Phường 01" is "Phường 1"
+    return " ".join(w.lstrip("0") or "0" if w.isascii() and w.isdigit() else w for w in words)
 
 
 @dataclass(frozen=True)

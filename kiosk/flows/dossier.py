@@ -114,31 +114,31 @@ class DossierFlow(Flow):
     def _show_address_page(self, sub: "Submission", screen: Any) -> None:
         """The card's address, with 'Đúng, dùng địa chỉ này' / 'Nhập địa chỉ khác'; when the table
         knows the old ward's current name, 'Dùng địa chỉ mới' / 'Giữ như trên thẻ' / 'Nhập địa chỉ khác'."""
-        check = self._address_check(sub.citizen.address)
         screen.hint = self.t("address.on_card")
-        status = check.status if check is not None else "current"
-        if status == "renamed":
-            screen.note = self.t("address.new", address=check.proposal)
-            choices = [("new", self.t("address.use_new")), ("card", self.t("address.keep_card")),
-                       ("other", self.t("address.other"))]
-        else:
-            notes = []
-            if status == "split":
-                units = [u[:1].lower() + u[1:] for u in check.new_units]  # "phường Sài Gòn" mid-sentence
-                notes.append(self.t("address.split", old=check.old_unit,
-                                    units=f" {self.t('address.and')} ".join([", ".join(units[:-1]), units[-1]])))
-            elif status == "outdated":
-                notes.append(self.t("address.outdated"))
-            if check is not None and check.province_now:
-                notes.append(self.t("address.province_now", province=check.province_now))
-            screen.note = " ".join(notes)
-            if status == "current":
-                choices = [("card", self.t("address.confirm")), ("other", self.t("address.other"))]
-            elif status == "outdated":  # may still be right (a home in another province): keeping it comes first
-                choices = [("card", self.t("address.keep_card")), ("other", self.t("address.other"))]
-            else:  # divided: the street decides, which the kiosk cannot; typing comes first
-                choices = [("other", self.t("address.other")), ("card", self.t("address.keep_card"))]
+        screen.note, choices = self._address_offer(self._address_check(sub.citizen.address))
         screen.show("address", sub.citizen.address, choices)
+
+    def _address_offer(self, check: Any) -> tuple[str, list[tuple[str, str]]]:
+        """The sentence under the card's address and its buttons (the first one leads)."""
+        status = check.status if check is not None else "current"
+        use, keep, other = (("new", self.t("address.use_new")), ("card", self.t("address.keep_card")),
+                            ("other", self.t("address.other")))
+        if status == "renamed":
+            return self.t("address.new", address=check.proposal), [use, keep, other]
+        notes = []
+        if status == "split":
+            units = [u[:1].lower() + u[1:] for u in check.new_units]  # "phường Sài Gòn" mid-sentence
+            notes.append(self.t("address.split", old=check.old_unit,
+                                units=f" {self.t('address.and')} ".join([", ".join(units[:-1]), units[-1]])))
+        elif status == "outdated":
+            notes.append(self.t("address.outdated"))
+        if check is not None and check.province_now:
+            notes.append(self.t("address.province_now", province=check.province_now))
+        if status == "current":
+            return " ".join(notes), [("card", self.t("address.confirm")), other]
+        if status == "outdated":  # may still be right (a home in another province): keeping it leads
+            return " ".join(notes), [keep, other]
+        return " ".join(notes), [other, keep]  # divided: the street decides, which the kiosk cannot
 
     def address_choose(self, choice: str) -> None:
         """A tap on the card's address page."""
