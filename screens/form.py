@@ -17,8 +17,9 @@ class FormScreen(KioskScreen):
     hint = StringProperty("")
     value = StringProperty("")
     error = StringProperty("")
-    widget = StringProperty("text")  # text | digits | date | textarea | choice
+    widget = StringProperty("text")  # text | digits | date | textarea | choice | address
     choices = ListProperty([])  # [(value, label)]
+    note = StringProperty("")  # the card's address page: its current name, or why to check it
 
     def on_kv_post(self, _base) -> None:
         kb = self.ids.keyboard
@@ -40,12 +41,17 @@ class FormScreen(KioskScreen):
         kb.target = self.ids.field_value
         kb.set_text(value)
         kb.rebuild()
-        self._show_keyboard(widget != "choice")
+        self._show_keyboard(widget not in ("choice", "address"))
         box = self.ids.choice_box
         box.clear_widgets()
-        for val, label in choices:
-            b = BigButton(text=label, kid=f"choice_{val}", primary=val == value)
-            b.bind(on_release=lambda _b, v=val: App.get_running_app().dossier.form_choose(v))
+        address = widget == "address"  # the card's address: its buttons answer at once, the first leads
+        for n, (val, label) in enumerate(choices):
+            b = BigButton(text=label, kid=f"{'address' if address else 'choice'}_{val}",
+                          primary=n == 0 if address else val == value)
+            if address:
+                b.bind(on_release=lambda _b, v=val: App.get_running_app().dossier.address_choose(v))
+            else:
+                b.bind(on_release=lambda _b, v=val: App.get_running_app().dossier.form_choose(v))
             box.add_widget(b)
 
     def _show_keyboard(self, visible: bool) -> None:
@@ -59,7 +65,7 @@ class FormScreen(KioskScreen):
 
     def reset(self) -> None:
         super().reset()
-        self.group = self.label = self.hint = self.value = self.error = ""
+        self.group = self.label = self.hint = self.value = self.error = self.note = ""
         self.choices = []
         self.ids.choice_box.clear_widgets()
         self.ids.keyboard.set_text("")

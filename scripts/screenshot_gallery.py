@@ -22,6 +22,7 @@ STATES = [
     ("procedure", "A procedure: papers, fee, time"),
     ("form_text_with_keyboard", "A form page with the Vietnamese keyboard"),
     ("form_with_choice_buttons", "A choice page"),
+    ("form_an_old_address_with_its_new_name", "The card's old address and its current name"),
     ("review", "Review before sending"),
     ("dossier_result", "Dossier sent"),
     ("lookup_with_results", "Look-up by receipt or card"),

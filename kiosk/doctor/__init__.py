@@ -19,6 +19,7 @@ One module per area, each a set of `check_*(ctx)` functions; this module runs th
   qr.py       the QR codes' address ([office] public_url)
   speech.py   spoken calls
   connector.py  hand-off to the province ([office.connector]: drop folder or address)
+  addresses.py  the table of old -> current commune names for card addresses
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from kiosk.config import Settings
+from kiosk.doctor.addresses import check_addresses
 from kiosk.doctor.base import FAIL, PASS, SKIP, WARN, Context, Result, Status, brief
 from kiosk.doctor.connector import check_connector
 from kiosk.doctor.devices import SAMPLE_SCAN, SERIAL_MODE_FIX, check_printer, check_scanner, describe_scan
@@ -65,6 +67,7 @@ HANG_FIX = {
     "speech": "espeak-ng hung: reinstall it (sudo apt install --reinstall espeak-ng)",
     "qr": "[office] public_url did not answer in time: check the address and the network",
     "connector": "the hand-off target hangs: check the province's address or the drop folder's share",
+    "address": "reading the address table hung: check the state folder's disk",
 }
 
 CheckFn = Callable[[Context], "Result | list[Result]"]
@@ -82,6 +85,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("qr", check_public_url),
     ("speech", check_speech),
     ("connector", check_connector),
+    ("address", check_addresses),
 )
 
 
@@ -90,7 +94,7 @@ def default_timeouts(ctx: Context) -> dict[str, float]:
     return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
             "office": office, "qr": ctx.settings.office.timeout + 5, "speech": 30,
-            "connector": ctx.settings.office.connector.timeout + 5}
+            "connector": ctx.settings.office.connector.timeout + 5, "address": 10}
 
 
 def run_check(name: str, fn: CheckFn, ctx: Context, timeout: float) -> list[Result]:

@@ -2,7 +2,9 @@
 
 procedure list → detail → consent → form pages (one field a page) → review → submit → receipt.
 Fields the scanned card already holds are filled in and skipped (Identification Law art. 20(3):
-do not ask for what is on the card); they still show on the review page. The screens only
+do not ask for what is on the card); they still show on the review page. The card's address is
+the exception: it may predate the 2025 reform or a move, so its page shows it to be confirmed,
+replaced by its current name (kiosk/domain/addresses.py) or typed anew (`choose_address`). The screens only
 show what this object says and forward taps to it.
 """
 
@@ -25,6 +27,7 @@ class Submission:
     errors: dict[str, forms.FieldError] = field(default_factory=dict)
     unlocked: set[str] = field(default_factory=set)  # card fields the citizen chose to edit
     back_to_review: bool = False
+    address_choice: str = ""  # the card's address page: "" unanswered, card | new | other
 
     def __post_init__(self) -> None:
         self.fields = forms.fields_in_order(self.procedure.form_schema)
@@ -35,6 +38,9 @@ class Submission:
     def fill_from_card(self, citizen: Any) -> None:
         """Put the card's data into the applicant fields (a later scan refreshes them)."""
         self.citizen = citizen
+        self.address_choice = ""  # a new card's address is confirmed anew
+        if self.address_field is not None:
+            self.unlocked.discard(self.address_field.path)
         for f in self.fields:
             if f.from_card:
                 value = getattr(citizen, f.from_card, None)
@@ -47,8 +53,33 @@ class Submission:
     def pages(self) -> list[forms.FormField]:
         """Fields to ask one by one: all but those the card filled in."""
         return [f for f in self.fields
-                if not (f.from_card and self.citizen is not None and f.path in self.answers
-                        and f.path not in self.unlocked)]
+                if not (f.from_card and f.from_card != "address" and self.citizen is not None
+                        and f.path in self.answers and f.path not in self.unlocked)]
+
+    @property
+    def address_field(self) -> forms.FormField | None:
+        return next((f for f in self.fields if f.from_card == "address"), None)
+
+    def confirming_address(self) -> bool:
+        """The current page shows the card's address to confirm (not a keyboard page)."""
+        f = self.current
+        return (f is not None and f.from_card == "address" and f.path not in self.unlocked
+                and bool(getattr(self.citizen, "address", "")))
+
+    def choose_address(self, choice: str, proposal: str = "") -> bool:
+        """The citizen's answer on the card's address page: "card" keeps the card's address, "new"
+        takes `proposal` (the current name), "other" opens the page for typing. True when the
+        form moved on."""
+        f = self.address_field
+        if f is None or self.citizen is None:
+            return False
+        self.address_choice = choice
+        if choice == "other":
+            self.unlocked.add(f.path)
+            self.answer(f.path, "")
+            return False
+        self.answer(f.path, proposal if choice == "new" and proposal else self.citizen.address)
+        return self.next()
 
     @property
     def current(self) -> forms.FormField | None:
@@ -89,8 +120,8 @@ class Submission:
 
     def edit(self, path: str) -> None:
         """From the review page, change one field; the next tap returns to the review."""
-        if any(f.path == path and f.from_card for f in self.fields):
-            self.unlocked.add(path)
+        if any(f.path == path and f.from_card and f.from_card != "address" for f in self.fields):
+            self.unlocked.add(path)  # the card's address opens on its own page (confirm, new, type)
         pages = [f.path for f in self.pages]
         if path in pages:
             self.index = pages.index(path)

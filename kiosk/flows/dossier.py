@@ -89,9 +89,69 @@ class DossierFlow(Flow):
         screen.hint = f.hint_en if en else f.hint_vi
         err = sub.errors.get(f.path)
         screen.error = (err.message_en if en else err.message_vi) if err else ""
-        choices = [(value, label if en else value) for value, label in f.choices]
-        screen.show(f.widget if not f.choices else "choice", sub.answers.get(f.path, ""), choices)
+        screen.note = ""
+        if sub.confirming_address():
+            self._show_address_page(sub, screen)
+        else:
+            choices = [(value, label if en else value) for value, label in f.choices]
+            screen.show(f.widget if not f.choices else "choice", sub.answers.get(f.path, ""), choices)
         self.shell.go("form")
+
+    # ---- the card's address (it may predate the July 2025 reform) --------------------------
+    def _address_check(self, address: str) -> Any:
+        """What the table of old -> current commune names says of the card's address (the
+        province's own list in the state folder when the installer put one there); None when
+        no table can be read: the page still asks the citizen to confirm or type."""
+        from kiosk.domain import addresses
+
+        try:
+            table = addresses.load(addresses.table_path(self.kiosk.settings.kiosk.state_path()))
+        except (OSError, ValueError) as exc:
+            log.warning("address table unusable, no current names proposed: %s", exc)
+            return None
+        return addresses.check(address, table)
+
+    def _show_address_page(self, sub: "Submission", screen: Any) -> None:
+        """The card's address, with 'Đúng, dùng địa chỉ này' / 'Nhập địa chỉ khác'; when the table
+        knows the old ward's current name, 'Dùng địa chỉ mới' / 'Giữ như trên thẻ' / 'Nhập địa chỉ khác'."""
+        screen.hint = self.t("address.on_card")
+        screen.note, choices = self._address_offer(self._address_check(sub.citizen.address))
+        screen.show("address", sub.citizen.address, choices)
+
+    def _address_offer(self, check: Any) -> tuple[str, list[tuple[str, str]]]:
+        """The sentence under the card's address and its buttons (the first one leads)."""
+        status = check.status if check is not None else "current"
+        use, keep, other = (("new", self.t("address.use_new")), ("card", self.t("address.keep_card")),
+                            ("other", self.t("address.other")))
+        if status == "renamed":
+            return self.t("address.new", address=check.proposal), [use, keep, other]
+        notes = []
+        if status == "split":
+            units = [u[:1].lower() + u[1:] for u in check.new_units]  # "phường Sài Gòn" mid-sentence
+            notes.append(self.t("address.split", old=check.old_unit,
+                                units=f" {self.t('address.and')} ".join([", ".join(units[:-1]), units[-1]])))
+        elif status == "outdated":
+            notes.append(self.t("address.outdated"))
+        if check is not None and check.province_now:
+            notes.append(self.t("address.province_now", province=check.province_now))
+        if status == "current":
+            return " ".join(notes), [("card", self.t("address.confirm")), other]
+        if status == "outdated":  # may still be right (a home in another province): keeping it leads
+            return " ".join(notes), [keep, other]
+        return " ".join(notes), [other, keep]  # divided: the street decides, which the kiosk cannot
+
+    def address_choose(self, choice: str) -> None:
+        """A tap on the card's address page."""
+        sub = self._submission()
+        if sub is None or not sub.confirming_address():
+            return
+        self.shell.activity()
+        check = self._address_check(sub.citizen.address) if choice == "new" else None
+        proposal = check.proposal if check is not None and check.status == "renamed" else ""
+        if choice == "new" and not proposal:
+            return  # no current name known: nothing to use
+        sub.choose_address(choice, proposal)
+        self._show_page()
 
     def form_input(self, text: str) -> None:
         sub = self._submission()

@@ -52,6 +52,8 @@ def to_review(kiosk, shell, taken):
     flow.set_consent(True)
     flow.consent_next()
     assert shell.current() == "form"
+    assert shell.screen("form").kind == "address"  # the card's address, shown to confirm
+    flow.address_choose("card")
     for value in ("0901234567", "Bằng tốt nghiệp", "2", "3"):
         flow.form_input(value)
         flow.form_next()

@@ -90,6 +90,7 @@ def test_ticket_procedure_page_and_slip_name_the_queues_counters(kiosk, office):
     kiosk.tap("start_dossier")
     kiosk.tap("consent_agree")
     kiosk.tap("consent_next")
+    app.dossier.address_choose("card")
     for value in ("0901234567", "Bằng tốt nghiệp", "2", "3"):
         app.dossier.form_input(value)
         app.dossier.form_next()

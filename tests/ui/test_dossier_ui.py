@@ -57,7 +57,8 @@ def test_from_card_to_printed_receipt(kiosk, office):
     kiosk.tap("consent_agree")
     kiosk.tap("consent_next")
     assert kiosk.app.root.current == "form"
-    # the card's fields are not asked again: the first page is the phone number
+    # the card's fields are not asked again; its address is shown to confirm (tests/ui/test_address_ui.py)
+    kiosk.tap("address_card")
     assert "Số điện thoại" in kiosk.find("field_label").text
     kiosk.type_keys("0901234567")
     kiosk.tap("key-ok")
@@ -107,6 +108,7 @@ def test_office_down_saves_then_sends_exactly_once(kiosk, office):
     kiosk.tap("consent_agree")
     kiosk.tap("consent_next")
     app = kiosk.app
+    app.dossier.address_choose("card")
     for value in ("", "Giấy khai sinh", "1", "1"):
         app.dossier.form_input(value)
         app.dossier.form_next()

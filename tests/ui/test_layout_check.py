@@ -30,6 +30,10 @@ pytestmark = pytest.mark.ui
 
 SIZES = [(1024, 600), (800, 480), (1280, 800), (1920, 1080), (1080, 1920)]
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
+OLD_ADDRESS_CARD = ("079190000003||Lê Văn Tám|01021960|Nam|Số 45/7 đường Bùi Viện, Phường Phạm Ngũ Lão, Quận 1, "
+                    "Thành phố Hồ Chí Minh|10052022")
+SPLIT_ADDRESS_CARD = ("079190000004||Lê Văn Tám|01021960|Nam|Số 3 đường Calmette, Phường Nguyễn Thái Bình, Quận 1, "
+                      "Thành phố Hồ Chí Minh|10052022")
 OTHER_CARD = "001189012345||Lê Hoàng Phương Thảo|12081989|Nữ|Số 7 ngõ 15 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội|20042021"
 COPY_CERTIFICATION = "2.000815"
 BIRTH = "1.001193"
@@ -299,6 +303,8 @@ def states(drv):
     app.dossier.start()
     app.dossier.set_consent(True)
     app.dossier.consent_next()
+    yield "form, the card's address to confirm"
+    app.dossier.address_choose("card")
     for value in ("0901234567", "Bằng tốt nghiệp trung học phổ thông", "2", "3"):
         app.dossier.form_input(value)
         app.dossier.form_next()
@@ -315,6 +321,22 @@ def states(drv):
     screen.print_note = t("dossier.receipt_printed")
     app.go("dossier_result")
     yield "dossier result"
+    for card, lang, state in ((OLD_ADDRESS_CARD, "vi", "form, an old address with its new name"),
+                              (OLD_ADDRESS_CARD, "en", "form, an old address with its new name in English"),
+                              (SPLIT_ADDRESS_CARD, "vi", "form, an old address of a divided ward")):
+        app.end_session()
+        app.lang = lang
+        app.scanner_frame(card + "\r")
+        drv.wait_until(lambda: drv.has("card_confirm"))
+        drv.find("card_confirm").dispatch("on_release")
+        app.start_flow("submit_dossier")
+        drv.wait_until(lambda: app.screen("procedures").procedures, timeout=10)
+        app.procedures.open(COPY_CERTIFICATION)
+        app.dossier.start()
+        app.dossier.set_consent(True)
+        app.dossier.consent_next()
+        assert app.screen("form").widget == "address" and app.screen("form").note
+        yield state
     app.end_session()
     app.start_flow("lookup")
     yield "lookup"

@@ -115,6 +115,8 @@ def test_a_card_scanned_during_a_form_fills_its_applicant(kiosk):
     kiosk.tap("card_confirm")
     assert app.root.current == "form" and app.session.data["submission"] is sub
     assert sub.answers["applicant.full_name"] == "Trần Thị Bích"
+    assert app.screen("form").widget == "address"  # the card's address, shown to confirm
+    kiosk.tap("address_card")
     assert "Số điện thoại" in kiosk.find("field_label").text  # the card's fields are no longer asked
 
 

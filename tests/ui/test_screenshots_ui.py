@@ -48,6 +48,7 @@ def test_screens(kiosk, tmp_path):  # noqa: F811
     kiosk.tap("consent_agree")
     keep(kiosk, tmp_path, "consent")
     kiosk.tap("consent_next")
+    kiosk.tap("address_card")  # the card's address: "Đúng, dùng địa chỉ này"
     kiosk.tap("key-ok")  # the phone number is optional
     for key in "Nguyeenx":
         kiosk.tap("key-shift") if key.isupper() else None

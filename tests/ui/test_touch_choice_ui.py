@@ -68,6 +68,7 @@ def test_child_sex_with_a_card_is_left_with_tiep_tuc(kiosk):  # noqa: F811
     kiosk.wait_until(lambda: kiosk.has("card_confirm"))
     kiosk.tap("card_confirm")
     to_birth_form(kiosk)
+    kiosk.tap("address_card")  # the card's address, confirmed (tests/ui/test_address_ui.py)
     assert label(kiosk).startswith("Số điện thoại")
     kiosk.tap("key-ok")  # optional
     assert "của trẻ" in label(kiosk)

@@ -43,6 +43,8 @@ def walk_form(drv, answers=None):
             choice = drv.app.session.data["submission"].current.choices[0][0]
             drv.tap(f"choice_{choice}")
             drv.tap("choice_next")
+        elif form.widget == "address":  # the card's address: "Đúng, dùng địa chỉ này"
+            drv.tap("address_card")
         else:
             sub = drv.app.session.data["submission"]
             field = sub.current
