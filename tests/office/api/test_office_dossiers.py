@@ -28,7 +28,7 @@ from kiosk.office.app import create_app
 from kiosk.office.storage.models import AuditEntry
 from kiosk.office.storage.models import Dossier
 from kiosk.office.settings import OfficeSettings, sqlite_url
-from office_testing import Clock, demo_sqlite
+from office_testing import Clock, demo_sqlite, office_clients
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -73,20 +73,12 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def make_client(tmp_path, template, clock):
-    clients = []
-
-    def make(**settings):
-        path = tmp_path / f"office{len(clients)}.db"
+    def copy_of_template(n: int) -> str:
+        path = tmp_path / f"office{n}.db"
         shutil.copyfile(template, path)
-        app = create_app(OfficeSettings(database_url=sqlite_url(path), migrate=False, **settings), clock=clock)
-        c = TestClient(app)
-        c.__enter__()
-        clients.append(c)
-        return c
+        return sqlite_url(path)
 
-    yield make
-    for c in clients:
-        c.__exit__(None, None, None)
+    yield from office_clients(copy_of_template, clock, migrate=False)
 
 
 @pytest.fixture
