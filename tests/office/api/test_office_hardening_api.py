@@ -230,6 +230,36 @@ def test_a_busy_database_pool_answers_503_not_500(client):
     tiny.dispose()
 
 
+@pytest.mark.parametrize("timeout", [1.0, 2.5])
+def test_a_write_blocked_by_another_writer_answers_503_within_the_busy_timeout(make_client, timeout):
+    """Another process holds SQLite's write lock (a long `kiosk office purge`, a stuck backup): a
+    write waits at most db_busy_timeout_seconds, then a JSON 503 with Retry-After; reads go on."""
+    import sqlite3
+    from contextlib import closing
+
+    client = make_client(db_busy_timeout_seconds=timeout)
+    db_file = client.app.state.office.db.url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(db_file, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # the write lock, held
+        t0 = time.perf_counter()
+        r = client.post("/api/tickets", headers=KIOSK, json={"service": "ho-tich", "idempotency_key": "busy-1"})
+        waited = time.perf_counter() - t0
+        assert_error(r, 503, None, "unavailable")
+        assert r.headers["retry-after"] == "1"
+        assert timeout * 0.9 <= waited < timeout + 1.5, f"answered after {waited:.2f} s (busy timeout {timeout} s)"
+        assert client.get("/api/queue").status_code == 200  # WAL: readers are not blocked
+        other.execute("ROLLBACK")
+    r = client.post("/api/tickets", headers=KIOSK, json={"service": "ho-tich", "idempotency_key": "busy-1"})
+    assert r.status_code == 201, r.text  # the retry Retry-After asked for: the ticket, once
+
+
+def test_the_office_waits_a_few_seconds_for_a_busy_database_not_30(client):
+    db = client.app.state.office.db  # default settings: 5 s on both engines (SQLite's default here was 30 s)
+    for engine in (db.engine, db.read_engine):
+        with engine.connect() as c:
+            assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
 # ---- log-in
 
 def _spray(client, n, prefix="ghost"):
