@@ -17,6 +17,7 @@ class LookupScreen(KioskScreen):
     code = StringProperty("")
     results = ListProperty([])  # already formatted paragraphs
     confirming = BooleanProperty(False)  # a scanned card waits for the phone's digits or the slip's code
+    confirm_failed = BooleanProperty(False)  # what was typed opened nothing: the hint says what to do
 
     def on_kv_post(self, _base) -> None:
         kb = self.ids.keyboard
@@ -37,6 +38,7 @@ class LookupScreen(KioskScreen):
         self.ids.results_scroll.scroll_y = 1
 
     def on_confirming(self, _screen, confirming: bool) -> None:
+        self.confirm_failed = False
         if not hasattr(self, "_keyboard"):  # set while the kv rules are applied
             return
         self._keyboard.set_text("")

@@ -56,6 +56,7 @@ class LookupFlow(Flow):
         screen.results = []
         screen.code = ""
         screen.confirming = True
+        screen.confirm_failed = False
         self.shell.activity()
 
     def _confirm_card(self, typed: str) -> None:
@@ -72,7 +73,7 @@ class LookupFlow(Flow):
         screen = self.shell.screen("lookup")
         if not dossiers:
             screen.code = ""
-            self.shell.show_notice(self.t("lookup.confirm_none"), seconds=TICKET_NOTICE_SECONDS)
+            screen.confirm_failed = True  # the hint says so, and what to type instead
             return
         screen.confirming = False
         self._show(dossiers)

@@ -218,3 +218,16 @@ def test_a_kiosk_sees_and_reprints_only_the_tickets_it_issued(client, staff):
         assert own.status_code == 200 and own.json()["id"] == ticket, own.text
         assert client.request(method, path, headers=staff, json=body).status_code == 200
     assert client.get(f"/api/tickets/{ticket}", headers=staff).json()["status"] == "waiting"
+
+
+def test_the_access_log_holds_neither_the_card_number_nor_its_confirmation():
+    import logging
+
+    from kiosk.office.api.dossiers import MaskIdNumbers
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", f"/api/dossiers?id_number={ID_NUMBER}&confirm=3456",
+                                "1.1", 200), None)
+    assert MaskIdNumbers().filter(record)
+    line = record.getMessage()
+    assert ID_NUMBER not in line and "3456" not in line and "confirm=***" in line and "079******234" in line
