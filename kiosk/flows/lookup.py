@@ -83,6 +83,7 @@ class LookupFlow(Flow):
         if self.shell.current() != "lookup":
             self.shell.go("lookup")
             self.enter()
+        self.shell.screen("lookup").confirming = False  # a slip needs no card's confirmation
         self.shell.screen("lookup").code = result.code  # in the field, as if typed
         self.find(result.code, exact=True)
 

@@ -326,7 +326,8 @@ def test_volunteer_pin_log_ins_share_the_staff_per_address_limit(client):
     refused = [sprayer.post("/api/volunteers/login", json={"code": f"OTHER{i}", "pin": "1234"}).status_code
                for i in range(10)]
     per_attempt = (time.perf_counter() - t0) / 10
-    assert refused == [429] * 10 and per_attempt < 0.05, f"{per_attempt * 1000:.0f} ms per refused attempt"
+    assert refused == [429] * 10  # before any hashing: well under argon2's ~300 ms even on a loaded machine
+    assert per_attempt < 0.1, f"{per_attempt * 1000:.0f} ms per refused attempt"
     r = sprayer.post("/api/volunteers/login", json={"code": code, "pin": "246810"})
     assert_error(r, 429, "pin", "too_many_attempts")  # the right PIN too, from this address
     assert_error(sprayer.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}),
