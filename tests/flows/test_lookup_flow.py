@@ -178,3 +178,17 @@ def test_a_card_lists_codes_and_statuses_without_notes(kiosk, shell, ui, outbox,
     mine = next(r for r in results if code in r)
     assert "Cần bổ sung" in mine or shell.t("status.more_documents") in mine
     assert "Xin mang bản chính" not in mine and "nội bộ" not in mine
+
+
+def test_a_slip_scanned_while_a_card_waits_for_its_confirmation_is_looked_up(kiosk, shell, ui, outbox):
+    from kiosk.domain.scan import classify
+
+    code = kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())["code"]
+    shell.go("lookup")
+    kiosk.session.set_citizen(cccd.parse(CARD))
+    flow = LookupFlow(kiosk, shell)
+    flow.card_scanned(cccd.parse(CARD))
+    assert shell.screen("lookup").confirming
+    flow.scanned_receipt(classify(f"MCHS:{code}"))  # the slip itself: no confirmation needed
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert code in results[0] and not shell.screen("lookup").confirming
