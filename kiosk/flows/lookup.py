@@ -1,5 +1,9 @@
 """Looking a dossier up (screens/lookup): by the code typed or scanned from a declaration slip, or
-every dossier of a scanned ID card. A `declared` dossier reads "Đã khai, chưa nộp bản chính".
+the dossiers of a scanned ID card. A `declared` dossier reads "Đã khai, chưa nộp bản chính".
+
+A photo of someone's card scans like the card, so a card's dossiers show only once the citizen
+confirms what the card does not give: the last 4 digits of the phone number on the dossier, or
+the code on the slip (the screen's `confirming` step). The office enforces it.
 
 A dossier still waiting in this kiosk's outbox is answered from the outbox; the outbox is SQLite
 behind a lock the sender holds across fsyncs, so it is read on a worker, never the UI thread.
@@ -18,14 +22,21 @@ TICKET_NOTICE_SECONDS = 20  # long enough to read a ticket's place in the queue 
 
 class LookupFlow(Flow):
     def enter(self) -> None:
-        self.shell.screen("lookup").results = []
+        screen = self.shell.screen("lookup")
+        screen.results = []
+        screen.confirming = False
 
     def find(self, code: str, *, exact: bool = False) -> None:
         """exact: a scanned slip's value as it is (its token is case-sensitive); typed codes are
-        upper-cased."""
+        upper-cased. While a scanned card waits for its confirmation, what is typed confirms it."""
+        screen = self.shell.screen("lookup")
+        if not exact and screen.confirming and self.session.citizen is not None:
+            self._confirm_card(code)
+            return
         code = code.strip() if exact else code.strip().upper()
         if not code:
             return
+        screen.confirming = False
         self.shell.activity()
         self.kiosk.submit_for_session(self._find, code, on_done=self._show_scanned if exact else self._show,
                                       on_error=self._failed)
@@ -39,15 +50,40 @@ class LookupFlow(Flow):
             return [{"code": local.local_ref, "status": "pending"}]
         return [self.kiosk.client.dossier(resolved or code)]
 
-    def by_citizen(self, citizen: Any) -> None:
-        self.kiosk.submit_for_session(self.kiosk.client.dossiers_for, citizen.id_number, on_done=self._show,
-                                      on_error=self._failed)
+    def ask_confirmation(self) -> None:
+        """A card scanned on the look-up screen: ask for the phone's last 4 digits or the slip's code."""
+        screen = self.shell.screen("lookup")
+        screen.results = []
+        screen.code = ""
+        screen.confirming = True
+        screen.confirm_failed = False
+        self.shell.activity()
+
+    def _confirm_card(self, typed: str) -> None:
+        typed = typed.strip()
+        if not typed:
+            return
+        self.shell.activity()
+        self.kiosk.submit_for_session(self.kiosk.client.dossiers_for, self.session.citizen.id_number, typed,
+                                      on_done=self._show_confirmed, on_error=self._failed)
+
+    def _show_confirmed(self, dossiers: list[dict]) -> None:
+        """Nothing found: wrong digits, or a card without dossiers (the office does not say which);
+        the citizen may try again. Found: the list, and the confirmation step is over."""
+        screen = self.shell.screen("lookup")
+        if not dossiers:
+            screen.code = ""
+            screen.confirm_failed = True  # the hint says so, and what to type instead
+            return
+        screen.confirming = False
+        self._show(dossiers)
 
     def scanned_receipt(self, result: Any) -> None:
         """The QR of a dossier slip: look it up, from whatever screen it was scanned on."""
         if self.shell.current() != "lookup":
             self.shell.go("lookup")
             self.enter()
+        self.shell.screen("lookup").confirming = False  # a slip needs no card's confirmation
         self.shell.screen("lookup").code = result.code  # in the field, as if typed
         self.find(result.code, exact=True)
 
@@ -89,13 +125,16 @@ class LookupFlow(Flow):
             self.office_failed(exc)
 
     def card_scanned(self, citizen: Any) -> None:
-        """A card scanned on the look-up screen lists this citizen's dossiers."""
+        """A card scanned on the look-up screen asks for its confirmation (the App has put the
+        citizen in the session); then the card's dossiers are listed."""
         if self.shell.current() == "lookup":
-            self.by_citizen(citizen)
+            self.ask_confirmation()
 
     def _failed(self, exc: BaseException) -> None:
         if getattr(exc, "status", None) == 404:
             self.shell.screen("lookup").results = [self.t("lookup.none")]
+        elif getattr(exc, "status", None) == 429:  # the kiosk's look-ups per minute (tries included)
+            self.shell.show_notice(self.t("lookup.confirm_too_many"), seconds=TICKET_NOTICE_SECONDS)
         else:
             self.office_failed(exc)
 

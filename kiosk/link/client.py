@@ -111,10 +111,12 @@ class OfficeClient:
         """Status, history and appointment of one dossier (the kiosk view: no personal data)."""
         return self._request("GET", f"/api/dossiers/{quote(code, safe='')}")
 
-    def dossiers_for(self, id_number: str) -> list[dict[str, Any]]:
-        """The dossiers of the citizen whose card was just scanned, newest first."""
+    def dossiers_for(self, id_number: str, confirm: str) -> list[dict[str, Any]]:
+        """The dossiers of the citizen whose card was just scanned, newest first, that `confirm`
+        opens: the last 4 digits of the phone number on the dossier, or the code on its slip (a
+        photo of the card gives neither). A wrong one gives [] (as a card without dossiers)."""
         # as params, not in the path: the path is logged, the id number must not be
-        return self._request("GET", "/api/dossiers", params={"id_number": id_number})["dossiers"]
+        return self._request("GET", "/api/dossiers", params={"id_number": id_number, "confirm": confirm})["dossiers"]
 
     def procedures(self) -> dict[str, Any]:
         """The whole catalogue (kiosk.domain.catalogue.catalogue_from_dict reads it)."""

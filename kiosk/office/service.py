@@ -27,7 +27,7 @@ class Office:
     def __init__(self, settings: OfficeSettings, clock: Callable[[], dt.datetime] = utcnow):
         self.settings = settings
         self.clock = clock
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, busy_timeout=settings.db_busy_timeout_seconds)
         self.hub = EventHub(self.db, settings.event_poll_seconds, housekeeping=self.close_previous_days)
 
     def ctx(self, actor: str) -> Ctx:

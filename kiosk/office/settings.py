@@ -57,6 +57,9 @@ class OfficeSettings(BaseModel):
     max_event_streams_per_address: int = Field(32, ge=1)
     login_max_failures_per_address: int = Field(30, ge=1)  # across usernames, per login window
     password_hash_slots: int = Field(2, ge=1)  # argon2 verifications at once (each ~64 MiB, ~0.3 s)
+    # a request blocked by another writer (SQLite) or waiting for a pooled connection gives up after
+    # this long and answers 503 unavailable (Retry-After: 1), instead of hanging 30 s
+    db_busy_timeout_seconds: float = Field(5.0, gt=0, le=60)
     trusted_origins: tuple[str, ...] = ()  # other sites allowed to post with the console's cookie
     trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-Proto/-For are believed (TLS proxy)
     # issue 15: the address citizens' phones reach (the board's QR); empty: no QR
@@ -126,7 +129,8 @@ class OfficeSettings(BaseModel):
 
 
 LIMITS = ("max_body_bytes", "max_header_bytes", "max_event_streams", "max_event_streams_per_address",
-          "login_max_failures_per_address", "password_hash_slots", "trusted_origins", "trusted_proxies")
+          "login_max_failures_per_address", "password_hash_slots", "trusted_origins", "trusted_proxies",
+          "db_busy_timeout_seconds")
 
 
 @lru_cache(maxsize=8)

@@ -80,7 +80,7 @@ def test_a_double_tap_submits_one_dossier_and_prints_its_slip(kiosk, shell, ui, 
     assert "Bắt buộc:" in result.detail and "Lệ phí: " in result.detail
     assert "Ngày hẹn dự kiến nếu hồ sơ đầy đủ: " in result.detail
     assert "dichvucong" not in result.detail
-    listed = kiosk.client.dossiers_for("079190000001")
+    listed = kiosk.client.dossiers_for("079190000001", "4567")  # the phone typed on the form
     assert [d["code"] for d in listed].count(code) == 1
     assert {d["status"] for d in listed if d["code"] == code} == {"declared"}
     assert len(outbox.pending()) == 0

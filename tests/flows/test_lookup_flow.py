@@ -116,9 +116,17 @@ def test_a_card_on_the_lookup_screen_lists_its_dossiers(kiosk, shell, ui, outbox
     ui.settle(0.3)
     assert shell.screen("lookup").results is None
     shell.go("lookup")
+    kiosk.session.set_citizen(cccd.parse(CARD))  # as the App does with a scanned card
     flow.card_scanned(cccd.parse(CARD))
-    results = ui.run_until(lambda: shell.screen("lookup").results)
-    assert len(results) == len(kiosk.client.dossiers_for("079190000001")) >= 1
+    screen = shell.screen("lookup")
+    assert screen.confirming and screen.results == []  # a photo of the card is not enough
+    flow.find("9999")  # not the last 4 digits of the dossier's phone (0901234567)
+    ui.run_until(lambda: screen.confirm_failed)  # the hint says nothing matched and what to type
+    assert screen.results == [] and screen.confirming and not shell.notices
+    flow.find("4567")
+    results = ui.run_until(lambda: screen.results)
+    assert len(results) == len(kiosk.client.dossiers_for("079190000001", "4567")) >= 1
+    assert not screen.confirming
 
 
 def test_a_receipt_scanned_at_home_opens_the_lookup(kiosk, shell, ui, outbox):
@@ -161,8 +169,26 @@ def test_a_card_lists_codes_and_statuses_without_notes(kiosk, shell, ui, outbox,
     flow_office.office.run("user:canbo1", dossiers.change_status, code, "more_documents", "nội bộ",
                            "Xin mang bản chính giấy khai sinh.")
     shell.go("lookup")
-    LookupFlow(kiosk, shell).card_scanned(cccd.parse(CARD))
+    kiosk.session.set_citizen(cccd.parse(CARD))
+    flow = LookupFlow(kiosk, shell)
+    flow.card_scanned(cccd.parse(CARD))
+    flow.find(code)  # the slip's code confirms the card: that dossier
     results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert len(results) == 1
     mine = next(r for r in results if code in r)
     assert "Cần bổ sung" in mine or shell.t("status.more_documents") in mine
     assert "Xin mang bản chính" not in mine and "nội bộ" not in mine
+
+
+def test_a_slip_scanned_while_a_card_waits_for_its_confirmation_is_looked_up(kiosk, shell, ui, outbox):
+    from kiosk.domain.scan import classify
+
+    code = kiosk.client.submit_dossier(outbox.put("dossier", a_dossier()).request())["code"]
+    shell.go("lookup")
+    kiosk.session.set_citizen(cccd.parse(CARD))
+    flow = LookupFlow(kiosk, shell)
+    flow.card_scanned(cccd.parse(CARD))
+    assert shell.screen("lookup").confirming
+    flow.scanned_receipt(classify(f"MCHS:{code}"))  # the slip itself: no confirmation needed
+    results = ui.run_until(lambda: shell.screen("lookup").results)
+    assert code in results[0] and not shell.screen("lookup").confirming

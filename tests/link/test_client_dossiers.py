@@ -51,9 +51,11 @@ def test_submit_then_look_up_by_code_and_by_card(office):
     assert status["code"] == receipt["code"] and status["masked_id"] == "079******234"
     assert [h["status"] for h in status["history"]] == ["declared"]
     assert "Võ Thị Sáu" not in str(status) and ID_NUMBER not in str(status)
-    mine = c.dossiers_for(ID_NUMBER)
+    assert c.dossiers_for(ID_NUMBER, "9999") == []  # wrong phone digits: nothing shown
+    mine = c.dossiers_for(ID_NUMBER, "3456")  # the last 4 digits of the dossier's phone
     assert receipt["code"] in [d["code"] for d in mine]
-    assert c.dossiers_for("079186009999") == []
+    assert [d["code"] for d in c.dossiers_for(ID_NUMBER, receipt["code"])] == [receipt["code"]]  # the slip's code
+    assert c.dossiers_for("079186009999", "3456") == []
 
 
 def test_the_catalogue_from_the_office_loads_as_a_catalogue(office):
@@ -96,7 +98,7 @@ def test_a_refused_form_raises_office_error_naming_the_field(office):
         c.dossier("BT-20990101-0001")
     assert (e.value.status, e.value.code) == (404, "dossier_not_found")
     with pytest.raises(OfficeError) as e:
-        c.dossiers_for("12")
+        c.dossiers_for("12", "3456")
     assert (e.value.status, e.value.field) == (422, "id_number")
 
 
@@ -109,5 +111,5 @@ def test_an_unreachable_office_raises_office_unavailable_and_logs_no_id_number(c
         with pytest.raises(OfficeUnavailable):
             c.submit_dossier(request("nowhere"))
         with pytest.raises(OfficeUnavailable):
-            c.dossiers_for(ID_NUMBER)
-    assert "/api/dossiers" in caplog.text and ID_NUMBER not in caplog.text
+            c.dossiers_for(ID_NUMBER, "3456")
+    assert "/api/dossiers" in caplog.text and ID_NUMBER not in caplog.text and "3456" not in caplog.text

@@ -9,9 +9,10 @@ import datetime as dt
 import secrets
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -63,7 +64,34 @@ class Clock:
         return self.now
 
 
-__all__ = ["pg_schema", "Clock"]
+def office_clients(database_url: Callable[[int], str], clock: Callable[[], dt.datetime],
+                   **defaults: Any) -> Iterator[Callable[..., Any]]:
+    """The `make_client` fixture of the office's API tests: make(**settings) gives an entered
+    TestClient of a new office app on database_url(n) (n: clients made so far), with `defaults`
+    under `settings`; every client is closed at the end. Use as `yield from office_clients(...)`."""
+    from fastapi.testclient import TestClient
+
+    from kiosk.office.app import create_app
+    from kiosk.office.settings import OfficeSettings
+
+    clients = []
+
+    def make(**settings: Any) -> TestClient:
+        app = create_app(OfficeSettings(database_url=database_url(len(clients)), **{**defaults, **settings}),
+                         clock=clock)
+        c = TestClient(app)
+        c.__enter__()
+        clients.append(c)
+        return c
+
+    try:
+        yield make
+    finally:
+        for c in clients:
+            c.__exit__(None, None, None)
+
+
+__all__ = ["pg_schema", "Clock", "office_clients"]
 
 
 def free_port() -> int:

@@ -340,6 +340,12 @@ def states(drv):
     app.end_session()
     app.start_flow("lookup")
     yield "lookup"
+    app.lookup.ask_confirmation()  # a card scanned here: the phone's last 4 digits or the slip's code
+    app.screen("lookup").code = "3456"
+    yield "lookup asking a card's confirmation"
+    app.screen("lookup").code = ""
+    app.screen("lookup").confirm_failed = True
+    yield "lookup after a wrong confirmation"
     app.lookup._show([{"code": "HT-20261202-0003", "status": "declared", "procedure_name_vi": "Đăng ký khai sinh"},
                       {"code": "CT-20261202-0001", "status": "more_documents",
                        "procedure_name_vi": "Chứng thực bản sao từ bản chính giấy tờ, văn bản",
@@ -388,6 +394,13 @@ def states(drv):
                       {"code": "CT-20261202-0001", "status": "more_documents",
                        "procedure_name_en": "Certified copy from the original", "appointment_date": "2026-12-04"}])
     yield "lookup with results in English"
+    app.end_session()
+    app.lang = "en"
+    app.start_flow("lookup")
+    app.lookup.ask_confirmation()
+    yield "lookup asking a card's confirmation in English"
+    app.screen("lookup").confirm_failed = True
+    yield "lookup after a wrong confirmation in English"
     app.end_session()
     app.lang = app.settings.display.language
 

@@ -222,6 +222,20 @@ def test_walk_look_up_by_scanning_the_id_card(kiosk, office):
     kiosk.wait_until(lambda: app.root.current == "lookup")
     scan(kiosk, CARD)
     touch(kiosk, "card_confirm")  # "Đúng, là tôi"
+    # a photo of the card scans as well as the card: the list waits for what the card does not give
+    kiosk.wait_until(lambda: app.t("lookup.confirm_hint") == kiosk.find("lookup_hint").text)
+    hint = kiosk.find("lookup_hint")
+    assert readable(kiosk, hint, lines=3) and "chỉ xem được bằng mã trên phiếu" in hint.text
+    assert code not in kiosk.all_text()
+    type_on_keyboard(kiosk, "9999")  # wrong: not the last 4 digits of the dossier's phone
+    touch(kiosk, "key-ok")
+    kiosk.wait_until(lambda: kiosk.find("lookup_hint").text == app.t("lookup.confirm_none"), timeout=15)
+    kiosk.frames(3)
+    assert readable(kiosk, kiosk.find("lookup_hint"), lines=3)
+    assert code not in kiosk.all_text() and kiosk.find("lookup_code").text == ""
+    type_on_keyboard(kiosk, "3456")  # the phone on the dossier is 0903123456
+    assert kiosk.find("lookup_code").text == "3456"
+    touch(kiosk, "key-ok")
     results = kiosk.wait_until(lambda: code in kiosk.find("lookup_results").text and kiosk.find("lookup_results"),
                                timeout=15)
     assert app.session.citizen is not None and app.session.citizen.id_number == CARD_ID

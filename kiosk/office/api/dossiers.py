@@ -21,15 +21,21 @@ from kiosk.office.operations import dossiers
 
 router = OfficeRouter(prefix="/api", tags=["dossiers"])
 _ID_IN_QUERY = re.compile(r"(id_number=)([^&\s]*)")
+_CONFIRM_IN_QUERY = re.compile(r"(confirm=)([^&\s]*)")
+
+
+def _masked_query(text: str) -> str:
+    text = _ID_IN_QUERY.sub(lambda m: m[1] + mask_id(m[2]), text)
+    return _CONFIRM_IN_QUERY.sub(lambda m: m[1] + "***", text)
 
 
 class MaskIdNumbers(logging.Filter):
-    """Access logs print the query string; GET /api/dossiers?id_number=… must not log the number."""
+    """Access logs print the query string; GET /api/dossiers?id_number=…&confirm=… must log neither
+    the number nor the phone digits confirming it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and any("id_number=" in str(a) for a in record.args):
-            record.args = tuple(_ID_IN_QUERY.sub(lambda m: m[1] + mask_id(m[2]), a) if isinstance(a, str) else a
-                                for a in record.args)
+            record.args = tuple(_masked_query(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 
@@ -92,6 +98,10 @@ def submit(body: DossierIn, response: Response, caller: StaffOrKioskDep, office:
 @router.get("/dossiers", response_model=schemas.DossierList)
 def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
                   id_number: Annotated[str | None, Query(description="kiosks: the citizen's scanned card")] = None,
+                  confirm: Annotated[str | None, Query(
+                      max_length=80, description="kiosks, with id_number: the last 4 digits of the phone number "
+                      "on the dossier, or the code printed on its slip (a photo of a card gives neither); a wrong "
+                      "one finds nothing and counts toward the kiosk's look-up limit")] = None,
                   status: Annotated[str | None, Query()] = None, day: Annotated[dt.date | None, Query()] = None,
                   stale: Annotated[bool, Query(description="staff: declared longer ago than the office's "
                                                            "stale_declared_days, oldest first")] = False,
@@ -104,8 +114,11 @@ def list_dossiers(caller: StaffOrKioskDep, office: OfficeDep,
     if isinstance(caller, KioskCaller):
         if id_number is None:
             raise Invalid("id_number_required", "a kiosk lists only the dossiers of a scanned ID card", "id_number")
+        if not (confirm or "").strip():
+            raise Invalid("confirmation_required", "a card's dossiers need the last 4 digits of the phone number "
+                          "on the dossier or the code on its slip", "confirm")
         with office.db.write() as s:  # the look-up is counted and audited, so a write
-            found = dossiers.kiosk_lookup(s, office.ctx(caller.actor), id_number)
+            found = dossiers.kiosk_lookup(s, office.ctx(caller.actor), id_number, confirm)
             names = dossiers.names(s, (d.procedure_code for d in found))
             return {"dossiers": [dossiers.citizen_list_view(d, names[d.procedure_code], office.settings.timezone)
                                  for d in found]}

@@ -327,21 +327,46 @@ def for_citizen(s: Session, id_number: str) -> list[Dossier]:
 
 ID_LOOKUPS_PER_MINUTE = 20  # per kiosk: a citizen scans one card; a loop of numbers is refused
 ID_LOOKUP_ACTION = "dossier_lookup_id"
+PHONE_TAIL = re.compile(r"^[0-9]{4}$")
 
 
-def kiosk_lookup(s: Session, ctx: Ctx, id_number: str) -> list[Dossier]:
-    """A kiosk's look-up by a scanned ID card: at most ID_LOOKUPS_PER_MINUTE per kiosk (429), each
-    audited (the masked number and how many were found). The audit rows are the count, so the
-    limit holds across workers and restarts."""
+def kiosk_lookup(s: Session, ctx: Ctx, id_number: str, confirm: str) -> list[Dossier]:
+    """A kiosk's look-up by a scanned ID card. A photo of a card scans as well as the card, so the
+    citizen also confirms what the card does not show: `confirm` is the last four digits of the
+    phone number on the dossier (every dossier of the card with that phone), or the code printed
+    on the slip (its code, local reference or token: that one dossier). A dossier without a phone
+    number opens only with its slip's code. A wrong confirmation finds nothing, exactly like a card
+    without dossiers (so it tells nothing either).
+    At most ID_LOOKUPS_PER_MINUTE per kiosk, right or wrong (429), each audited (the masked number,
+    how it was confirmed, whether it matched; never the digits). The audit rows are the count, so
+    the limit holds across workers and restarts."""
     since = ctx.now - dt.timedelta(minutes=1)
     recent = s.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.actor == ctx.actor, AuditEntry.action == ID_LOOKUP_ACTION, AuditEntry.at > since))
     if recent >= ID_LOOKUPS_PER_MINUTE:
         raise TooManyAttempts("too_many_lookups", f"at most {ID_LOOKUPS_PER_MINUTE} look-ups by ID card per "
                               "minute from a kiosk; try again in a minute", "id_number", retry_after=60)
-    found = for_citizen(s, id_number)
-    audit(s, ctx, ID_LOOKUP_ACTION, "dossier", None, masked_id=mask_id(id_number), found=len(found))
+    confirm = confirm.strip()
+    by_phone = bool(PHONE_TAIL.match(confirm))
+    found = [d for d in for_citizen(s, id_number)
+             if (_phone_ends_with(d, confirm) if by_phone else _slip_matches(d, confirm))]
+    audit(s, ctx, ID_LOOKUP_ACTION, "dossier", None, masked_id=mask_id(id_number),
+          confirmed_by="phone" if by_phone else "slip", confirmed=bool(found), found=len(found))
     return found
+
+
+def _phone_ends_with(d: Dossier, tail: str) -> bool:
+    phone = (d.applicant or {}).get("phone")
+    digits = "".join(ch for ch in phone if ch.isdigit()) if isinstance(phone, str) else ""
+    return len(digits) >= len(tail) and digits.endswith(tail)
+
+
+def _slip_matches(d: Dossier, ref: str) -> bool:
+    """The code as printed (typed in any case), the local reference of a slip printed before the
+    dossier was sent, or the token of the slip's QR (case-sensitive)."""
+    folded = ref.upper()
+    return bool(ref) and (folded == d.code.upper() or (d.local_ref is not None and folded == d.local_ref.upper())
+                          or ref == d.public_token)
 
 
 def listing(s: Session, *, status: str | None, day: dt.date | None, id_number: str | None,

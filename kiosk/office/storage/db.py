@@ -2,7 +2,8 @@
 atomic per-day number (`next_in_sequence`) and the idempotent create that survives a race on its
 key (`Database.write_retrying_duplicates`).
 
-SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout, and
+SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout (short for
+the office's request handlers: a write blocked by another writer answers 503 soon), and
 write transactions opened with BEGIN IMMEDIATE so two processes never interleave a
 read-then-write (numbering, call-next). PostgreSQL (psycopg 3): READ COMMITTED plus row locks
 taken by the operations themselves.
@@ -20,16 +21,16 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_S = 30.0  # tools and migrations; the office passes its settings' db_busy_timeout_seconds
 DUPLICATE_RETRIES = 3
 T = TypeVar("T")
 
 
-def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float) -> Engine:
     u = make_url(url)
     if u.database and u.database != ":memory:":
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -37,7 +38,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
@@ -49,16 +50,20 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
 
 
 class Database:
-    """Holds the engines; `write()` and `read()` give a Session inside one transaction."""
+    """Holds the engines; `write()` and `read()` give a Session inside one transaction.
 
-    def __init__(self, url: str):
+    `busy_timeout` (seconds): the longest a statement waits for SQLite's write lock, and for a
+    connection of the pool, before the error the API answers with 503."""
+
+    def __init__(self, url: str, busy_timeout: float = BUSY_TIMEOUT_S):
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         if self.is_sqlite:
-            self.engine = _sqlite_engine(url, immediate=True)
-            self.read_engine = _sqlite_engine(url, immediate=False)
+            self.engine = _sqlite_engine(url, immediate=True, busy_timeout=busy_timeout)
+            self.read_engine = _sqlite_engine(url, immediate=False, busy_timeout=busy_timeout)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                                        pool_timeout=busy_timeout)
             self.read_engine = self.engine
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)

@@ -28,7 +28,7 @@ from kiosk.office.app import create_app
 from kiosk.office.storage.models import AuditEntry
 from kiosk.office.storage.models import Dossier
 from kiosk.office.settings import OfficeSettings, sqlite_url
-from office_testing import Clock, demo_sqlite
+from office_testing import Clock, demo_sqlite, office_clients
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -73,20 +73,12 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def make_client(tmp_path, template, clock):
-    clients = []
-
-    def make(**settings):
-        path = tmp_path / f"office{len(clients)}.db"
+    def copy_of_template(n: int) -> str:
+        path = tmp_path / f"office{n}.db"
         shutil.copyfile(template, path)
-        app = create_app(OfficeSettings(database_url=sqlite_url(path), migrate=False, **settings), clock=clock)
-        c = TestClient(app)
-        c.__enter__()
-        clients.append(c)
-        return c
+        return sqlite_url(path)
 
-    yield make
-    for c in clients:
-        c.__exit__(None, None, None)
+    yield from office_clients(copy_of_template, clock, migrate=False)
 
 
 @pytest.fixture
@@ -580,11 +572,12 @@ def test_a_kiosk_lists_only_the_scanned_citizens_dossiers(client):
     mine = submit(client, "a").json()["code"]
     other = dict(APPLICANT, id_number="001200009999", full_name="Lê Văn Tám")
     submit(client, "b", applicant=other, fields={**BIRTH, "mother_id_number": "001200009999"})
-    listed = client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK).json()["dossiers"]
+    listed = client.get("/api/dossiers", params={"id_number": ID_NUMBER, "confirm": "3456"},
+                        headers=KIOSK).json()["dossiers"]
     assert [d["code"] for d in listed] == [mine]
     assert_no_personal_data(listed)
-    assert client.get("/api/dossiers", params={"id_number": "079190009999"}, headers=KIOSK).json() == {
-        "dossiers": []}
+    assert client.get("/api/dossiers", params={"id_number": "079190009999", "confirm": "3456"},
+                      headers=KIOSK).json() == {"dossiers": []}
     assert_error(client.get("/api/dossiers", headers=KIOSK), 422, "id_number", "id_number_required")
     assert_error(client.get("/api/dossiers", params={"id_number": "12"}, headers=KIOSK), 422, "id_number")
     assert_error(client.get("/api/dossiers", params={"id_number": ID_NUMBER}), 401, "authorization")
@@ -706,7 +699,8 @@ def test_purge_removes_personal_data_of_long_closed_dossiers_only(client, clock,
         assert all(h["note"] is None for h in d["history"])
     for code in (old_open, recent):
         assert client.get(f"/api/dossiers/{code}", headers=staff).json()["applicant"] == APPLICANT
-    listed = client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK).json()["dossiers"]
+    listed = client.get("/api/dossiers", params={"id_number": ID_NUMBER, "confirm": "3456"},
+                        headers=KIOSK).json()["dossiers"]
     assert {d["code"] for d in listed} == {old_open, recent}
     with client.app.state.office.db.read() as s:
         audit = s.scalar(select(AuditEntry).where(AuditEntry.action == "dossier_purge"))

@@ -21,7 +21,7 @@ with warnings.catch_warnings():
 from kiosk.office.app import create_app
 from kiosk.office.settings import OfficeSettings
 from kiosk.office.storage.models import AuditEntry
-from office_testing import Clock, demo_sqlite, pg_schema
+from office_testing import Clock, demo_sqlite, office_clients, pg_schema
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 BIG_ID = 2 ** 63
@@ -35,19 +35,8 @@ def clock():
 @pytest.fixture
 def make_client(tmp_path, tmp_path_factory, clock):
     url = demo_sqlite(tmp_path_factory.getbasetemp(), tmp_path / "office.db")
-    clients = []
-
-    def make(**settings):
-        settings = {"login_max_failures": 3, "login_max_failures_per_address": 6, **settings}
-        app = create_app(OfficeSettings(database_url=url, demo=True, **settings), clock=clock)
-        c = TestClient(app)
-        c.__enter__()
-        clients.append(c)
-        return c
-
-    yield make
-    for c in clients:
-        c.__exit__(None, None, None)
+    yield from office_clients(lambda _n: url, clock, demo=True, login_max_failures=3,
+                              login_max_failures_per_address=6)
 
 
 @pytest.fixture
@@ -241,6 +230,36 @@ def test_a_busy_database_pool_answers_503_not_500(client):
     tiny.dispose()
 
 
+@pytest.mark.parametrize("timeout", [1.0, 2.5])
+def test_a_write_blocked_by_another_writer_answers_503_within_the_busy_timeout(make_client, timeout):
+    """Another process holds SQLite's write lock (a long `kiosk office purge`, a stuck backup): a
+    write waits at most db_busy_timeout_seconds, then a JSON 503 with Retry-After; reads go on."""
+    import sqlite3
+    from contextlib import closing
+
+    client = make_client(db_busy_timeout_seconds=timeout)
+    db_file = client.app.state.office.db.url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(db_file, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # the write lock, held
+        t0 = time.perf_counter()
+        r = client.post("/api/tickets", headers=KIOSK, json={"service": "ho-tich", "idempotency_key": "busy-1"})
+        waited = time.perf_counter() - t0
+        assert_error(r, 503, None, "unavailable")
+        assert r.headers["retry-after"] == "1"
+        assert timeout * 0.9 <= waited < timeout + 1.5, f"answered after {waited:.2f} s (busy timeout {timeout} s)"
+        assert client.get("/api/queue").status_code == 200  # WAL: readers are not blocked
+        other.execute("ROLLBACK")
+    r = client.post("/api/tickets", headers=KIOSK, json={"service": "ho-tich", "idempotency_key": "busy-1"})
+    assert r.status_code == 201, r.text  # the retry Retry-After asked for: the ticket, once
+
+
+def test_the_office_waits_a_few_seconds_for_a_busy_database_not_30(client):
+    db = client.app.state.office.db  # default settings: 5 s on both engines (SQLite's default here was 30 s)
+    for engine in (db.engine, db.read_engine):
+        with engine.connect() as c:
+            assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
 # ---- log-in
 
 def _spray(client, n, prefix="ghost"):
@@ -288,6 +307,54 @@ def test_an_admin_lifts_a_lockout(client):
     with client.app.state.office.db.read() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "unlock")).one()
         assert (entry.actor, entry.entity_id, entry.details["failures"]) == ("user:admin", "canbo2", 3)
+
+
+def _volunteer(client, pin="246810"):
+    r = client.post("/api/admin/volunteers", json={"name": "Lê Thị Thu", "pin": pin}, headers=login(fresh(client), "admin"))
+    assert r.status_code == 201, r.text
+    return r.json()["code"]
+
+
+def test_volunteer_pin_log_ins_share_the_staff_per_address_limit(client):
+    code = _volunteer(client)
+    sprayer = fresh(client)
+    assert _spray(sprayer, 3) == [401] * 3  # staff usernames from this address...
+    guesses = [sprayer.post("/api/volunteers/login", json={"code": f"GHOST{i}", "pin": "1234"}).status_code
+               for i in range(3)]  # ...and volunteer codes: one limit of 6 across both
+    assert guesses == [401] * 3
+    t0 = time.perf_counter()
+    refused = [sprayer.post("/api/volunteers/login", json={"code": f"OTHER{i}", "pin": "1234"}).status_code
+               for i in range(10)]
+    per_attempt = (time.perf_counter() - t0) / 10
+    assert refused == [429] * 10  # before any hashing: well under argon2's ~300 ms even on a loaded machine
+    assert per_attempt < 0.1, f"{per_attempt * 1000:.0f} ms per refused attempt"
+    r = sprayer.post("/api/volunteers/login", json={"code": code, "pin": "246810"})
+    assert_error(r, 429, "pin", "too_many_attempts")  # the right PIN too, from this address
+    assert_error(sprayer.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}),
+                 429, "password", "too_many_attempts")
+
+
+def test_volunteer_pins_wait_in_the_password_hash_pool(client):
+    from contextlib import ExitStack
+
+    from kiosk.office.errors import Unavailable
+    from kiosk.office.operations.auth import password_pool
+
+    code = _volunteer(client)
+    pool = password_pool(client.app.state.office.settings.password_hash_slots)
+    with ExitStack() as line:  # every place in the line taken, as by a flood of log-ins
+        while True:
+            try:
+                line.enter_context(pool.place())
+            except Unavailable:
+                break
+        web = fresh(client).post("/api/volunteers/login", json={"code": code, "pin": "246810"})
+        assert_error(web, 503, None, "busy")
+        assert int(web.headers["retry-after"]) > 0
+        at_kiosk = client.post("/api/volunteers/session", headers=KIOSK, json={"pin": "246810"})
+        assert_error(at_kiosk, 503, None, "busy")
+    assert fresh(client).post("/api/volunteers/login", json={"code": code, "pin": "246810"}).status_code == 200
+    assert client.post("/api/volunteers/session", headers=KIOSK, json={"pin": "246810"}).status_code == 200
 
 
 # ---- tickets and the public queue

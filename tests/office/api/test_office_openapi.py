@@ -157,7 +157,7 @@ def test_real_answers_carry_exactly_the_declared_fields(app, spec):
         h = call("POST", "/api/help-requests", {"screen": "form"}, status=201)
         call("GET", f"/api/help-requests/{h['id']}")
         call("POST", f"/api/help-requests/{h['id']}/close")
-        call("GET", "/api/dossiers?id_number=079090001234", nested=("dossiers",))
+        call("GET", "/api/dossiers?id_number=079090001234&confirm=1234", nested=("dossiers",))
 
         login = call("POST", "/api/auth/login", {"username": "admin", "password": "admin-demo"}, headers={},
                      nested=("user",))

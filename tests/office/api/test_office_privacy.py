@@ -56,9 +56,9 @@ def staff(client):
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def submit(client, key="k1", headers=KIOSK):
+def submit(client, key="k1", headers=KIOSK, **applicant):
     r = client.post("/api/dossiers", headers=headers, json={
-        "idempotency_key": key, "procedure_code": "1.001193", "applicant": copy.deepcopy(APPLICANT),
+        "idempotency_key": key, "procedure_code": "1.001193", "applicant": {k: v for k, v in {**copy.deepcopy(APPLICANT), **applicant}.items() if v is not None},
         "fields": copy.deepcopy(BIRTH)})
     assert r.status_code == 201, r.text
     return r.json()
@@ -135,7 +135,7 @@ def test_the_kiosk_list_by_id_card_shows_codes_procedures_and_statuses_only(clie
     client.post(f"/api/dossiers/{d['code']}/more-documents", headers=staff,
                 json={"missing_documents": [missing_document(client)], "note": STAFF_NOTE,
                       "citizen_note": CITIZEN_NOTE})
-    (listed,) = client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK).json()["dossiers"]
+    (listed,) = card_lookup(client, ID_NUMBER, "3456").json()["dossiers"]
     assert (listed["code"], listed["status"], listed["procedure_name_vi"]) == (
         d["code"], "more_documents", "Đăng ký khai sinh")
     text = str(listed)
@@ -144,26 +144,63 @@ def test_the_kiosk_list_by_id_card_shows_codes_procedures_and_statuses_only(clie
     assert listed["history"] == [] and not listed.get("public_token")
 
 
-def test_the_kiosk_list_by_id_card_is_rate_limited_per_kiosk_and_audited(client, clock):
-    for i in range(ID_LOOKUPS_PER_MINUTE):
-        r = client.get("/api/dossiers", params={"id_number": f"0791900{i:05d}"}, headers=KIOSK)
-        assert r.status_code == 200, (i, r.text)
-    r = client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK)
+def card_lookup(client, id_number, confirm, headers=KIOSK):
+    return client.get("/api/dossiers", params={"id_number": id_number, "confirm": confirm}, headers=headers)
+
+
+def codes(r) -> list[str]:
+    assert r.status_code == 200, r.text
+    return [d["code"] for d in r.json()["dossiers"]]
+
+
+def test_a_card_alone_lists_nothing_its_confirmation_is_required(client):
+    submit(client)
+    for params in ({"id_number": ID_NUMBER}, {"id_number": ID_NUMBER, "confirm": "  "}):
+        r = client.get("/api/dossiers", params=params, headers=KIOSK)
+        assert r.status_code == 422 and r.json()["field"] == "confirm", r.text
+        assert r.json()["code"] == "confirmation_required"
+
+
+def test_a_card_lists_only_the_dossiers_its_phone_digits_or_slip_code_confirm(client):
+    a = submit(client, "a")  # phone 0903123456
+    b = submit(client, "b", phone="0987650001")  # another phone
+    c = submit(client, "c", phone=None)  # no phone: only its slip opens them
+    d = submit(client, "d", phone=None)
+    assert codes(card_lookup(client, ID_NUMBER, "9999")) == []  # wrong digits: nothing at all
+    assert codes(card_lookup(client, ID_NUMBER, "3456")) == [a["code"]]  # right digits: that phone's
+    assert codes(card_lookup(client, ID_NUMBER, "0001")) == [b["code"]]
+    assert codes(card_lookup(client, "001200009999", "3456")) == []  # the digits of another card's dossier
+    # the slip's code, typed in any case, or the token of its QR: that one dossier
+    assert codes(card_lookup(client, ID_NUMBER, c["code"].lower())) == [c["code"]]
+    assert codes(card_lookup(client, ID_NUMBER, d["public_token"])) == [d["code"]]
+    assert codes(card_lookup(client, ID_NUMBER, d["public_token"].swapcase())) == []
+    assert codes(card_lookup(client, ID_NUMBER, "BT-20260302-9999")) == []
+    assert codes(card_lookup(client, "001200009999", a["code"])) == []  # a slip of another card
+
+
+def test_wrong_confirmations_count_toward_the_kiosks_limit_and_are_audited(client, clock):
+    submit(client)
+    for i in range(ID_LOOKUPS_PER_MINUTE - 1):
+        assert codes(card_lookup(client, ID_NUMBER, f"{i:04d}")) == [], i
+    assert len(codes(card_lookup(client, ID_NUMBER, "3456"))) == 1  # the 20th, right: still answered
+    r = card_lookup(client, ID_NUMBER, "3456")
     assert r.status_code == 429 and r.json()["field"] == "id_number" and r.json()["code"] == "too_many_lookups"
     assert r.headers["retry-after"] == "60"
     assert "Traceback" not in r.text
     # another kiosk is not held up by this one
-    assert client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK2).status_code == 200
+    assert len(codes(card_lookup(client, ID_NUMBER, "3456", headers=KIOSK2))) == 1
     clock.now += dt.timedelta(seconds=61)  # a minute later, the kiosk may look up again
-    assert client.get("/api/dossiers", params={"id_number": ID_NUMBER}, headers=KIOSK).status_code == 200
+    assert len(codes(card_lookup(client, ID_NUMBER, "3456"))) == 1
 
     with client.app.state.office.db.read() as s:
         rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "dossier_lookup_id")).all()
-        audited = [(a.actor, a.details["masked_id"], a.details["found"]) for a in rows]
+        audited = [(a.actor, a.details) for a in rows]
     assert len(audited) == ID_LOOKUPS_PER_MINUTE + 2  # the refused one is not counted
-    assert {actor for actor, _, _ in audited} == {"kiosk:kiosk-2", next(a for a, _, _ in audited)}
-    assert audited[-1][1] == "079******234" and audited[-1][2] == 0
-    assert not any(ID_NUMBER in str(a) for a in audited)  # the number itself is not in the audit log
+    assert {actor for actor, _ in audited} == {"kiosk:kiosk-2", "kiosk:kiosk-1"}
+    wrong = [d for _, d in audited if not d["confirmed"]]
+    assert len(wrong) == ID_LOOKUPS_PER_MINUTE - 1 and {d["found"] for d in wrong} == {0}
+    assert audited[-1][1] == {"masked_id": "079******234", "confirmed_by": "phone", "confirmed": True, "found": 1}
+    assert not any(ID_NUMBER in str(a) or "3456" in str(a) for a in audited)  # neither the number nor digits
 
 
 # ---- tickets: a kiosk sees its own ---------------------------------------------------------------
@@ -181,3 +218,16 @@ def test_a_kiosk_sees_and_reprints_only_the_tickets_it_issued(client, staff):
         assert own.status_code == 200 and own.json()["id"] == ticket, own.text
         assert client.request(method, path, headers=staff, json=body).status_code == 200
     assert client.get(f"/api/tickets/{ticket}", headers=staff).json()["status"] == "waiting"
+
+
+def test_the_access_log_holds_neither_the_card_number_nor_its_confirmation():
+    import logging
+
+    from kiosk.office.api.dossiers import MaskIdNumbers
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", f"/api/dossiers?id_number={ID_NUMBER}&confirm=3456",
+                                "1.1", 200), None)
+    assert MaskIdNumbers().filter(record)
+    line = record.getMessage()
+    assert ID_NUMBER not in line and "3456" not in line and "confirm=***" in line and "079******234" in line
