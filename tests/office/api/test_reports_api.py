@@ -262,6 +262,11 @@ def check_the_scripted_day(client, clock):
     assert [(o["officer"], o["full_name"], o["ratings"]["by_score"]) for o in got["by_officer"]] == [
         ("canbo1", "Nguyễn Văn An", {"1": 0, "2": 0, "3": 0, "4": 1}),
         ("canbo2", "Trần Thị Bình", {"1": 1, "2": 1, "3": 0, "4": 0})]
+    # who pressed finish / no-show: canbo1 served A001 (600 s) and marked A002 absent; canbo2 served
+    # C001 (1200 s) and B001 (480 s; another officer had started it before its transfer)
+    assert [(o["officer"], o["served"], o["no_show"], o["service_seconds"]) for o in got["by_officer"]] == [
+        ("canbo1", 1, 1, times(1, 600.0, 600.0, 600.0)),
+        ("canbo2", 2, 0, times(2, 840.0, 840.0, 1128.0))]
     assert got["by_officer"][1]["ratings"]["reasons"] == {**NO_REASONS, "waited_long": 1, "attitude": 1,
                                                           "extra_papers": 1}
 
@@ -281,11 +286,13 @@ def check_the_scripted_day(client, clock):
 
     # the counter console's own figures, for each officer (still on DAY)
     mine = client.get("/api/reports/my-day", headers=staff).json()
-    assert mine == {"day": DAY, "officer": "canbo1", "served": 1, "service_mean_seconds": 600.0,
+    assert mine == {"day": DAY, "officer": "canbo1", "served": 1, "no_show": 1, "service_mean_seconds": 600.0,
+                    "service_median_seconds": 600.0, "service_p90_seconds": 600.0,
                     "ratings": {"count": 1, "by_score": {"1": 0, "2": 0, "3": 0, "4": 1}, "satisfied_share": 1.0,
                                 "mean_score": 4.0}, "dossiers_due_today": 0, "dossiers_overdue": 0}
     mine = client.get("/api/reports/my-day", headers=day.staff[2]).json()
-    assert (mine["officer"], mine["served"], mine["service_mean_seconds"]) == ("canbo2", 2, 840.0)  # 1200 s, 480 s
+    assert (mine["officer"], mine["served"], mine["no_show"], mine["service_mean_seconds"],
+            mine["service_median_seconds"], mine["service_p90_seconds"]) == ("canbo2", 2, 0, 840.0, 840.0, 1128.0)
     assert mine["ratings"] == {"count": 2, "by_score": {"1": 1, "2": 1, "3": 0, "4": 0}, "satisfied_share": 0.0,
                                "mean_score": 1.5}
     check_the_dossiers(client, day, got)
@@ -334,8 +341,9 @@ def check_the_dossiers(client, day, on_the_day):
                        **dossier_figures(3, received=1, reached_province=1, late_open=1, via_kiosk=2,
                                          statuses={"declared": 1, "processing": 1, "cancelled": 1})}
     # on 3 March two results were due that day; on 9 March one is overdue (open_late, due on the 5th)
-    assert day.my_day_on_the_3rd == {"day": "2026-03-03", "officer": "canbo1", "served": 0,
-                                     "service_mean_seconds": None,
+    assert day.my_day_on_the_3rd == {"day": "2026-03-03", "officer": "canbo1", "served": 0, "no_show": 0,
+                                     "service_mean_seconds": None, "service_median_seconds": None,
+                                     "service_p90_seconds": None,
                                      "ratings": {"count": 0, "by_score": {"1": 0, "2": 0, "3": 0, "4": 0},
                                                  "satisfied_share": None, "mean_score": None},
                                      "dossiers_due_today": 2, "dossiers_overdue": 0}

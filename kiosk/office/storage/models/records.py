@@ -1,11 +1,12 @@
-"""What the office keeps about itself: the audit log, the event log behind live screens, runtime settings."""
+"""What the office keeps about itself: the audit log, the event log behind live screens, runtime settings,
+the reports' cache of closed days."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import JSON, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.office.storage.models.base import Base
@@ -36,3 +37,14 @@ class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class ReportDay(Base):
+    """A closed day's report figures (operations/report_rollup.py): a cache the reports read instead
+    of the day's tickets and ratings. Safe to empty: the next report rebuilds it."""
+    __tablename__ = "report_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)  # report_rollup.VERSION that built it
+    built_at: Mapped[dt.datetime]
+    figures: Mapped[dict[str, Any]]
+
