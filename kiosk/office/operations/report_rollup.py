@@ -3,7 +3,7 @@
 The figures of a day (see `compute`): ticket counts per (service, counter, officer) with the lists of
 their waiting and service times, tickets per local hour of issue, ratings per (counter, officer, via,
 score) and their reasons. Everything is aggregated by the database (GROUP BY; the times come back
-as one list per group: group_concat / array_agg), so a busy day is a few dozen small rows.
+as one list per group, in milliseconds: group_concat / array_agg), so a busy day is a few dozen small rows.
 
 A day that can no longer change is kept in report_days once computed: it is over (before
 `storable_before`, which the caller sets so the day's rating window has also passed) and none of its
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Numeric, and_, case, cast, delete, extract, func, select, text
+from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, extract, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
@@ -64,20 +64,21 @@ def local_hour(s: Session, column, tz: str, day: dt.date) -> ColumnElement:
     return func.cast(func.strftime("%H", column, f"{utc_offset_minutes(tz, day):+d} minutes"), Integer)
 
 
-def _list_of(s: Session, value: ColumnElement) -> ColumnElement:
-    """The group's non-null values (ms precision) as one column: a PostgreSQL array, an SQLite
-    comma-separated text (see _floats)."""
+def _list_of(s: Session, seconds: ColumnElement) -> ColumnElement:
+    """The group's non-null values in whole milliseconds as one column: a PostgreSQL array, an
+    SQLite comma-separated text (see _millis). Integers: compact to keep, quick to read back."""
+    ms = func.round(seconds * 1000)
     if is_pg(s):
-        return func.array_remove(func.array_agg(func.round(cast(value, Numeric), 3)), None)
-    return func.group_concat(func.round(value, 3))
+        return func.array_remove(func.array_agg(cast(ms, BigInteger)), None)
+    return func.group_concat(cast(ms, Integer))
 
 
-def _floats(value) -> list[float]:
+def _millis(value) -> list[int]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [float(x) for x in value.split(",") if x]
-    return [float(x) for x in value]
+        return [int(x) for x in value.split(",") if x]
+    return [int(x) for x in value]
 
 
 # ---- computing days
@@ -121,7 +122,7 @@ def compute(s: Session, days: Iterable[dt.date], tz: str) -> dict[dt.date, dict[
         day, sid, cid, actor_, *rest = row
         officer = actor_[len(USER):] if actor_ and actor_.startswith(USER) else None
         out[_day(day)]["tickets"].append([sid, cid, officer, *[int(x or 0) for x in rest[:len(COUNTS)]],
-                                          _floats(rest[-2]), _floats(rest[-1])])
+                                          _millis(rest[-2]), _millis(rest[-1])])
 
     hour = local_hour(s, Ticket.issued_at, tz, days[0])
     for row in s.connection().execute(

@@ -17,6 +17,7 @@ always live (a dossier changes for weeks).
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Date, and_, cast, func, or_, select
@@ -65,13 +66,45 @@ _N = len(COUNTS)
 
 
 class _Group:
-    """One (service, counter, officer) group of one day: its counts and its times."""
+    """One (service, counter, officer) group over the range's days: its counts and its times."""
     __slots__ = ("service_id", "counter_id", "officer", "counts", "waits", "services")
 
-    def __init__(self, row: list[Any]):
-        self.service_id, self.counter_id, self.officer = row[0], row[1], row[2]
-        self.counts = row[3:3 + _N]
-        self.waits, self.services = row[3 + _N], row[4 + _N]
+    def __init__(self, key: tuple[Any, Any, Any]):
+        self.service_id, self.counter_id, self.officer = key
+        self.counts = [0] * _N
+        self.waits: list[int] = []  # milliseconds
+        self.services: list[int] = []
+
+    def add(self, row: list[Any]) -> None:
+        counts = self.counts
+        for i, n in enumerate(row[3:3 + _N]):
+            counts[i] += n
+        self.waits += row[3 + _N]
+        self.services += row[4 + _N]
+
+
+def _merge(days: list[dict[str, Any]]) -> tuple[list[_Group], list[Any], list[tuple[Any, Any, str, int]]]:
+    """The days' rows added up per group: ticket groups (their times sorted), rating rows and
+    reason counts; a few dozen of each whatever the range."""
+    groups: dict[tuple, _Group] = {}
+    rated: dict[tuple, int] = {}
+    reasons: dict[tuple, int] = {}
+    for f in days:
+        for row in f["tickets"]:
+            key = (row[0], row[1], row[2])
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = _Group(key)
+            g.add(row)
+        for cid, officer, via, score, n in f["ratings"]:
+            rated[cid, officer, via, score] = rated.get((cid, officer, via, score), 0) + n
+        for cid, officer, reason, n in f["reasons"]:
+            reasons[cid, officer, reason] = reasons.get((cid, officer, reason), 0) + n
+    for g in groups.values():
+        g.waits.sort()
+        g.services.sort()
+    return (list(groups.values()), [_Rated((*k, n)) for k, n in rated.items()],
+            [(*k, n) for k, n in reasons.items()])
 
 
 def _counts_of(groups: list[_Group]) -> dict[str, int]:
@@ -85,18 +118,19 @@ def _counts_of(groups: list[_Group]) -> dict[str, int]:
 def _times_of(groups: list[_Group], measure: str) -> dict[str, Any]:
     """count, mean, median and p90 of the groups' times: the values sorted once here (one list per
     group of a day, exact to the millisecond), the percentiles interpolated as percentile_cont does."""
-    values = sorted(v for g in groups for v in getattr(g, measure))
+    values = sorted(chain.from_iterable(getattr(g, measure) for g in groups))  # sorted runs: a merge
     return _figures(values) if values else _no_times()
 
 
-def _figures(ordered: list[float]) -> dict[str, Any]:
+def _figures(ordered: list[int]) -> dict[str, Any]:
+    """Times in milliseconds, sorted -> count, and mean, median, p90 in seconds."""
     n = len(ordered)
-    result = {"count": n, "mean": _round(sum(ordered) / n)}
+    result = {"count": n, "mean": _round(sum(ordered) / n / 1000)}
     for name, p in PERCENTILES.items():
         pos = p * (n - 1)  # 0-based position between two ranks
         lo = int(pos)
         hi = min(lo + 1, n - 1)
-        result[name] = _round(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
+        result[name] = _round((ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])) / 1000)
     return result
 
 
@@ -258,9 +292,7 @@ def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Min
     days, fresh = day_figures(s, start, end, tz, storable_before)
     if keep is not None:
         keep.update(fresh)
-    groups = [_Group(g) for f in days for g in f["tickets"]]
-    rating_rows = [_Rated(r) for f in days for r in f["ratings"]]
-    reasons = [r for f in days for r in f["reasons"]]
+    groups, rating_rows, reasons = _merge(days)
 
     services = {x.id: x for x in s.scalars(select(Service))}
     counters = {x.id: x for x in s.scalars(select(Counter))}
@@ -308,9 +340,10 @@ def officer_day(s: Session, username: str, today: dt.date, tz: str = "Asia/Ho_Ch
     who) and the service times of those, their ratings; and the office's received dossiers not
     ready yet whose appointment is today or already past."""
     figures = rollup.compute(s, [today], tz)[today]
-    mine = _officer_tickets([_Group(g) for g in figures["tickets"] if g[2] == username])
+    groups, rating_rows, _ = _merge([figures])
+    mine = _officer_tickets([g for g in groups if g.officer == username])
     times = mine["service_seconds"]
-    rating_rows = [_Rated(r) for r in figures["ratings"] if r[1] == username]
+    rating_rows = [r for r in rating_rows if r.officer == username]
     due = s.execute(select(_count(Dossier.appointment_date == today), _count(Dossier.appointment_date < today))
                     .where(Dossier.status.in_(OPEN_DOSSIER), Dossier.appointment_date <= today)).one()
     rated = _rating_figures(rating_rows, None)
