@@ -17,17 +17,20 @@ served it or marked it absent), as ratings take theirs; tickets do not store it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, extract, func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from kiosk.office.operations import queue_rules as rules
 from kiosk.office.storage.models import AuditEntry, Rating, ReportDay, Ticket
+
+log = logging.getLogger(__name__)
 
 VERSION = 1
 COUNTS = ("issued", "served", "no_show", "cancelled", "unserved_at_close", "open", "transferred", "priority")
@@ -175,7 +178,8 @@ def save(s: Session, days: dict[dt.date, dict[str, Any]], now: dt.datetime) -> N
 
 
 def save_quietly(db, days: dict[dt.date, dict[str, Any]], now: dt.datetime) -> None:
-    """save() in its own transaction; another request saving the same days at once wins."""
+    """save() in its own transaction. A cache: when it cannot be written (another request saving
+    the same days won, the database busy) the report is still answered; a later one keeps them."""
     if not days:
         return
     try:
@@ -183,3 +187,5 @@ def save_quietly(db, days: dict[dt.date, dict[str, Any]], now: dt.datetime) -> N
             save(s, days, now)
     except IntegrityError:
         pass
+    except SQLAlchemyError as exc:
+        log.warning("report days not kept: %s", exc)

@@ -58,10 +58,8 @@ def parse_range(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
 
 # ---- the ticket and rating figures, merged over the range's days (see report_rollup)
 
-seconds_between = rollup.seconds_between
 _count = rollup.count_if
 COUNTS = rollup.COUNTS
-PARTITIONS = ("all", "service", "counter", "officer")
 _N = len(COUNTS)
 
 
@@ -116,8 +114,8 @@ def _counts_of(groups: list[_Group]) -> dict[str, int]:
 
 
 def _times_of(groups: list[_Group], measure: str) -> dict[str, Any]:
-    """count, mean, median and p90 of the groups' times: the values sorted once here (one list per
-    group of a day, exact to the millisecond), the percentiles interpolated as percentile_cont does."""
+    """count, mean, median and p90 of the groups' times (milliseconds, each group's already sorted),
+    the percentiles interpolated as percentile_cont does."""
     values = sorted(chain.from_iterable(getattr(g, measure) for g in groups))  # sorted runs: a merge
     return _figures(values) if values else _no_times()
 
