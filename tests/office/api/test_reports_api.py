@@ -565,3 +565,29 @@ def test_the_monthly_pdf_is_for_admins_and_names_a_bad_month(client, month, code
     r = client.get("/api/reports/monthly.pdf", params=params, headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 422, r.text
     assert (r.json()["field"], r.json()["code"]) == ("month", code)
+
+
+def test_a_day_is_kept_only_once_its_rating_window_has_passed(client, clock):
+    """The report of a day read just after midnight computes it live (a ticket finished at the
+    day's end may still be rated for rating_window_minutes); a quarter of an hour later it is kept."""
+    def login():
+        token = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()["token"]
+        client.cookies.clear()
+        return {"Authorization": f"Bearer {token}"}  # sessions last 12 hours
+
+    clock.now = START
+    staff = login()
+    t = client.post("/api/tickets", headers=KIOSK, json={"service": "ho-tich", "idempotency_key": "w1"}).json()
+    for action, body in (("call", {"counter_id": 1}), ("finish", None)):
+        assert client.post(f"/api/tickets/{t['id']}/{action}", headers=staff, json=body).status_code == 200
+    params = {"from": DAY, "to": "2026-03-03"}
+    clock.now = dt.datetime.fromisoformat("2026-03-03T00:05:00+07:00")
+    staff = login()
+    assert client.get("/api/reports/summary", params=params, headers=staff).json()["tickets"]["served"] == 1
+    assert kept_days(client) == []
+    clock.now = dt.datetime.fromisoformat("2026-03-03T00:15:00+07:00")
+    got = client.get("/api/reports/summary", params=params, headers=staff).json()
+    assert kept_days(client) == [DAY]  # the 3rd is today
+    assert [(o["officer"], o["served"]) for o in got["by_officer"]] == [("canbo1", 1)]
+    again = client.get("/api/reports/summary", params=params, headers=staff).json()  # read from the kept row
+    assert again == got
