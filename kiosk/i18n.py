@@ -51,6 +51,16 @@ def tr(key: str, lang: str = DEFAULT, /, **values: object) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def number(value: float, lang: str = DEFAULT, decimals: int = 0) -> str:
+    """VALUE written the language's way: 1250 -> "1.250" and 1250.5 -> "1.250,5" in Vietnamese,
+    "1,250" and "1,250.5" in English (the office's PDFs and exports shown as text)."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_VI_DIGITS) if lang == "vi" else text
+
+
+_VI_DIGITS = str.maketrans(",.", ".,")
+
+
 def other(lang: str) -> str:
     """The language the switch button offers."""
     return "en" if lang == "vi" else "vi"

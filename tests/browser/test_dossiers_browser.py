@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 import requests
-from browser_harness import watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -16,17 +15,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 APPLICANT = {"id_number": "079186001234", "full_name": "Võ Thị Sáu", "date_of_birth": "1986-04-12",
              "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành"}
-
-
-@pytest.fixture
-def ctx(browser):
-    """A fresh context (its own cookies); any uncaught JavaScript error fails the test."""
-    c = browser.new_context(viewport={"width": 1366, "height": 768})
-    errors = []
-    watch_errors(c, errors)
-    yield c
-    c.close()
-    assert errors == []
 
 
 def login(ctx, office, path, user):

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 import requests
-from browser_harness import ARGS, watch_errors
+from browser_harness import watched_context
 from sqlalchemy import select
 
 pytestmark = pytest.mark.browser
@@ -36,37 +36,17 @@ def staff(office):
     return s
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def new_context(browser, errors, **kw):
-    c = browser.new_context(**kw)
-    watch_errors(c, errors)
-    return c
-
-
 @pytest.fixture
 def tablet(browser):
     """A cheap landscape tablet; any uncaught JavaScript error on its pages fails the test."""
-    errors = []
-    c = new_context(browser, errors, viewport={"width": 1024, "height": 600}, has_touch=True)
-    yield c
-    c.close()
-    assert errors == []
+    with watched_context(browser, viewport={"width": 1024, "height": 600}, has_touch=True) as c:
+        yield c
 
 
 @pytest.fixture
 def phone(browser):
-    errors = []
-    c = new_context(browser, errors, viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
-    yield c
-    c.close()
-    assert errors == []
+    with watched_context(browser, viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True) as c:
+        yield c
 
 
 def serve(office, staff, counter):

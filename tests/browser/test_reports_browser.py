@@ -6,7 +6,6 @@ import uuid
 
 import pytest
 import requests
-from browser_harness import ARGS, watch_errors
 from handoff_testing import ACCEPT, dossier_body
 
 pytestmark = pytest.mark.browser
@@ -51,29 +50,6 @@ def day(office):
     staff.post(api + "/dossiers", json=dossier_body(uuid.uuid4().hex)).raise_for_status()
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A page whose uncaught errors and console errors fail the test."""
-    errors = []
-    c = browser.new_context(viewport={"width": 1366, "height": 900})
-    watch_errors(c, errors)
-    p = c.new_page()
-    # Chromium logs every 4xx answer as "Failed to load resource" (401 before login is expected): not a page error
-    p.on("console", lambda m: errors.append(f"console: {m.text}")
-         if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-    yield p
-    c.close()
-    assert errors == []
-
-
 def open_reports(page, office, user):
     page.goto(office.url + "/reports")
     page.fill("#username", user)
@@ -103,8 +79,11 @@ def test_the_days_figures_and_charts(page, office, day):
     hours = page.eval_on_selector_all("#chart-hours text.label", "ts => ts.map(t => t.textContent)")
     assert len(hours) == 1 and hours[0].endswith(":00")  # all issued within the last minutes
     assert page.eval_on_selector("#chart-hours rect.bar[data-value]", "r => r.dataset.value") == "4"
-    assert page.locator("#tbl-officer tbody tr").count() == 1
-    assert "Nguyễn Văn An" in page.text_content("#tbl-officer")
+    officers = page.eval_on_selector_all("#tbl-officer tbody tr", "rs => rs.map(r => r.innerText.split('\\t'))")
+    assert len(officers) == 1  # canbo1 served 3 and marked 1 absent; 3 ratings, 2 of them satisfied
+    assert officers[0][:3] == ["Nguyễn Văn An", "3", "1"] and officers[0][5:7] == ["3", "66,7 %"]
+    # thousands the Vietnamese way on the page, the English way after the switch
+    assert page.evaluate("[fmtNum(1250), fmtNum(60000), fmtNum(7.8)]") == ["1.250", "60.000", "7,8"]
     assert [figure(page, k) for k in ("dos_declared", "dos_received_share", "dos_reached", "dos_on_time_share",
                                       "dos_kiosk_share", "dos_volunteer_share")] == ["2", "50 %", "0 / 1", "—",
                                                                                      "50 %", "50 %"]
@@ -129,6 +108,8 @@ def test_the_days_figures_and_charts(page, office, day):
     page.click("[data-lang-toggle]")  # English, same figures
     page.wait_for_function("() => document.querySelector('#chart-ratings text.label').textContent === 'Very satisfied'")
     assert figure(page, "satisfied") == "66.7 %"
+    assert page.evaluate("[fmtNum(1250), fmtNum(7.8)]") == ["1,250", "7.8"]
+    assert page.text_content("#tbl-officer thead").startswith("OfficerServedNot there when called")
 
 
 def test_staff_read_but_do_not_export(page, office, day):
@@ -157,7 +138,9 @@ def test_the_counter_console_shows_the_officers_own_day(page, office, day):
     page.click("#counter-choices [data-counter-id='1']")
     page.wait_for_selector("#my-day:not([hidden])")
     value = lambda key: page.text_content(f"[data-myday='{key}'] .n")  # noqa: E731
-    assert (value("served"), value("ratings"), value("satisfied")) == ("3", "3", "66,7 %")
+    assert (value("served"), value("no_show"), value("ratings"), value("satisfied")) == ("3", "1", "3", "66,7 %")
+    # service times of a few seconds: in minutes with a decimal comma
+    assert all(value(k).startswith("0") for k in ("service_mean", "service_median", "service_p90"))
     assert (value("due_today"), value("overdue")) == ("0", "0")  # the birth registration is due tomorrow
     assert page.text_content("#myday-h") == "Hôm nay của tôi"
     page.click("[data-lang-toggle]")

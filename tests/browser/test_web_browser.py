@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from browser_harness import ARGS, TV_ARGS, WAIT, watch_errors
+from browser_harness import ARGS, TV_ARGS, WAIT
 
 pytestmark = pytest.mark.browser
+BROWSER_ARGS = TV_ARGS  # the board plays its chime without a click, as on the lobby TV
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -41,31 +42,6 @@ def admin_api(office):
     s = requests.Session()
     s.post(office.url + "/api/auth/login", json={"username": "admin", "password": "admin-demo"}).raise_for_status()
     return s
-
-
-@pytest.fixture(scope="module")
-def pw():
-    with playwright_sync.sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(pw, chromium_path):
-    # Playwright gives every launch a fresh temporary profile (user-data dir)
-    b = pw.chromium.launch(executable_path=chromium_path, args=TV_ARGS, headless=True)
-    yield b
-    b.close()
-
-
-@pytest.fixture
-def ctx(browser):
-    """A fresh browser context; any uncaught JavaScript error on its pages fails the test."""
-    c = browser.new_context(viewport={"width": 1366, "height": 768})
-    errors = []
-    watch_errors(c, errors)
-    yield c
-    c.close()
-    assert errors == []
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,15 @@
 """Debian's Chromium, headless, driven by Playwright: shared by the browser tests.
 
-A test module may set BROWSER_ARGS (e.g. TV_ARGS for the lobby board's autoplay) before use.
+Fixtures: `browser` (one per module; a module may set BROWSER_ARGS, e.g. TV_ARGS for the lobby
+board's autoplay), `ctx` (a fresh 1366×768 context whose uncaught JavaScript errors fail the test)
+and `page` (a page in such a context whose console errors fail the test too). For other sizes:
+`with watched_context(browser, viewport=…) as c:`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -20,11 +26,57 @@ def watch_errors(context, errors: list) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path, request):
+def pw():
+    """Playwright itself (one per module: its sync API cannot nest), for a test that launches a
+    second browser with other arguments."""
     playwright_sync = pytest.importorskip("playwright.sync_api")
-    args = getattr(request.module, "BROWSER_ARGS", ARGS)
     with playwright_sync.sync_playwright() as p:
-        # every launch gets a fresh temporary profile (user-data dir)
-        b = p.chromium.launch(executable_path=chromium_path, args=args, headless=True)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(pw, chromium_path, request):
+    args = getattr(request.module, "BROWSER_ARGS", ARGS)
+    # every launch gets a fresh temporary profile (user-data dir)
+    b = pw.chromium.launch(executable_path=chromium_path, args=args, headless=True)
+    yield b
+    b.close()
+
+
+def watch_console(page, errors: list) -> None:
+    """Collect the page's console errors. Chromium logs every 4xx answer as "Failed to load
+    resource" (a 401 before login is expected): not a page error."""
+    page.on("console", lambda m: errors.append(f"console: {m.text}")
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+
+
+@contextmanager
+def watched_context(browser, console: bool = False, **options) -> Iterator:
+    """A new context (its own cookies) with `options` (viewport, is_mobile…); on leaving, asserts
+    that its pages raised no uncaught JavaScript error (and, with console=True, logged no console error)."""
+    errors: list = []
+    c = browser.new_context(**options)
+    watch_errors(c, errors)
+    if console:
+        c.on("page", lambda p: watch_console(p, errors))
+    try:
+        yield c
+    finally:
+        c.close()
+    assert errors == []
+
+
+@pytest.fixture
+def ctx(browser):
+    """A fresh desktop context; any uncaught JavaScript error on its pages fails the test."""
+    with watched_context(browser, viewport={"width": 1366, "height": 768}) as c:
+        yield c
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop page whose uncaught errors and console errors fail the test; its clock in the
+    ward's zone, as the office's computers are (pages that take "today" from the browser)."""
+    with watched_context(browser, console=True, viewport={"width": 1366, "height": 900},
+                         timezone_id="Asia/Ho_Chi_Minh") as c:
+        yield c.new_page()

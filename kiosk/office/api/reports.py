@@ -18,7 +18,8 @@ from kiosk.office.api.routing import OfficeRouter
 from kiosk.office.api.schemas import Day, Out
 from kiosk.office.errors import Invalid
 from kiosk.office.forms import monthly_report
-from kiosk.office.operations import report_export, reports
+from kiosk.office.operations import ratings as rating_rules
+from kiosk.office.operations import report_export, report_rollup, reports
 from kiosk.office.operations.queue_rules import local_day
 
 router = OfficeRouter(prefix="/api/reports", tags=["reports"])
@@ -71,8 +72,12 @@ class CounterFigures(TicketFigures):
 
 
 class OfficerFigures(Out):
-    officer: str | None = Field(description="username of who finished the ticket (null: not a staff account)")
+    officer: str | None = Field(description="username of who finished the ticket or marked it absent (the "
+                                            "audit log's last finish / no_show entry; null: not a staff account)")
     full_name: str
+    served: int = Field(description="tickets the officer finished")
+    no_show: int = Field(description="tickets the officer marked absent when called")
+    service_seconds: Times = Field(description="service times of the tickets they finished")
     ratings: RatingFigures
 
 
@@ -134,7 +139,10 @@ class OfficerDay(Out):
     day: Day = Field(description="the ward's local day today")
     officer: str = Field(description="the caller's username")
     served: int = Field(description="tickets of today the caller finished")
+    no_show: int = Field(description="tickets of today the caller marked absent")
     service_mean_seconds: float | None = Field(description="their mean service time (finish − start, or − call)")
+    service_median_seconds: float | None
+    service_p90_seconds: float | None = Field(description="90th percentile")
     ratings: DayRatings = Field(description="ratings of today's tickets the caller finished")
     dossiers_due_today: int = Field(description="office-wide: received / processing / more_documents, "
                                                 "appointment today")
@@ -147,9 +155,16 @@ ToDay = Annotated[str | None, Query(**_DAY)]
 
 def _summary(office, from_: str | None, to: str | None) -> dict:
     start, end = reports.parse_range(from_, to)
+    tz, now = office.settings.timezone, office.clock()
+    keep: dict = {}
     with office.db.read() as s:
-        tz = office.settings.timezone
-        return reports.summary(s, start, end, tz, today=local_day(office.clock(), tz))
+        # a day is kept once over and its ratings' window closed (a ticket finished at midnight
+        # may still be rated until then)
+        figures = reports.summary(s, start, end, tz, today=local_day(now, tz),
+                                  storable_before=local_day(now - rating_rules.window(office.settings), tz),
+                                  keep=keep)
+    report_rollup.save_quietly(office.db, keep, now)
+    return figures
 
 
 @router.get("/summary", response_model=Summary, response_model_by_alias=True)
@@ -161,7 +176,8 @@ def summary(user: StaffDep, office: OfficeDep, from_: FromDay = None, to: ToDay 
 def my_day(user: StaffDep, office: OfficeDep):
     """The counter console's daily panel: the caller's own figures for today."""
     with office.db.read() as s:
-        return reports.officer_day(s, user.username, local_day(office.clock(), office.settings.timezone))
+        return reports.officer_day(s, user.username, local_day(office.clock(), office.settings.timezone),
+                                   office.settings.timezone)
 
 
 def _download(data: str | bytes, media: str, summary: dict, ext: str) -> Response:

@@ -4,7 +4,7 @@ bar charts drawn with fpdf2's lines and rectangles, tables by field and by count
 signature of the head of the centre.
 
 Pure rendering: the summary dict and the ward in, bytes out. Numbers are written the Vietnamese
-way (decimal comma: "5,0 phút", "33,3%"); times in minutes, shares in per cent.
+way (thousands dots, decimal comma: "1.250", "5,0 phút", "33,3%"); times in minutes, shares in per cent.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from fpdf.enums import XPos, YPos
 
+from kiosk import i18n
 from kiosk.office.forms import common
 from kiosk.office.forms.layout import Sheet, nfc
 
@@ -26,10 +27,15 @@ TOP_PROCEDURES = 15
 
 
 def number(value: float | None, unit: str = "") -> str:
-    """One decimal with a comma; "—" without data."""
+    """One decimal, the Vietnamese way ("1.250,5"); "—" without data."""
     if value is None:
         return "—"
-    return f"{value:.1f}".replace(".", ",") + unit
+    return i18n.number(value, "vi", 1) + unit
+
+
+def count(n: int) -> str:
+    """A whole number, thousands separated by dots: "1.250"."""
+    return i18n.number(n, "vi")
 
 
 def _min(seconds: float | None) -> float | None:
@@ -170,50 +176,50 @@ def render(summary: dict[str, Any], ward: dict[str, Any], month: str, made_on: d
     w, sv = t["waiting_seconds"], t["service_seconds"]
 
     heading(sheet, "I. TIẾP NHẬN VÀ PHỤC VỤ CÔNG DÂN TẠI QUẦY")
-    figures(sheet, [("Số phiếu đã cấp:", str(t["issued"])), ("Đã phục vụ:", str(t["served"])),
-                    ("Vắng mặt khi gọi:", str(t["no_show"])),
-                    ("Chưa phục vụ khi hết ngày:", str(t["unserved_at_close"])),
+    figures(sheet, [("Số phiếu đã cấp:", count(t["issued"])), ("Đã phục vụ:", count(t["served"])),
+                    ("Vắng mặt khi gọi:", count(t["no_show"])),
+                    ("Chưa phục vụ khi hết ngày:", count(t["unserved_at_close"])),
                     ("Thời gian chờ trung vị:", minutes(w["median"])), ("Thời gian chờ P90:", minutes(w["p90"])),
                     ("Thời gian giải quyết trung vị:", minutes(sv["median"])),
                     ("Thời gian giải quyết P90:", minutes(sv["p90"]))])
     sheet.space(1)
     bar_chart(sheet, "Biểu đồ 1. Số phiếu đã cấp theo lĩnh vực",
-              [(x["name_vi"], x["issued"], str(x["issued"])) for x in summary["by_service"]])
+              [(x["name_vi"], x["issued"], count(x["issued"])) for x in summary["by_service"]])
     waits = [h for h in summary["by_hour"] if h["waiting_mean_seconds"] is not None]
     bar_chart(sheet, "Biểu đồ 2. Thời gian chờ trung bình theo giờ lấy phiếu",
               [(f"{h['hour']:02d}:00–{h['hour'] + 1:02d}:00", h["waiting_mean_seconds"],
                 minutes(h["waiting_mean_seconds"])) for h in waits])
 
     heading(sheet, "II. HỒ SƠ THỦ TỤC HÀNH CHÍNH")
-    figures(sheet, [("Hồ sơ đã khai:", str(d["declared"])),
-                    ("Đã tiếp nhận:", f"{d['received']} ({percent(d['received_share'])})"),
-                    ("Đã chuyển lên tỉnh:", f"{d['reached_province']} ({percent(d['reached_share'])})"),
-                    ("Chưa đến hẹn:", str(d["not_due"])),
-                    ("Trả kết quả đúng hẹn:", f"{d['on_time']} ({percent(d['on_time_share'])})"),
-                    ("Trễ hẹn:", str(d["late"])),
-                    ("Nộp qua kiosk:", f"{d['via_kiosk']} ({percent(d['kiosk_share'])})"),
-                    ("Có tình nguyện viên hỗ trợ:", f"{d['with_volunteer']} ({percent(d['volunteer_share'])})")])
+    figures(sheet, [("Hồ sơ đã khai:", count(d["declared"])),
+                    ("Đã tiếp nhận:", f"{count(d['received'])} ({percent(d['received_share'])})"),
+                    ("Đã chuyển lên tỉnh:", f"{count(d['reached_province'])} ({percent(d['reached_share'])})"),
+                    ("Chưa đến hẹn:", count(d["not_due"])),
+                    ("Trả kết quả đúng hẹn:", f"{count(d['on_time'])} ({percent(d['on_time_share'])})"),
+                    ("Trễ hẹn:", count(d["late"])),
+                    ("Nộp qua kiosk:", f"{count(d['via_kiosk'])} ({percent(d['kiosk_share'])})"),
+                    ("Có tình nguyện viên hỗ trợ:", f"{count(d['with_volunteer'])} ({percent(d['volunteer_share'])})")])
     sheet.space(1)
     procedures = [(x["name_vi"] or x["procedure"], x["declared"]) for x in summary["by_procedure"]]  # most first
     if len(procedures) > TOP_PROCEDURES:  # a chart that fits a page: the rest in one bar
         rest = procedures[TOP_PROCEDURES - 1:]
         procedures = procedures[:TOP_PROCEDURES - 1] + [(f"{len(rest)} thủ tục khác", sum(n for _, n in rest))]
-    bar_chart(sheet, "Biểu đồ 3. Số hồ sơ đã khai theo thủ tục", [(name, n, str(n)) for name, n in procedures])
+    bar_chart(sheet, "Biểu đồ 3. Số hồ sơ đã khai theo thủ tục", [(name, n, count(n)) for name, n in procedures])
 
     heading(sheet, "III. ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG")
-    figures(sheet, [("Lượt đánh giá:", str(r["count"])),
-                    ("Tỷ lệ hài lòng:", f"{r['satisfied']} ({percent(r['satisfied_share'])})")])
+    figures(sheet, [("Lượt đánh giá:", count(r["count"])),
+                    ("Tỷ lệ hài lòng:", f"{count(r['satisfied'])} ({percent(r['satisfied_share'])})")])
     sheet.space(1)
     bar_chart(sheet, "Biểu đồ 4. Số lượt đánh giá theo mức độ",
-              [(name, r["by_score"].get(k, 0), str(r["by_score"].get(k, 0))) for k, name in SCORE_VI.items()]
+              [(name, r["by_score"].get(k, 0), count(r["by_score"].get(k, 0))) for k, name in SCORE_VI.items()]
               if r["count"] else [])
 
-    heading(sheet, "IV. SỐ LIỆU THEO LĨNH VỰC VÀ THEO QUẦY")
+    heading(sheet, "IV. SỐ LIỆU THEO LĨNH VỰC, THEO QUẦY VÀ THEO CÁN BỘ")
     heads = ["Đã cấp", "Đã phục vụ", "Vắng mặt", "Chờ trung vị (phút)", "Chờ P90 (phút)",
              "Giải quyết trung vị (phút)"]
 
     def cells(x: dict[str, Any]) -> list[str]:
-        return [str(x["issued"]), str(x["served"]), str(x["no_show"]),
+        return [count(x["issued"]), count(x["served"]), count(x["no_show"]),
                 number(_min(x["waiting_seconds"]["median"])), number(_min(x["waiting_seconds"]["p90"])),
                 number(_min(x["service_seconds"]["median"]))]
 
@@ -222,6 +228,13 @@ def render(summary: dict[str, Any], ward: dict[str, Any], month: str, made_on: d
     table(sheet, ["Quầy", *heads[:-1], "Tỷ lệ hài lòng"],
           [[f"Quầy {x['counter']}", *cells(x)[:-1], percent(x["ratings"]["satisfied_share"])]
            for x in summary["by_counter"]], widths)
+    officers = [x for x in summary.get("by_officer", []) if x["officer"]]
+    if officers:
+        table(sheet, ["Cán bộ", "Đã phục vụ", "Vắng mặt", "Giải quyết trung vị (phút)", "Giải quyết P90 (phút)",
+                      "Lượt đánh giá", "Tỷ lệ hài lòng"],
+              [[x["full_name"] or x["officer"], count(x["served"]), count(x["no_show"]),
+                number(_min(x["service_seconds"]["median"])), number(_min(x["service_seconds"]["p90"])),
+                count(x["ratings"]["count"]), percent(x["ratings"]["satisfied_share"])] for x in officers], widths)
 
     sheet.signatures(("Người lập báo cáo", "(Ký và ghi rõ họ tên)", ""),
                      ("Giám đốc Trung tâm", "(Ký, ghi rõ họ tên và đóng dấu)", ""), gap=24)

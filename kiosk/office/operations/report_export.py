@@ -18,6 +18,8 @@ SCORE_VI = {"4": "Rất hài lòng", "3": "Hài lòng", "2": "Bình thường", 
 TICKET_HEADERS = ["Số phiếu đã cấp", "Đã phục vụ", "Vắng mặt khi gọi", "Đã hủy", "Chưa phục vụ khi hết ngày",
                   "Chờ trung bình (phút)", "Chờ trung vị (phút)", "Chờ P90 (phút)",
                   "Giải quyết trung bình (phút)", "Giải quyết trung vị (phút)", "Giải quyết P90 (phút)"]
+OFFICER_HEADERS = ["Đã phục vụ", "Vắng mặt khi gọi", "Giải quyết trung bình (phút)", "Giải quyết trung vị (phút)",
+                   "Giải quyết P90 (phút)"]
 RATING_HEADERS = ["Lượt đánh giá", *SCORE_VI.values(), "Tỷ lệ hài lòng (%)"]
 DOSSIER_HEADERS = ["Hồ sơ đã khai", "Đã tiếp nhận", "Tỷ lệ tiếp nhận (%)", "Đã chuyển lên tỉnh",
                    "Tỷ lệ chuyển lên tỉnh (%)", "Đúng hẹn", "Trễ hẹn", "Trễ hẹn (đã có kết quả)",
@@ -41,6 +43,11 @@ def _ticket_cells(x: dict[str, Any]) -> list[Any]:
     return [x["issued"], x["served"], x["no_show"], x["cancelled"], x["unserved_at_close"],
             minutes(w["mean"]), minutes(w["median"]), minutes(w["p90"]),
             minutes(sv["mean"]), minutes(sv["median"]), minutes(sv["p90"])]
+
+
+def _officer_cells(x: dict[str, Any]) -> list[Any]:
+    sv = x["service_seconds"]
+    return [x["served"], x["no_show"], minutes(sv["mean"]), minutes(sv["median"]), minutes(sv["p90"])]
 
 
 def _rating_cells(r: dict[str, Any]) -> list[Any]:
@@ -73,8 +80,9 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
          [[x["name_vi"], *_ticket_cells(x)] for x in summary["by_service"]]),
         ("Theo quầy", ["Quầy", *TICKET_HEADERS, *RATING_HEADERS],
          [[f"Quầy {x['counter']}", *_ticket_cells(x), *_rating_cells(x["ratings"])] for x in summary["by_counter"]]),
-        ("Đánh giá theo cán bộ", ["Cán bộ", "Họ và tên", *RATING_HEADERS],
-         [[x["officer"] or "", x["full_name"], *_rating_cells(x["ratings"])] for x in summary["by_officer"]]),
+        ("Theo cán bộ", ["Cán bộ", "Họ và tên", *OFFICER_HEADERS, *RATING_HEADERS],
+         [[x["officer"] or "", x["full_name"], *_officer_cells(x), *_rating_cells(x["ratings"])]
+          for x in summary["by_officer"]]),
         ("Lý do chưa hài lòng", ["Lý do", "Số lượt"], [[REASON_VI[k], r["reasons"].get(k, 0)] for k in REASONS]),
         ("Theo giờ", ["Giờ", "Số phiếu đã cấp", "Đã phục vụ", "Chờ trung bình (phút)"],
          [[f"{x['hour']:02d}:00", x["issued"], x["served"], minutes(x["waiting_mean_seconds"])]

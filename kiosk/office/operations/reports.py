@@ -1,39 +1,38 @@
 """Figures of how well the ward serves, for a range of local days: tickets (issued, served,
 no-shows…), waiting and service times (mean, median, 90th percentile), and citizens' ratings;
-in total, by field (service), by counter, by local hour and (ratings) by officer.
+in total, by field (service), by counter, by officer and by local hour.
 
-Counts, sums and means are computed by the database with GROUP BY, so only a row per group comes
-back, never the tickets. Medians and 90th percentiles: PostgreSQL's percentile_cont; SQLite has no
-percentile function (and window functions over a year cost seconds there), so it returns the
-duration columns alone, sorted here, and the percentiles are read off them (see _times).
+Tickets and ratings come per day from report_rollup: each day's figures aggregated by the database
+(GROUP BY: a row per service, counter and officer, with the group's waiting and service times as
+one list), kept once the day can no longer change, so a year reads a cached row per closed day and
+computes today live. Counts are summed here; medians and 90th percentiles are exact (to the
+millisecond the times are kept at): the lists of the partition are sorted and the percentile
+interpolated between the two nearest ranks, as SQL's percentile_cont does (see _figures).
 Dossiers (see _dossier_rows): by procedure and status, declared vs received, received vs reached
 the province, on time vs late against the appointment, filed at a kiosk / with a volunteer; one
-GROUP BY over the dossiers declared on the range's local days (dossiers.day, the code's day).
+GROUP BY over the dossiers declared on the range's local days (dossiers.day, the code's day),
+always live (a dossier changes for weeks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from operator import itemgetter
+from itertools import chain
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, and_, case, cast, extract, func, or_, select, text, tuple_
+from sqlalchemy import Date, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from kiosk.office.errors import Invalid
 from kiosk.office.operations import dossiers as dossier_rules
-from kiosk.office.operations import queue_rules as rules
+from kiosk.office.operations import report_rollup as rollup
 from kiosk.office.operations.handoff import DELIVERED
 from kiosk.office.operations.ratings import REASONS, SATISFIED, SCORES
-from kiosk.office.storage.models import (AuditEntry, Counter, Dossier, DossierHistory, Handoff, Rating, Service,
-                                         Ticket, User)
+from kiosk.office.storage.models import Counter, Dossier, DossierHistory, Handoff, Service, User
 
 MAX_DAYS = 400  # a year and a little: a wider range is refused rather than left to run long
 PERCENTILES = {"median": 0.5, "p90": 0.9}
-COUNTS = ("issued", "served", "no_show", "cancelled", "unserved_at_close", "open", "transferred", "priority")
 
 
 # ---- the range
@@ -57,101 +56,79 @@ def parse_range(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
     return days["from"], days["to"]
 
 
-# ---- SQL pieces
+# ---- the ticket and rating figures, merged over the range's days (see report_rollup)
 
-def seconds_between(s: Session, later, earlier) -> ColumnElement:
-    """later − earlier in seconds, in the database's own dialect."""
-    if s.get_bind().dialect.name == "postgresql":
-        return extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+_count = rollup.count_if
+COUNTS = rollup.COUNTS
+_N = len(COUNTS)
 
 
-def _count(condition) -> ColumnElement:
-    return func.sum(case((condition, 1), else_=0))
+class _Group:
+    """One (service, counter, officer) group over the range's days: its counts and its times."""
+    __slots__ = ("service_id", "counter_id", "officer", "counts", "waits", "services")
+
+    def __init__(self, key: tuple[Any, Any, Any]):
+        self.service_id, self.counter_id, self.officer = key
+        self.counts = [0] * _N
+        self.waits: list[int] = []  # milliseconds
+        self.services: list[int] = []
+
+    def add(self, row: list[Any]) -> None:
+        counts = self.counts
+        for i, n in enumerate(row[3:3 + _N]):
+            counts[i] += n
+        self.waits += row[3 + _N]
+        self.services += row[4 + _N]
 
 
-def _ticket_counts():
-    day_closed = Ticket.closed_reason == "day_closed"
-    return (
-        func.count().label("issued"),
-        _count(Ticket.status == rules.DONE).label("served"),
-        _count(and_(Ticket.status == rules.NO_SHOW, Ticket.closed_reason.is_(None))).label("no_show"),
-        _count(Ticket.status == rules.CANCELLED).label("cancelled"),
-        # still waiting or called when the day ended: the office closed them, nobody served them
-        _count(and_(Ticket.status == rules.NO_SHOW, day_closed)).label("unserved_at_close"),
-        _count(Ticket.status.in_(rules.OPEN_STATUSES)).label("open"),
-        _count(Ticket.transfer_count > 0).label("transferred"),
-        _count(Ticket.priority.is_not(None)).label("priority"),
-    )
+def _merge(days: list[dict[str, Any]]) -> tuple[list[_Group], list[Any], list[tuple[Any, Any, str, int]]]:
+    """The days' rows added up per group: ticket groups (their times sorted), rating rows and
+    reason counts; a few dozen of each whatever the range."""
+    groups: dict[tuple, _Group] = {}
+    rated: dict[tuple, int] = {}
+    reasons: dict[tuple, int] = {}
+    for f in days:
+        for row in f["tickets"]:
+            key = (row[0], row[1], row[2])
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = _Group(key)
+            g.add(row)
+        for cid, officer, via, score, n in f["ratings"]:
+            rated[cid, officer, via, score] = rated.get((cid, officer, via, score), 0) + n
+        for cid, officer, reason, n in f["reasons"]:
+            reasons[cid, officer, reason] = reasons.get((cid, officer, reason), 0) + n
+    for g in groups.values():
+        g.waits.sort()
+        g.services.sort()
+    return (list(groups.values()), [_Rated((*k, n)) for k, n in rated.items()],
+            [(*k, n) for k, n in reasons.items()])
 
 
-PARTITIONS = ("all", "service", "counter")
+def _counts_of(groups: list[_Group]) -> dict[str, int]:
+    sums = [0] * _N
+    for g in groups:
+        for i, n in enumerate(g.counts):
+            sums[i] += n
+    return dict(zip(COUNTS, sums))
 
 
-def _times(s: Session, start: dt.date, end: dt.date) -> dict[str, dict[str, dict[Any, dict[str, Any]]]]:
-    """measure -> partition ("all", "service", "counter") -> group key -> count, mean, median, p90.
-
-    Waiting: from entering the line that led to the call (a transferred ticket's last line) to the
-    call, for tickets called and then served or not there. Service: from the start (or the call,
-    when the officer never pressed start) to finish. Tickets the day's close finished are left out.
-
-    PostgreSQL computes the figures itself (percentile_cont). SQLite has no percentile function:
-    one query returns the two columns of durations with their group keys (no ticket rows), they are
-    sorted here once and the percentiles read off them, interpolated as percentile_cont does."""
-    called = and_(Ticket.day.between(start, end), Ticket.called_at.is_not(None),
-                  Ticket.status.in_((rules.DONE, rules.NO_SHOW)), Ticket.closed_reason.is_(None))
-    served = Ticket.status == rules.DONE
-    waiting = seconds_between(s, Ticket.called_at, Ticket.queued_at)
-    service = seconds_between(s, Ticket.finished_at, func.coalesce(Ticket.started_at, Ticket.called_at))
-    if s.get_bind().dialect.name == "postgresql":
-        return _pg_times(s, waiting, case((served, service), else_=None), called)
-    rows = s.connection().execute(select(Ticket.service_id, Ticket.counter_id, waiting,
-                                         case((served, service), else_=None)).where(called)).all()
-    out = {}
-    for m, i in (("waiting", 2), ("service", 3)):
-        ordered = sorted((r for r in rows if r[i] is not None), key=itemgetter(i))
-        by_service, by_counter = defaultdict(list), defaultdict(list)
-        for r in ordered:
-            by_service[r[0]].append(r[i])
-            by_counter[r[1]].append(r[i])
-        out[m] = {"all": {None: _figures([r[i] for r in ordered])} if ordered else {},
-                  "service": {k: _figures(v) for k, v in by_service.items()},
-                  "counter": {k: _figures(v) for k, v in by_counter.items()}}
-    return out
+def _times_of(groups: list[_Group], measure: str) -> dict[str, Any]:
+    """count, mean, median and p90 of the groups' times (milliseconds, each group's already sorted),
+    the percentiles interpolated as percentile_cont does."""
+    values = sorted(chain.from_iterable(getattr(g, measure) for g in groups))  # sorted runs: a merge
+    return _figures(values) if values else _no_times()
 
 
-def _pg_times(s: Session, waiting: ColumnElement, service: ColumnElement, where) -> dict[str, Any]:
-    """PostgreSQL: both measures, all three partitions, in one query (GROUPING SETS; aggregates
-    skip the NULL service time of a no-show)."""
-    d = select(Ticket.service_id.label("sv"), Ticket.counter_id.label("ct"), waiting.label("waiting"),
-               service.label("service")).where(where).subquery()
-    cols = []
-    for m in ("waiting", "service"):
-        cols += [func.count(d.c[m]), func.avg(d.c[m])]
-        cols += [func.percentile_cont(p).within_group(d.c[m]) for p in PERCENTILES.values()]
-    q = select(func.grouping(d.c.sv, d.c.ct), d.c.sv, d.c.ct, *cols) \
-        .group_by(func.grouping_sets(tuple_(), tuple_(d.c.sv), tuple_(d.c.ct)))
-    sets = {3: "all", 1: "service", 2: "counter"}  # GROUPING(): a bit set for each column rolled up
-    out: dict[str, Any] = {m: {name: {} for name in PARTITIONS} for m in ("waiting", "service")}
-    for row in s.connection().execute(q):
-        name = sets[row[0]]
-        key = {"all": None, "service": row[1], "counter": row[2]}[name]
-        for i, m in enumerate(("waiting", "service")):
-            n, mean, *pcts = row[3 + i * 4: 7 + i * 4]
-            if n:
-                out[m][name][key] = {"count": n, "mean": _round(mean),
-                                     **{k: _round(v) for k, v in zip(PERCENTILES, pcts)}}
-    return out
-
-
-def _figures(ordered: list[float]) -> dict[str, Any]:
+def _figures(ordered: list[int]) -> dict[str, Any]:
+    """Times in milliseconds, sorted -> count, and mean, median, p90 in seconds."""
     n = len(ordered)
-    result = {"count": n, "mean": _round(sum(ordered) / n)}
+    result = {"count": n, "mean": _round(sum(ordered) / n / 1000)}
     for name, p in PERCENTILES.items():
         pos = p * (n - 1)  # 0-based position between two ranks
         lo = int(pos)
         hi = min(lo + 1, n - 1)
-        result[name] = _round(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
+        result[name] = _round((ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])) / 1000)
     return result
 
 
@@ -163,26 +140,18 @@ def _no_times() -> dict[str, Any]:
     return {"count": 0, "mean": None, "median": None, "p90": None}
 
 
+def _ticket_figures(groups: list[_Group]) -> dict[str, Any]:
+    return {**_counts_of(groups), "waiting_seconds": _times_of(groups, "waits"),
+            "service_seconds": _times_of(groups, "services")}
+
+
 # ---- ratings
 
-def _rating_rows(s: Session, start: dt.date, end: dt.date):
-    """(counter_id, officer, via, score, n) for ratings of tickets of the range."""
-    return s.execute(select(Rating.counter_id, Rating.officer, Rating.via, Rating.score, func.count().label("n"))
-                     .join(Ticket, Ticket.id == Rating.ticket_id).where(Ticket.day.between(start, end))
-                     .group_by(Rating.counter_id, Rating.officer, Rating.via, Rating.score)).all()
+class _Rated:
+    __slots__ = ("counter_id", "officer", "via", "score", "n")
 
-
-def _reason_counts(s: Session, start: dt.date, end: dt.date) -> list[tuple[int, str | None, str, int]]:
-    """(counter_id, officer, reason, n): how often each reason was tapped, the JSON arrays unnested
-    by the database."""
-    if s.get_bind().dialect.name == "postgresql":
-        unnest, value = "json_array_elements_text(r.reasons) AS x(reason)", "x.reason"
-    else:
-        unnest, value = "json_each(r.reasons) AS x", "x.value"
-    sql = text(f"SELECT r.counter_id, r.officer, {value}, count(*) FROM ratings r "
-               f"JOIN tickets t ON t.id = r.ticket_id, {unnest} "
-               f"WHERE t.day BETWEEN :start AND :end GROUP BY r.counter_id, r.officer, {value}")
-    return [tuple(row) for row in s.execute(sql, {"start": start, "end": end})]
+    def __init__(self, row: list[Any]):
+        self.counter_id, self.officer, self.via, self.score, self.n = row
 
 
 def _reasons(rows, keep=lambda row: True) -> dict[str, int]:
@@ -210,38 +179,16 @@ def _rating_figures(rows, reasons: dict[str, int] | None) -> dict[str, Any]:
 
 # ---- over the hours of the day
 
-def _local_hour(s: Session, column, tz: str, day: dt.date) -> ColumnElement:
-    """The ward's local hour of a stored (naive UTC) time. SQLite has no time zones: it shifts by
-    the zone's UTC offset on `day` (Việt Nam keeps one offset all year)."""
-    if s.get_bind().dialect.name == "postgresql":
-        return extract("hour", func.timezone(tz, func.timezone("UTC", column)))
-    offset = ZoneInfo(tz).utcoffset(dt.datetime.combine(day, dt.time(12)))
-    minutes = int(offset.total_seconds() // 60)
-    return func.cast(func.strftime("%H", column, f"{minutes:+d} minutes"), Integer)
-
-
-def _grouped_counts(s: Session, start: dt.date, end: dt.date, tz: str):
-    """One pass over the range's tickets: the counts, and the waits' sum and number, per service,
-    counter and local hour of issue (a few hundred rows at most; the tables add them up)."""
-    hour = _local_hour(s, Ticket.issued_at, tz, start).label("hour")
-    called = and_(Ticket.called_at.is_not(None), Ticket.status.in_((rules.DONE, rules.NO_SHOW)),
-                  Ticket.closed_reason.is_(None))
-    wait = case((called, seconds_between(s, Ticket.called_at, Ticket.queued_at)), else_=None)
-    return s.connection().execute(
-        select(Ticket.service_id, Ticket.counter_id, hour, *_ticket_counts(),
-               func.sum(wait).label("wait_total"), func.count(wait).label("wait_n"))
-        .where(Ticket.day.between(start, end)).group_by(Ticket.service_id, Ticket.counter_id, hour)).all()
-
-
-def _by_hour(grouped) -> list[dict[str, Any]]:
+def _by_hour(day_figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Tickets issued and served, and the mean wait, by the local hour they were issued."""
     hours: dict[int, list] = {}
-    for r in grouped:
-        h = hours.setdefault(int(r.hour), [0, 0, 0.0, 0])
-        h[0] += int(r.issued)
-        h[1] += int(r.served or 0)
-        h[2] += float(r.wait_total or 0)
-        h[3] += int(r.wait_n or 0)
+    for f in day_figures:
+        for hour, issued, served, wait_total, wait_n in f["hours"]:
+            h = hours.setdefault(int(hour), [0, 0, 0.0, 0])
+            h[0] += issued
+            h[1] += served
+            h[2] += wait_total
+            h[3] += wait_n
     return [{"hour": h, "issued": n, "served": served, "waiting_mean_seconds": _round(total / k) if k else None}
             for h, (n, served, total, k) in sorted(hours.items())]
 
@@ -255,10 +202,9 @@ OPEN_DOSSIER = (dossier_rules.RECEIVED, dossier_rules.PROCESSING, dossier_rules.
 
 def _local_date(s: Session, column, tz: str, day: dt.date) -> ColumnElement:
     """The ward's local calendar day of a stored (naive UTC) time (see _local_hour for SQLite)."""
-    if s.get_bind().dialect.name == "postgresql":
+    if rollup.is_pg(s):
         return cast(func.timezone(tz, func.timezone("UTC", column)), Date)
-    offset = ZoneInfo(tz).utcoffset(dt.datetime.combine(day, dt.time(12)))
-    return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
+    return func.date(column, f"{rollup.utc_offset_minutes(tz, day):+d} minutes")
 
 
 def _dossier_rows(s: Session, start: dt.date, end: dt.date, tz: str, today: dt.date):
@@ -322,70 +268,85 @@ def _dossiers(s: Session, start: dt.date, end: dt.date, tz: str, today: dt.date)
 
 # ---- the summary
 
+def day_figures(s: Session, start: dt.date, end: dt.date, tz: str,
+                storable_before: dt.date | None = None) -> tuple[list[dict[str, Any]], dict[dt.date, dict[str, Any]]]:
+    """The figures of each day of the range: from the cache where kept, else computed. Also
+    returns the computed days that may now be kept (over before `storable_before`, no ticket open)."""
+    kept = rollup.load(s, start, end)
+    missing = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    missing = [d for d in missing if d not in kept]
+    computed = rollup.compute(s, missing, tz)
+    keep = {d: f for d, f in computed.items()
+            if storable_before is not None and d < storable_before and rollup.can_keep(f)}
+    return [*kept.values(), *computed.values()], keep
+
+
 def summary(s: Session, start: dt.date, end: dt.date, tz: str = "Asia/Ho_Chi_Minh",
-            today: dt.date | None = None) -> dict[str, Any]:
+            today: dt.date | None = None, storable_before: dt.date | None = None,
+            keep: dict[dt.date, dict[str, Any]] | None = None) -> dict[str, Any]:
     """`today` (the ward's local day, default the range's end): open dossiers whose appointment
-    is before it count as late."""
-    grouped = _grouped_counts(s, start, end, tz)
-
-    def counts_of(rows) -> dict[str, int]:
-        return {k: sum(int(getattr(r, k) or 0) for r in rows) for k in COUNTS}
-
-    times = _times(s, start, end)
-
-    def times_of(group: str, key) -> dict[str, Any]:
-        return {f"{m}_seconds": times[m][group].get(key, _no_times()) for m in ("waiting", "service")}
+    is before it count as late. Days computed here that can be cached (see day_figures) are added
+    to `keep` for the caller to save (this session may be read-only)."""
+    days, fresh = day_figures(s, start, end, tz, storable_before)
+    if keep is not None:
+        keep.update(fresh)
+    groups, rating_rows, reasons = _merge(days)
 
     services = {x.id: x for x in s.scalars(select(Service))}
     counters = {x.id: x for x in s.scalars(select(Counter))}
-    rating_rows = _rating_rows(s, start, end)
-    reasons = _reason_counts(s, start, end)
-
     by_service = []
-    for sid in sorted({r.service_id for r in grouped}, key=lambda i: (services[i].sort_order, i)):
+    for sid in sorted({g.service_id for g in groups}, key=lambda i: (services[i].sort_order, i)):
         svc = services[sid]
         by_service.append({"service": svc.code, "prefix": svc.prefix, "name_vi": svc.name_vi, "name_en": svc.name_en,
-                           **counts_of([r for r in grouped if r.service_id == sid]), **times_of("service", sid)})
+                           **_ticket_figures([g for g in groups if g.service_id == sid])})
     by_counter = []
-    counter_ids = {r.counter_id for r in grouped if r.counter_id is not None} | {r.counter_id for r in rating_rows}
+    counter_ids = {g.counter_id for g in groups if g.counter_id is not None} | {r.counter_id for r in rating_rows}
     for cid in sorted(counter_ids, key=lambda i: counters[i].number):
         by_counter.append({"counter": counters[cid].number, "counter_id": cid, "name": counters[cid].name,
-                           **counts_of([r for r in grouped if r.counter_id == cid]), **times_of("counter", cid),
+                           **_ticket_figures([g for g in groups if g.counter_id == cid]),
                            "ratings": _rating_figures([r for r in rating_rows if r.counter_id == cid],
                                                       _reasons(reasons, lambda r: r[0] == cid))})
     names = dict(s.execute(select(User.username, User.full_name)).all())
+    officers = {g.officer for g in groups if g.officer is not None} | {r.officer for r in rating_rows}
     by_officer = [{"officer": o, "full_name": names.get(o, "") if o else "",
-                   "ratings": _rating_figures([r for r in rating_rows if r.officer == o], _reasons(reasons, lambda r: r[1] == o))}
-                  for o in sorted({r.officer for r in rating_rows}, key=lambda o: (o is None, o or ""))]
+                   **_officer_tickets([g for g in groups if g.officer == o] if o is not None else []),
+                   "ratings": _rating_figures([r for r in rating_rows if r.officer == o],
+                                              _reasons(reasons, lambda r: r[1] == o))}
+                  for o in sorted(officers, key=lambda o: (o is None, o or ""))]
     return {
         "from": start.isoformat(), "to": end.isoformat(), "days": (end - start).days + 1,
-        "tickets": {**counts_of(grouped), **times_of("all", None)},
+        "tickets": _ticket_figures(groups),
         "ratings": _rating_figures(rating_rows, _reasons(reasons)),
         "by_service": by_service, "by_counter": by_counter, "by_officer": by_officer,
-        "by_hour": _by_hour(grouped),
+        "by_hour": _by_hour(days),
         **_dossiers(s, start, end, tz, today or end),
     }
 
 
+def _officer_tickets(groups: list[_Group]) -> dict[str, Any]:
+    """An officer's tickets: served (they pressed "finish"), no-shows (they marked absent) and
+    their service times."""
+    counts = _counts_of(groups)
+    return {"served": counts["served"], "no_show": counts["no_show"],
+            "service_seconds": _times_of(groups, "services")}
+
+
 # ---- the officer's own day (the counter console)
 
-def officer_day(s: Session, username: str, today: dt.date) -> dict[str, Any]:
-    """What the officer did today: tickets they finished (the audit log's "finish" names who) and
-    the mean service time of those, their ratings; and the office's received dossiers not ready yet
-    whose appointment is today or already past."""
-    service = seconds_between(s, Ticket.finished_at, func.coalesce(Ticket.started_at, Ticket.called_at))
-    served, mean = s.execute(
-        select(func.count(), func.avg(service)).select_from(Ticket)
-        .join(AuditEntry, and_(AuditEntry.ticket_id == Ticket.id, AuditEntry.action == "finish"))
-        .where(Ticket.day == today, Ticket.status == rules.DONE, AuditEntry.actor == f"user:{username}")).one()
-    rating_rows = s.execute(select(Rating.via, Rating.score, func.count().label("n"))
-                            .join(Ticket, Ticket.id == Rating.ticket_id)
-                            .where(Ticket.day == today, Rating.officer == username)
-                            .group_by(Rating.via, Rating.score)).all()
+def officer_day(s: Session, username: str, today: dt.date, tz: str = "Asia/Ho_Chi_Minh") -> dict[str, Any]:
+    """What the officer did today: tickets they finished or marked absent (the audit log names
+    who) and the service times of those, their ratings; and the office's received dossiers not
+    ready yet whose appointment is today or already past."""
+    figures = rollup.compute(s, [today], tz)[today]
+    groups, rating_rows, _ = _merge([figures])
+    mine = _officer_tickets([g for g in groups if g.officer == username])
+    times = mine["service_seconds"]
+    rating_rows = [r for r in rating_rows if r.officer == username]
     due = s.execute(select(_count(Dossier.appointment_date == today), _count(Dossier.appointment_date < today))
                     .where(Dossier.status.in_(OPEN_DOSSIER), Dossier.appointment_date <= today)).one()
-    figures = _rating_figures(rating_rows, None)
-    return {"day": today.isoformat(), "officer": username, "served": int(served or 0),
-            "service_mean_seconds": _round(mean),
-            "ratings": {k: figures[k] for k in ("count", "by_score", "satisfied_share", "mean_score")},
+    rated = _rating_figures(rating_rows, None)
+    return {"day": today.isoformat(), "officer": username, "served": mine["served"], "no_show": mine["no_show"],
+            "service_mean_seconds": times["mean"], "service_median_seconds": times["median"],
+            "service_p90_seconds": times["p90"],
+            "ratings": {k: rated[k] for k in ("count", "by_score", "satisfied_share", "mean_score")},
             "dossiers_due_today": int(due[0] or 0), "dossiers_overdue": int(due[1] or 0)}

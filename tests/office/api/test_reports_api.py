@@ -7,9 +7,11 @@ cancelled; exact counts, times (median, p90), ratings and dossier figures, on SQ
 import csv
 import datetime as dt
 import io
+import json
 import warnings
 
 import pytest
+from sqlalchemy import select
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -17,7 +19,9 @@ with warnings.catch_warnings():
 
 import handoff_testing
 from kiosk.office.app import create_app
+from kiosk.office.operations import report_rollup
 from kiosk.office.settings import OfficeSettings
+from kiosk.office.storage.models import ReportDay, Service
 from office_testing import Clock, demo_sqlite, pg_schema
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
@@ -262,6 +266,11 @@ def check_the_scripted_day(client, clock):
     assert [(o["officer"], o["full_name"], o["ratings"]["by_score"]) for o in got["by_officer"]] == [
         ("canbo1", "Nguyễn Văn An", {"1": 0, "2": 0, "3": 0, "4": 1}),
         ("canbo2", "Trần Thị Bình", {"1": 1, "2": 1, "3": 0, "4": 0})]
+    # who pressed finish / no-show: canbo1 served A001 (600 s) and marked A002 absent; canbo2 served
+    # C001 (1200 s) and B001 (480 s; another officer had started it before its transfer)
+    assert [(o["officer"], o["served"], o["no_show"], o["service_seconds"]) for o in got["by_officer"]] == [
+        ("canbo1", 1, 1, times(1, 600.0, 600.0, 600.0)),
+        ("canbo2", 2, 0, times(2, 840.0, 840.0, 1128.0))]
     assert got["by_officer"][1]["ratings"]["reasons"] == {**NO_REASONS, "waited_long": 1, "attitude": 1,
                                                           "extra_papers": 1}
 
@@ -278,14 +287,17 @@ def check_the_scripted_day(client, clock):
     both = client.get("/api/reports/summary", params={"from": "2026-03-01", "to": DAY}, headers=staff).json()
     assert (both["days"], both["tickets"]["issued"], both["tickets"]["unserved_at_close"]) == (2, 7, 1)
     assert both["ratings"] == got["ratings"]
+    assert kept_days(client) == ["2026-03-01"]  # over, its ticket closed; DAY is today, never kept yet
 
     # the counter console's own figures, for each officer (still on DAY)
     mine = client.get("/api/reports/my-day", headers=staff).json()
-    assert mine == {"day": DAY, "officer": "canbo1", "served": 1, "service_mean_seconds": 600.0,
+    assert mine == {"day": DAY, "officer": "canbo1", "served": 1, "no_show": 1, "service_mean_seconds": 600.0,
+                    "service_median_seconds": 600.0, "service_p90_seconds": 600.0,
                     "ratings": {"count": 1, "by_score": {"1": 0, "2": 0, "3": 0, "4": 1}, "satisfied_share": 1.0,
                                 "mean_score": 4.0}, "dossiers_due_today": 0, "dossiers_overdue": 0}
     mine = client.get("/api/reports/my-day", headers=day.staff[2]).json()
-    assert (mine["officer"], mine["served"], mine["service_mean_seconds"]) == ("canbo2", 2, 840.0)  # 1200 s, 480 s
+    assert (mine["officer"], mine["served"], mine["no_show"], mine["service_mean_seconds"],
+            mine["service_median_seconds"], mine["service_p90_seconds"]) == ("canbo2", 2, 0, 840.0, 840.0, 1128.0)
     assert mine["ratings"] == {"count": 2, "by_score": {"1": 1, "2": 1, "3": 0, "4": 0}, "satisfied_share": 0.0,
                                "mean_score": 1.5}
     check_the_dossiers(client, day, got)
@@ -324,6 +336,17 @@ def check_the_dossiers(client, day, on_the_day):
         with_volunteer=2, statuses={"declared": 1, "received": 1, "processing": 1, "ready": 1, "returned": 1,
                                     "rejected": 1, "cancelled": 1})
     assert got["dossiers"]["on_time_share"] == 0.3333 and got["dossiers"]["received_share"] == 0.5714
+    # DAY is over and closed now: kept, and what is kept is what the tables give
+    assert kept_days(client) == ["2026-03-01", DAY]
+    office = client.app.state.office
+    with office.db.read() as s:
+        ho_tich, dat_dai = (s.scalar(select(Service.id).where(Service.code == c)) for c in ("ho-tich", "dat-dai"))
+        kept = report_rollup.load(s, dt.date(2026, 3, 1), dt.date(2026, 3, 2))
+        fresh = report_rollup.compute(s, list(kept), office.settings.timezone)
+    assert {d: json.loads(json.dumps(f)) for d, f in fresh.items()} == kept
+    # (service, counter, officer, served, absent, service times in ms) of the groups with a served or absent ticket
+    groups = kept[dt.date(2026, 3, 2)]["tickets"]
+    assert sorted((g[0], g[1], g[2], g[4], g[5], sorted(g[-1])) for g in groups if g[4] or g[5]) == sorted([(ho_tich, 1, "canbo1", 1, 1, [600_000]), (dat_dai, 2, "canbo2", 2, 0, [480_000, 1_200_000])])
     birth, marital = got["by_procedure"]
     assert birth == {"procedure": BIRTH_CODE, "name_vi": "Đăng ký khai sinh", "name_en": birth["name_en"],
                      **dossier_figures(4, received=3, reached_province=1, on_time=1, late_done=1, not_due=1,
@@ -334,8 +357,9 @@ def check_the_dossiers(client, day, on_the_day):
                        **dossier_figures(3, received=1, reached_province=1, late_open=1, via_kiosk=2,
                                          statuses={"declared": 1, "processing": 1, "cancelled": 1})}
     # on 3 March two results were due that day; on 9 March one is overdue (open_late, due on the 5th)
-    assert day.my_day_on_the_3rd == {"day": "2026-03-03", "officer": "canbo1", "served": 0,
-                                     "service_mean_seconds": None,
+    assert day.my_day_on_the_3rd == {"day": "2026-03-03", "officer": "canbo1", "served": 0, "no_show": 0,
+                                     "service_mean_seconds": None, "service_median_seconds": None,
+                                     "service_p90_seconds": None,
                                      "ratings": {"count": 0, "by_score": {"1": 0, "2": 0, "3": 0, "4": 0},
                                                  "satisfied_share": None, "mean_score": None},
                                      "dossiers_due_today": 2, "dossiers_overdue": 0}
@@ -345,6 +369,11 @@ def check_the_dossiers(client, day, on_the_day):
                         headers=day.staff[1]).json()
     assert before["dossiers"] == dossier_figures(1, statuses={"declared": 1})
     assert [x["procedure"] for x in before["by_procedure"]] == [MARITAL_CODE]
+
+
+def kept_days(client):
+    with client.app.state.office.db.read() as s:
+        return [d.isoformat() for d in s.scalars(select(ReportDay.day).order_by(ReportDay.day))]
 
 
 def csv_tables(text):
@@ -367,8 +396,14 @@ def check_the_exports(client, admin):
     assert 'filename="bao-cao-2026-03-02-2026-03-02.csv"' in r.headers["content-disposition"]
     assert r.content.startswith("\ufeff".encode())
     tables = csv_tables(r.content.decode("utf-8-sig"))
-    assert list(tables) == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Đánh giá theo cán bộ", "Lý do chưa hài lòng",
+    assert list(tables) == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Theo cán bộ", "Lý do chưa hài lòng",
                             "Theo giờ", "Hồ sơ theo thủ tục"]
+    assert tables["Theo cán bộ"] == [
+        ["Cán bộ", "Họ và tên", "Đã phục vụ", "Vắng mặt khi gọi", "Giải quyết trung bình (phút)",
+         "Giải quyết trung vị (phút)", "Giải quyết P90 (phút)", "Lượt đánh giá", "Rất hài lòng", "Hài lòng",
+         "Bình thường", "Không hài lòng", "Tỷ lệ hài lòng (%)"],
+        ["canbo1", "Nguyễn Văn An", "1", "1", "10.0", "10.0", "10.0", "1", "1", "0", "0", "0", "100.0"],
+        ["canbo2", "Trần Thị Bình", "2", "0", "14.0", "14.0", "18.8", "2", "0", "0", "1", "1", "0.0"]]
     assert tables["Theo giờ"][1:] == [["08:00", "6", "3", "7.8"]]
     overview = dict(tables["Tổng hợp"][1:])
     assert (overview["Số phiếu đã cấp"], overview["Đã phục vụ"], overview["Vắng mặt khi gọi"]) == ("6", "3", "1")
@@ -409,7 +444,8 @@ def check_the_exports(client, admin):
     for title, rows in tables.items():  # the workbook holds the same figures as the CSV, as numbers
         sheet = [[same(v) for v in row] for row in wb[title].iter_rows(values_only=True)]
         assert sheet == [[same(v) for v in row] for row in rows], title
-    assert wb["Tổng hợp"]["B5"].value == 6 and wb["Đánh giá theo cán bộ"]["B2"].value == "Nguyễn Văn An"
+    assert wb["Tổng hợp"]["B5"].value == 6 and wb["Theo cán bộ"]["B2"].value == "Nguyễn Văn An"
+    assert [c.value for c in wb["Theo cán bộ"][3]][:7] == ["canbo2", "Trần Thị Bình", 2, 0, 14.0, 14.0, 18.8]
 
 
 def test_the_scripted_days_figures_on_sqlite(client, clock):
@@ -508,6 +544,8 @@ def test_the_monthly_pdf_of_the_scripted_month(client, clock):
         assert figure in text, figure
     assert "Đăng ký khai sinh 4" in text and "Rất hài lòng 1" in text and "08:00–09:00" in text
     assert "Hộ tịch 3 1 1" in text and "Quầy 2 2 2 0" in text
+    # by officer: served, absent, service median and P90 (840 s, 1128 s), ratings, share satisfied
+    assert "Nguyễn Văn An 1 1 10,0 10,0 1 100,0%" in text and "Trần Thị Bình 2 0 14,0 18,8 2 0,0%" in text
     # February: nothing happened, the report still prints, its charts say so
     r = client.get("/api/reports/monthly.pdf", params={"month": "2026-02"}, headers=admin)
     text = " ".join(pypdf.PdfReader(io.BytesIO(r.content)).pages[0].extract_text().split())
@@ -527,3 +565,29 @@ def test_the_monthly_pdf_is_for_admins_and_names_a_bad_month(client, month, code
     r = client.get("/api/reports/monthly.pdf", params=params, headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 422, r.text
     assert (r.json()["field"], r.json()["code"]) == ("month", code)
+
+
+def test_a_day_is_kept_only_once_its_rating_window_has_passed(client, clock):
+    """The report of a day read just after midnight computes it live (a ticket finished at the
+    day's end may still be rated for rating_window_minutes); a quarter of an hour later it is kept."""
+    def login():
+        token = client.post("/api/auth/login", json={"username": "canbo1", "password": "canbo1-demo"}).json()["token"]
+        client.cookies.clear()
+        return {"Authorization": f"Bearer {token}"}  # sessions last 12 hours
+
+    clock.now = START
+    staff = login()
+    t = client.post("/api/tickets", headers=KIOSK, json={"service": "ho-tich", "idempotency_key": "w1"}).json()
+    for action, body in (("call", {"counter_id": 1}), ("finish", None)):
+        assert client.post(f"/api/tickets/{t['id']}/{action}", headers=staff, json=body).status_code == 200
+    params = {"from": DAY, "to": "2026-03-03"}
+    clock.now = dt.datetime.fromisoformat("2026-03-03T00:05:00+07:00")
+    staff = login()
+    assert client.get("/api/reports/summary", params=params, headers=staff).json()["tickets"]["served"] == 1
+    assert kept_days(client) == []
+    clock.now = dt.datetime.fromisoformat("2026-03-03T00:15:00+07:00")
+    got = client.get("/api/reports/summary", params=params, headers=staff).json()
+    assert kept_days(client) == [DAY]  # the 3rd is today
+    assert [(o["officer"], o["served"]) for o in got["by_officer"]] == [("canbo1", 1)]
+    again = client.get("/api/reports/summary", params=params, headers=staff).json()  # read from the kept row
+    assert again == got

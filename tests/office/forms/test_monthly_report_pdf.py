@@ -8,6 +8,7 @@ import io
 
 from pypdf import PdfReader
 
+from kiosk import i18n
 from kiosk.office.forms import monthly_report
 
 A4 = (595.28, 841.89)
@@ -56,7 +57,10 @@ SUMMARY = {
     "by_counter": [{"counter": n, "counter_id": n, "name": f"Quầy {n}",
                     **ticket_counts(400 + n, 380, 15, 500.0, 1200.0, 600.0),
                     "ratings": rating({"4": 200, "3": 80 + n, "1": 4})} for n in (1, 2, 3)],
-    "by_officer": [],
+    "by_officer": [{"officer": "canbo1", "full_name": "Nguyễn Văn An", "served": 1105, "no_show": 40,
+                    "service_seconds": times(1105, 600.0, 606.0, 1500.0), "ratings": rating({"4": 1020, "1": 30})},
+                   {"officer": None, "full_name": "", "served": 0, "no_show": 0,  # not a staff account: left out
+                    "service_seconds": times(0, None, None, None), "ratings": rating({"3": 2})}],
     "by_hour": [{"hour": h, "issued": 100, "served": 95, "waiting_mean_seconds": 240.0 + 60 * i}
                 for i, h in enumerate((7, 8, 9, 10, 13, 14, 15, 16))],
     "dossiers": dossiers(420, 390, 370, 330, 12, 260, 85, not_due=30),
@@ -81,7 +85,7 @@ def test_the_monthly_report_has_the_title_the_month_and_the_exact_key_figures():
     assert "UBND PHƯỜNG BẾN THÀNH" in text and "Bến Thành, ngày 02 tháng 4 năm 2026" in text
     assert "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THÁNG 03/2026" in text
     assert "(Từ ngày 01/03/2026 đến ngày 31/03/2026)" in text
-    for figure in ("Số phiếu đã cấp: 1250", "Đã phục vụ: 1180", "Vắng mặt khi gọi: 52",
+    for figure in ("Số phiếu đã cấp: 1.250", "Đã phục vụ: 1.180", "Vắng mặt khi gọi: 52",
                    "Chưa phục vụ khi hết ngày: 18",
                    "Thời gian chờ trung vị: 8,9 phút", "Thời gian chờ P90: 21,1 phút",   # 534 s, 1266 s
                    "Thời gian giải quyết trung vị: 10,2 phút",                          # 612 s
@@ -97,7 +101,16 @@ def test_the_monthly_report_has_the_title_the_month_and_the_exact_key_figures():
     assert "07:00–08:00" in text and "Rất hài lòng 640" in text and "Đăng ký khai sinh 180" in text
     assert "Hộ tịch 700 660 30 10,0 23,3 9,0" in text      # the table by field: 600 s, 1400 s, 540 s
     assert "Quầy 2 402 380 15 8,3 20,0 98,6%" in text       # by counter: 282 of 286 satisfied
+    assert "Nguyễn Văn An 1.105 40 10,1 25,0 1.050 97,1%" in text  # by officer: 606 s, 1500 s; 1020 of 1050
+    assert text.count("Lượt đánh giá") == 2  # the officers' table has no row for ratings without an officer
     assert "GIÁM ĐỐC TRUNG TÂM" in text and "NGƯỜI LẬP BÁO CÁO" in text
+
+
+def test_numbers_are_written_with_the_languages_separators():
+    assert [i18n.number(n, "vi") for n in (0, 999, 1250, 1234567)] == ["0", "999", "1.250", "1.234.567"]
+    assert [i18n.number(n, "en") for n in (999, 1250, 1234567)] == ["999", "1,250", "1,234,567"]
+    assert (i18n.number(1250.46, "vi", 1), i18n.number(1250.46, "en", 1)) == ("1.250,5", "1,250.5")
+    assert (monthly_report.number(1250.46, " phút"), monthly_report.count(60000)) == ("1.250,5 phút", "60.000")
 
 
 def test_the_charts_are_drawn_bars_one_per_value():
@@ -133,6 +146,7 @@ def test_many_procedures_chart_the_fifteen_most_declared_the_rest_in_one_bar():
                              **dossiers(100 - i, 0, 0, 0, 0, 0, 0)} for i in range(40)]
     reader, text = read(monthly_report.render(many, WARD, "2026-03"))
     assert "Thủ tục số 13 87" in text and "Thủ tục số 14" not in text
-    assert "26 thủ tục khác " + str(sum(100 - i for i in range(14, 40))) in text
+    assert sum(100 - i for i in range(14, 40)) == 1911
+    assert "26 thủ tục khác 1.911" in text  # the thousands dot
     bars = sum(p.get_contents().get_data().count(b" re f") for p in reader.pages)
     assert bars == 3 + 8 + 15 + 4

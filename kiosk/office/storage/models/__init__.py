@@ -10,12 +10,12 @@ from kiosk.office.storage.models.dossier import CatalogueMeta, Dossier, DossierC
 from kiosk.office.storage.models.handoff import Handoff
 from kiosk.office.storage.models.queue import Counter, DailyCounter, Service, Ticket, counter_services
 from kiosk.office.storage.models.rating import CounterDevice, Rating
-from kiosk.office.storage.models.records import AuditEntry, Event, SettingRow, WardIdentityRow
+from kiosk.office.storage.models.records import AuditEntry, Event, ReportDay, SettingRow, WardIdentityRow
 from kiosk.office.storage.models.volunteer import HelpRequest, Volunteer, VolunteerAssist
 
 __all__ = [
     "AuditEntry", "Base", "CatalogueMeta", "Counter", "CounterDevice", "DailyCounter", "Dossier", "DossierCounter",
-    "DossierHistory", "Event", "Handoff", "HelpRequest", "Kiosk", "LoginAttempt", "ProcedureRow", "Rating", "Service",
-    "SettingRow", "Ticket", "User", "UTCDateTime", "Volunteer", "VolunteerAssist", "WardIdentityRow", "WebSession",
-    "counter_services",
+    "DossierHistory", "Event", "Handoff", "HelpRequest", "Kiosk", "LoginAttempt", "ProcedureRow", "Rating",
+    "ReportDay", "Service", "SettingRow", "Ticket", "User", "UTCDateTime", "Volunteer", "VolunteerAssist",
+    "WardIdentityRow", "WebSession", "counter_services",
 ]

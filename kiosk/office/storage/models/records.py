@@ -1,11 +1,12 @@
-"""What the office keeps about itself: the audit log, the event log behind live screens, runtime settings."""
+"""What the office keeps about itself: the audit log, the event log behind live screens, runtime settings,
+the reports' cache of closed days."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Integer, LargeBinary, String
+from sqlalchemy import JSON, Date, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.office.storage.models.base import Base
@@ -50,3 +51,13 @@ class WardIdentityRow(Base):
     hours_text: Mapped[str] = mapped_column(String(300))
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)  # the config's logo file, read at seeding
     updated_at: Mapped[dt.datetime]
+
+
+class ReportDay(Base):
+    """A closed day's report figures (operations/report_rollup.py): a cache the reports read instead
+    of the day's tickets and ratings. Safe to empty: the next report rebuilds it."""
+    __tablename__ = "report_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)  # report_rollup.VERSION that built it
+    built_at: Mapped[dt.datetime]
+    figures: Mapped[dict[str, Any]]

@@ -189,6 +189,12 @@ function connectEvents(handlers, onOpen, onStatus) {
   return { close() { if (es) es.close(); } };
 }
 
+/* A number the language's way: thousands 1.250 and decimal comma 7,8 in Vietnamese, 1,250 and 7.8 in
+   English; '—' without one (reports, the counter's own figures). */
+function fmtNum(v) {
+  return v === null || v === undefined ? '—' : v.toLocaleString(Lang.get() === 'vi' ? 'vi-VN' : 'en-GB');
+}
+
 function fmtTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);

@@ -73,7 +73,7 @@ async function load() {
 }
 
 const minutes = (s) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
-const num = (v) => (v === null || v === undefined ? '—' : v.toLocaleString(Lang.get() === 'vi' ? 'vi-VN' : 'en-GB'));
+const num = fmtNum;
 const pct = (share) => (share === null || share === undefined ? '—' : num(Math.round(share * 1000) / 10) + ' %');
 const day = (isoDay) => isoDay.split('-').reverse().join('/');
 
@@ -136,9 +136,10 @@ function render() {
   table('tbl-service', [t('rep.field'), ...ticketHead], d.by_service.map((x) => [serviceName(x), ...ticketCells(x)]));
   table('tbl-counter', [t('rep.counter'), ...ticketHead, ...ratingHead],
     d.by_counter.map((x) => [t('rate.counter', { n: x.counter }), ...ticketCells(x), ...ratingCells(x.ratings)]));
-  table('tbl-officer', [t('rep.officer'), ...ratingHead, ...['4', '3', '2', '1'].map(scoreLabel)],
-    d.by_officer.map((x) => [x.full_name || x.officer || '—', ...ratingCells(x.ratings),
-      ...['4', '3', '2', '1'].map((k) => x.ratings.by_score[k])]));
+  table('tbl-officer', [t('rep.officer'), t('rep.served'), t('rep.no_show'), t('rep.service_median'),
+    t('rep.service_p90'), ...ratingHead, ...['4', '3', '2', '1'].map(scoreLabel)],
+    d.by_officer.map((x) => [x.full_name || x.officer || '—', x.served, x.no_show, minutes(x.service_seconds.median),
+      minutes(x.service_seconds.p90), ...ratingCells(x.ratings), ...['4', '3', '2', '1'].map((k) => x.ratings.by_score[k])]));
   renderDossiers(d);
 }
 
