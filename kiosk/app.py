@@ -396,6 +396,7 @@ class KioskApp(App):
     def _ask_still_there(self, seconds: int, on_continue: Callable[[], None], on_end: Callable[[], None]) -> Any:
         from screens.dialogs.idle import IdleDialog
 
+        self.say(self.t("idle.question"))
         return IdleDialog(seconds=seconds, on_continue=lambda _d: on_continue(),
                           on_end=lambda _d: on_end()).show()
 

@@ -47,7 +47,7 @@ class Display(_Section):
     rotation: Literal[0, 90, 180, 270] = 0
     maxfps: int = Field(30, ge=1, le=120)
     idle_timeout: int = Field(60, ge=10, le=3600, description="seconds without a touch before asking")
-    idle_countdown: int = Field(15, ge=3, le=120, description="seconds the question stays up")
+    idle_countdown: int = Field(30, ge=30, le=120, description="seconds the question stays up (30 at least: elderly citizens read slowly)")
     language: Literal["vi", "en"] = "vi"
     show_cursor: bool = False
 

@@ -37,6 +37,7 @@ class AssistFlow(Flow):
         self._help_polls = 0
         self._help_since = 0.0
         self._help_taker: str | None = None  # who took the request, once someone has
+        self._help_asking = False  # sent, the office has not answered yet
 
     # ---- assisted mode -------------------------------------------------------------------
     def scanned_badge(self, result: Any) -> None:
@@ -87,15 +88,21 @@ class AssistFlow(Flow):
         if self._help_request_id is not None:  # one open request per kiosk is enough
             self.shell.show_notice(self.t("notice.help_sent"))
             return
+        self._help_asking = True  # waiting from the tap on, not from the office's answer
         self.kiosk.jobs.submit(self.kiosk.client.help_request, self.shell.current(), on_done=self._help_sent,
-                               on_error=lambda exc: self.shell.show_notice(self.t("notice.help_offline")))
+                               on_error=self._help_failed)
+
+    def _help_failed(self, exc: BaseException) -> None:
+        self._help_asking = False
+        self.shell.show_notice(self.t("notice.help_offline"))
 
     @property
     def waiting_for_help(self) -> bool:
         """A help request is open: the citizen waits at the kiosk, the idle wipe must not end it."""
-        return self._help_request_id is not None
+        return self._help_asking or self._help_request_id is not None
 
     def _help_sent(self, answer: dict) -> None:
+        self._help_asking = False
         self._help_request_id = answer["id"]
         self._help_polls = 0
         self._help_since = time.monotonic()
@@ -141,6 +148,7 @@ class AssistFlow(Flow):
             self._help_timer.cancel()
             self._help_timer = None
         self._help_request_id = None
+        self._help_asking = False
 
     def reset(self) -> None:
         self.shell.set_volunteer_band("")  # the next citizen never inherits assisted mode
