@@ -112,3 +112,28 @@ def test_piper_speaks_vietnamese_when_a_model_is_configured(tmp_path):
 def test_a_number_is_said_letter_then_digit_by_digit():
     assert spell_number("A012") == "A, 0 1 2"
     assert spell_number("123") == "1 2 3" and spell_number("AB") == "AB"
+
+
+@needs_espeak
+def test_kiosk_voice_warm_renders_every_fixed_prompt_once(tmp_path):
+    from test_config import run_cli
+
+    cfg = tmp_path / "k.toml"
+    cfg.write_text(f'[audio]\noutput = "file:{tmp_path / "out"}"\ncache_dir = "{tmp_path / "cache"}"\n')
+    first = run_cli("--config", str(cfg), "voice", "warm")
+    assert first.returncode == 0, first.stderr
+    total = int(first.stdout.split()[0])
+    assert total >= 20 and f"({total} rendered now, 0 already cached)" in first.stdout
+    again = run_cli("--config", str(cfg), "voice", "warm")
+    assert f"(0 rendered now, {total} already cached)" in again.stdout
+    said = run_cli("--config", str(cfg), "voice", "say", "Xin chào")
+    assert said.returncode == 0 and (tmp_path / "out" / "0001.wav").exists()
+
+
+def test_kiosk_voice_without_an_engine_says_why(tmp_path):
+    from test_config import run_cli
+
+    cfg = tmp_path / "k.toml"
+    cfg.write_text('[audio]\nengine = "none"\n')
+    r = run_cli("--config", str(cfg), "voice", "warm")
+    assert r.returncode == 1 and "switched off" in r.stderr and "Traceback" not in r.stderr
