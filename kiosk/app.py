@@ -46,6 +46,7 @@ from kiosk.idle import IdleWatch
 from kiosk.paths import FONTS, ROOT
 from kiosk.system import sdnotify
 from kiosk.system.jobs import Jobs
+from kiosk.voice import Voice, spell_number
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class KioskApp(App):
     notice = StringProperty("")  # one plain sentence in a yellow band, cleared after a while
     volunteer_band = StringProperty("")  # "Tình nguyện viên: NAME đang hỗ trợ" in assisted mode
     portrait = BooleanProperty(False)  # the window is taller than wide: .kv rules stack what sits side by side
+    voice_on = BooleanProperty(False)  # the kiosk can speak: the "Nghe hướng dẫn" button shows
 
     # no Kivy settings panel on F1: nothing on a kiosk may open it
     use_kivy_settings = False
@@ -132,7 +134,8 @@ class KioskApp(App):
     services = _kiosk_part("services")
 
     def __init__(self, settings: Settings, *, client: Any = None, printer: Any = None, scanner: Any = None,
-                 outbox: Any = None, sender: Any = None, public_base_url: str = "", **kwargs: Any) -> None:
+                 outbox: Any = None, sender: Any = None, public_base_url: str = "", voice: Voice | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
         self.session = CitizenSession(
@@ -141,7 +144,8 @@ class KioskApp(App):
         self.jobs = Jobs(_post)
         self.idle = IdleWatch(self.session, later=self.later, every=self.every, ask=self._ask_still_there,
                               expire=self.end_session,
-                              watching=lambda: self.session.in_use or self.current() not in ("", "home"))
+                              watching=lambda: self.session.in_use or self.current() not in ("", "home"),
+                              held=lambda: self.assist.waiting_for_help)
         self.kiosk = Kiosk(settings, self.session, self.jobs, client=client,
                            printer=printer if printer is not None else NullPrinter(),
                            outbox=outbox, sender=sender, public_base_url=public_base_url)
@@ -149,6 +153,8 @@ class KioskApp(App):
         self.scanner_status = "unknown"
         self.lang = settings.display.language
         self.show_ward(self.kiosk.ward)
+        self.voice = voice if voice is not None else Voice.silent("no voice given (tests, tools)")
+        self.voice_on = self.voice.available
         self.title = "motcua-kiosk"
         self._stopped = False
         self._notice_event = None
@@ -263,6 +269,7 @@ class KioskApp(App):
         if self.sender is not None:
             self.sender.stop(timeout=2.0)
         self.jobs.shutdown()
+        self.voice.close()
         self.session.wipe()
 
     def request_stop(self) -> None:
@@ -298,6 +305,7 @@ class KioskApp(App):
     def switch_language(self) -> None:
         self.set_language(i18n.other(self.lang))
         self.activity()
+        self.speak_screen()  # the same guidance, now in the citizen's language
 
     def set_language(self, lang: str) -> None:
         if lang == self.lang:
@@ -309,6 +317,7 @@ class KioskApp(App):
 
     def show_notice(self, text: str, seconds: float = NOTICE_SECONDS) -> None:
         self.notice = text
+        self.say(text)  # errors and faults are said too: not every citizen reads the band
         if self._notice_event is not None:
             self._notice_event.cancel()
         self._notice_event = Clock.schedule_once(lambda _dt: setattr(self, "notice", ""), seconds)
@@ -335,6 +344,22 @@ class KioskApp(App):
                 values[key] = lambda _dialog, *args, fn=fn: fn(*args)
         return cls(**values).show()
 
+    # ---- the voice (kiosk/voice) -------------------------------------------------------
+    def say(self, text: str) -> None:
+        """Speak text in the UI language, cutting what was being said; never waits."""
+        self.voice.say(text, self.lang)
+
+    def speak_screen(self) -> None:
+        """The current screen's one-sentence guidance ("Nghe hướng dẫn" says it again)."""
+        if self.current():
+            self.say(self.prompt_for(self.current()))
+
+    def prompt_for(self, name: str) -> str:
+        if name == "ticket":  # the number and where to wait: what a citizen must not miss
+            screen = self.screen("ticket")
+            return self.t("voice.ticket", number=spell_number(screen.number), counters=screen.counters)
+        return self.t(f"voice.{name}")
+
     # ---- navigation ------------------------------------------------------------------
     def current(self) -> str:
         return self.root.current if self.root is not None else ""
@@ -344,8 +369,11 @@ class KioskApp(App):
         if self.root.current != name:
             self.notice = ""  # a notice belongs to the screen it was shown on
             self._screen_changed_at = time.monotonic()
+        changed = self.root.current != name
         self.root.current = name
         self.activity()
+        if changed and name != "home":  # home speaks only when asked: an idle lobby kiosk keeps quiet
+            self.speak_screen()  # a new screen cuts the previous prompt
 
     def start_flow(self, flow: str) -> None:
         screen = FLOWS.get(flow)
@@ -376,6 +404,7 @@ class KioskApp(App):
     def _ask_still_there(self, seconds: int, on_continue: Callable[[], None], on_end: Callable[[], None]) -> Any:
         from screens.dialogs.idle import IdleDialog
 
+        self.say(self.t("idle.question"))
         return IdleDialog(seconds=seconds, on_continue=lambda _d: on_continue(),
                           on_end=lambda _d: on_end()).show()
 

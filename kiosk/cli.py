@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--test-print", action="store_true", help="also print a test ticket")
     doctor.add_argument("--scan-wait", type=float, default=5.0, help="seconds to wait for a test scan")
 
+    voice = sub.add_parser("voice", help="the kiosk's voice: render its prompts ahead, or say a sentence")
+    voice_sub = voice.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
+    voice_sub.add_parser("warm", help="render every fixed prompt into the cache ([audio])")
+    say = voice_sub.add_parser("say", help="say TEXT through the configured output (a speaker check)")
+    say.add_argument("text")
+
     sample = sub.add_parser("print-sample", help="print a sample ticket in Vietnamese with a QR code")
     sample.add_argument("--printer", metavar="SPEC", help="connection, e.g. usb:0x0416:0x5011 or file:/dev/usb/lp0")
     sample.add_argument("--width", type=int, choices=[58, 80], help="paper width in mm")
@@ -125,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.doctor import main as doctor_main
 
         return doctor_main(settings, test_print=args.test_print, scan_wait=args.scan_wait)
+    if args.command == "voice":
+        from kiosk.voice.prompts import main as voice_main
+
+        return voice_main(settings, args.voice_command, getattr(args, "text", ""))
     if args.command == "print-sample":
         from kiosk.slips.sample import main as sample_main
 

@@ -68,7 +68,7 @@ class Display(_Section):
     rotation: Literal[0, 90, 180, 270] = 0
     maxfps: int = Field(30, ge=1, le=120)
     idle_timeout: int = Field(60, ge=10, le=3600, description="seconds without a touch before asking")
-    idle_countdown: int = Field(15, ge=3, le=120, description="seconds the question stays up")
+    idle_countdown: int = Field(30, ge=30, le=120, description="seconds the question stays up (30 at least: elderly citizens read slowly)")
     language: Literal["vi", "en"] = "vi"
     show_cursor: bool = False
 
@@ -244,6 +244,47 @@ class Office(_Section):
         return self
 
 
+class Audio(_Section):
+    """The kiosk's and the lobby board's voice (kiosk/voice)."""
+
+    enabled: bool = True
+    engine: Literal["espeak-ng", "piper", "none"] = "espeak-ng"
+    voice: str = Field("vi", pattern=r"^[A-Za-z0-9_+\-]{1,40}$")  # espeak-ng voice for Vietnamese
+    voice_en: str = Field("en", pattern=r"^[A-Za-z0-9_+\-]{1,40}$")  # and for English
+    piper_model: str = ""  # a Piper .onnx voice model (its .onnx.json beside it); for engine = "piper"
+    rate: int = Field(140, ge=80, le=300)  # words per minute
+    volume: int = Field(100, ge=0, le=200)
+    # default | hdmi | jack | alsa:DEVICE | file:DIR (writes WAVs, as the printer's file:) | none
+    output: str = "default"
+    quiet_hours: str = ""  # "21:00-06:00": no voice in these hours (a kiosk left on overnight)
+    board_repeat: int = Field(2, ge=1, le=3)  # the board says each call this many times
+    cache_dir: str = ""  # rendered prompts; empty = the state folder's voice/
+
+    @field_validator("output")
+    @classmethod
+    def _output(cls, v: str) -> str:
+        if v in ("default", "hdmi", "jack", "none") or (v.startswith(("alsa:", "file:")) and len(v) > 5):
+            return v
+        raise ValueError("must be default, hdmi, jack, none, alsa:DEVICE or file:DIR")
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        from kiosk.voice.speaker import parse_quiet_hours
+
+        try:
+            parse_quiet_hours(v)
+        except ValueError:
+            raise ValueError('must be "HH:MM-HH:MM" (for example "21:00-06:00") or empty') from None
+        return v
+
+    @model_validator(mode="after")
+    def _model(self) -> "Audio":
+        if self.engine == "piper" and not self.piper_model:
+            raise ValueError('engine "piper" needs piper_model, the path of a .onnx voice model')
+        return self
+
+
 class Kiosk(_Section):
     id: str = Field("kiosk-1", pattern=r"^[A-Za-z0-9_.\-]{1,40}$")
     api_key: str = "demo-kiosk-key"
@@ -260,6 +301,7 @@ class Settings(_Section):
     scanner: Scanner = Scanner()
     office: Office = Office()
     kiosk: Kiosk = Kiosk()
+    audio: Audio = Audio()
     source: str = Field("", exclude=True)  # the file it came from, for messages
 
 

@@ -16,11 +16,12 @@ Ask = Callable[[int, Callable[[], None], Callable[[], None]], Any]
 
 class IdleWatch:
     def __init__(self, session: CitizenSession, *, later: Later, every: Later, watching: Callable[[], bool],
-                 ask: Ask, expire: Callable[[], None]) -> None:
+                 ask: Ask, expire: Callable[[], None], held: Callable[[], bool] = lambda: False) -> None:
         self.session = session
         self._later, self._every = later, every
         self._watching = watching  # whether there is anything to guard (a session, a screen not home)
         self._ask, self._expire = ask, expire
+        self._held = held  # e.g. a help request is open: the citizen is waiting, not gone
         self._timer: Any = None
         self._countdown: Any = None
         self._dialog: Any = None
@@ -40,7 +41,9 @@ class IdleWatch:
         if not self._watching():
             return
         state = self.session.idle_state()
-        if state is IdleState.ACTIVE:  # touched since the timer was set: wait the remainder
+        if self._held():  # never ask nor wipe while held; look again after another idle period
+            self._timer = self._later(self.session.idle_timeout, self._check)
+        elif state is IdleState.ACTIVE:  # touched since the timer was set: wait the remainder
             remaining = self.session.idle_timeout - self.session.idle_for()
             self._timer = self._later(max(remaining, 0.05), self._check)
         elif state is IdleState.ASKING:
@@ -52,7 +55,9 @@ class IdleWatch:
     def _tick(self) -> None:
         if self._dialog is None:
             return
-        if self.session.idle_state() is IdleState.EXPIRED:
+        if self._held():  # held while the question was up (help was asked for): stay
+            self.still_here()
+        elif self.session.idle_state() is IdleState.EXPIRED:
             self._expire()
         else:
             self._dialog.seconds = self.session.seconds_left()

@@ -32,6 +32,9 @@ def demo_settings(settings: Settings) -> Settings:
             "printer": settings.printer.model_copy(update={"connection": "preview"}),
             "scanner": settings.scanner.model_copy(update={"connection": "pty"}),
             "office": settings.office.model_copy(update={"url": "embedded"}),
+            # the demo's voice goes into a folder as WAV files, as its tickets go into previews
+            "audio": settings.audio.model_copy(update={"output": f"file:{settings.kiosk.state_path() / 'voice-out'}"})
+            if settings.audio.output == "default" else settings.audio,
         }
     )
 
@@ -179,9 +182,11 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
             client = WaitForOffice(client, office.ready)
         outbox, sender = open_outbox(settings, client)
         running["outbox"] = outbox
+        from kiosk.voice import build_voice
+
         # QR codes hold the address phones reach ([office] public_url), never the office's own (issue 15)
         app = KioskApp(settings, client=client, printer=open_printer(settings), outbox=outbox, sender=sender,
-                       public_base_url=settings.office.public_url)
+                       public_base_url=settings.office.public_url, voice=build_voice(settings))
         running["app"] = app
         app.scanner = open_scanner(settings, app)  # its callbacks need the app
         if demo:
@@ -214,6 +219,8 @@ def _print_demo_help(settings: Settings, app: Any, base_url: str) -> None:
     preview = getattr(app.printer, "folder", None) if getattr(app.printer, "kind", "") == "preview" else None
     if preview:
         print(f"  print previews:  {preview}  (PNG + raw ESC/POS bytes per job)", file=out)
+    voice = app.voice.output.describe if app.voice.available else f"silent ({app.voice.silent_reason})"
+    print(f"  voice:           {voice}", file=out)
     path = getattr(app.scanner, "path", None)
     if path:
         print(f"  scanner (pty):   {path}", file=out)

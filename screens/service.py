@@ -2,6 +2,7 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
+from screens.widgets.pictograms import field_icon
 
 
 class ServiceScreen(KioskScreen):
@@ -26,7 +27,8 @@ class ServiceScreen(KioskScreen):
         lang = App.get_running_app().lang
         for s in self.services:
             name = s.get(f"name_{lang}") or s.get("name_vi", "")
-            button = BigButton(text=f"{s.get('prefix', '')}   {name}", kid=f"service_{s['code']}")
+            button = BigButton(text=f"{s.get('prefix', '')}   {name}", kid=f"service_{s['code']}",
+                               icon=field_icon(s["code"]))
             button.bind(on_release=lambda _b, code=s["code"]: App.get_running_app().ticket.take(code))
             grid.add_widget(button)
 

@@ -40,7 +40,7 @@ from kiosk.doctor.host import (DISK_FAIL, DISK_WARN, check_config, check_disk, c
                                check_state, disk_verdict)
 from kiosk.doctor.office import CLOCK_FAIL, CLOCK_WARN, check_local_clock, check_office, clock_result
 from kiosk.doctor.qr import check_public_url
-from kiosk.doctor.speech import check_speech
+from kiosk.doctor.speech import check_speech, check_voice
 from kiosk.doctor.storage import check_database, database_url
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
     "run_check", "run_checks", "default_timeouts", "summary", "main",
     "check_config", "check_display", "check_state", "check_disk", "disk_verdict", "check_database",
     "database_url", "check_service", "check_printer", "check_scanner", "describe_scan", "check_office",
-    "check_local_clock", "clock_result", "check_speech",
+    "check_local_clock", "clock_result", "check_speech", "check_voice",
     "DISK_WARN", "DISK_FAIL", "CLOCK_WARN", "CLOCK_FAIL", "SAMPLE_SCAN", "SERIAL_MODE_FIX",
 ]
 
@@ -66,6 +66,7 @@ HANG_FIX = {
     "service": "systemctl hung: is systemd healthy? (sudo systemctl daemon-reexec)",
     "speech": "espeak-ng hung: reinstall it (sudo apt install --reinstall espeak-ng)",
     "qr": "[office] public_url did not answer in time: check the address and the network",
+    "voice": "the voice engine hung: reinstall it, or set [audio] engine = \"none\"",
     "connector": "the hand-off target hangs: check the province's address or the drop folder's share",
     "address": "reading the address table hung: check the state folder's disk",
 }
@@ -84,6 +85,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("office", check_office),
     ("qr", check_public_url),
     ("speech", check_speech),
+    ("voice", check_voice),
     ("connector", check_connector),
     ("address", check_addresses),
 )
@@ -93,7 +95,7 @@ def default_timeouts(ctx: Context) -> dict[str, float]:
     office = ctx.settings.office.timeout * 2 + 5 + (30 if ctx.embedded else 0)
     return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
-            "office": office, "qr": ctx.settings.office.timeout + 5, "speech": 30,
+            "office": office, "qr": ctx.settings.office.timeout + 5, "speech": 30, "voice": 30,
             "connector": ctx.settings.office.connector.timeout + 5, "address": 10}
 
 

@@ -43,7 +43,11 @@ class Shell(Protocol):
     def t(self, key: str, **values: Any) -> str:
         """Text in the UI language."""
 
-    def show_notice(self, text: str, seconds: float = ...) -> None: ...
+    def show_notice(self, text: str, seconds: float = ...) -> None:
+        """One plain sentence in the notice band; it is spoken too."""
+
+    def say(self, text: str) -> None:
+        """Speak text in the UI language (kiosk/voice), cutting what was being said."""
 
     def clear_notice(self) -> None: ...
 

@@ -181,6 +181,7 @@ class TicketFlow(Flow):
         screen.print_state = "printed" if ok else "failed"
         if not ok:
             log.warning("ticket not printed: %s", error)
+            self.shell.say(self.t("ticket.not_printed"))  # the number is kept: the citizen must hear it
             screen.can_reprint = True
             self._reprint_timer = self.shell.later(REPRINT_WINDOW_SECONDS,
                                                    lambda: setattr(screen, "can_reprint", False))

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kiosk.config import Connector
+from kiosk.config import Audio, Connector
 from kiosk.domain import opening_hours as hours_rules
 from kiosk.domain.timezone import check_timezone
 
@@ -48,6 +48,7 @@ class OfficeSettings(BaseModel):
     dossier_cutoff: dt.time = dt.time(15, 0)  # received later counts from the next working day
     dossier_retention_days: int = Field(365, ge=1)
     dossier_stale_days: int = Field(3, ge=1)  # a dossier declared longer ago than this is followed up in /dossiers
+    audio: Audio = Audio()  # [audio]: the board's calls in the kiosks' voice, said board_repeat times
     connector: Connector = Connector()  # [office.connector]: hand-off to the province (operations/handoff.py)
     # limits against cheap ways to stop the office (issue 19; API.md "Limits")
     max_body_bytes: int = Field(256 * 1024, ge=1024)  # larger only where a route needs it:
@@ -116,6 +117,7 @@ class OfficeSettings(BaseModel):
             value = getattr(settings.office, theirs, None)
             if value is not None:
                 base[ours] = value
+        base["audio"] = settings.audio
         connector = getattr(settings.office, "connector", None)
         if connector is not None:
             base["connector"] = connector

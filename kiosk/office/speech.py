@@ -8,7 +8,6 @@ Without espeak-ng the call is the chime alone.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import logging
 import math
@@ -16,16 +15,17 @@ import os
 import re
 import shutil
 import struct
-import subprocess
-import tempfile
-import threading
 import unicodedata
 import wave
 from pathlib import Path
 
+from kiosk.voice.cache import RenderCache
+from kiosk.voice.engines import Engine, Espeak
+
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 22050  # espeak-ng writes 22.05 kHz, 16-bit mono; the chime matches so they concatenate
+REPEAT_PAUSE = 0.8  # seconds of silence between two sayings of a call
 NUMBER_RE = re.compile(r"^[A-Z]{1,3}[0-9]{1,5}$")
 
 
@@ -89,76 +89,37 @@ def help_chime_wav() -> bytes:
 
 
 class Speaker:
-    """Renders and caches call announcements.
+    """Renders and caches call announcements in the configured voice (kiosk/voice: espeak-ng or
+    Piper), the same voice as the kiosks'.
 
-    `espeak` is the espeak-ng executable (found on PATH when None); `voice` an espeak-ng voice.
+    `engine` is a kiosk.voice engine; without one, espeak-ng (`espeak`, found on PATH when None)
+    speaks with `voice` at `speed`.
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str], espeak: str | None = None, voice: str = "vi",
-                 speed: int = 135, max_files: int = 300):
+                 speed: int = 135, max_files: int = 300, engine: Engine | None = None):
         self.cache_dir = Path(cache_dir)
-        self.max_files = max_files  # ~200 KB each: the cache stays under ~60 MB on a Pi's SD card
-        self.espeak = espeak or shutil.which("espeak-ng")
-        self.voice = voice
-        self.speed = speed
-        self._lock = threading.Lock()
+        if engine is None:
+            exe = espeak or shutil.which("espeak-ng")
+            engine = Espeak(exe, voice, speed) if exe else None
+        self.engine = engine
+        # ~200 KB each: the cache stays under ~60 MB on a Pi's SD card
+        self._cache = RenderCache(self.cache_dir, max_files=max_files)
 
     @property
     def can_speak(self) -> bool:
-        return bool(self.espeak)
-
-    def _cache_path(self, text: str) -> Path:
-        key = f"{self.voice}|{self.speed}|{text}".encode("utf-8")
-        return self.cache_dir / f"{hashlib.sha256(key).hexdigest()[:32]}.wav"
+        return self.engine is not None
 
     def speech_wav(self, text: str) -> Path | None:
         """The WAV of TEXT spoken (from the cache, or rendered now), or None when there is no
-        espeak-ng or it failed."""
-        if not self.espeak:
+        engine or it failed."""
+        if self.engine is None:
             return None
-        text = unicodedata.normalize("NFC", text)
-        path = self._cache_path(text)
-        if self._touch(path):
-            return path
-        with self._lock:  # one render at a time: the Pi/office PC has few cores
-            if path.exists():
-                return path
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".part")
-            os.close(fd)
-            try:
-                subprocess.run(
-                    [self.espeak, "-v", self.voice, "-s", str(self.speed), "-w", tmp, text],
-                    check=True, capture_output=True, timeout=20,
-                )
-                with wave.open(tmp, "rb") as w:  # refuse to cache a broken file
-                    if w.getnframes() == 0:
-                        raise ValueError("espeak-ng wrote no audio")
-                os.replace(tmp, path)  # atomic: a reader never sees half a file
-                self._prune()
-            except (OSError, subprocess.SubprocessError, ValueError, wave.Error) as exc:
-                log.warning("espeak-ng failed, chime only: %s", exc)
-                Path(tmp).unlink(missing_ok=True)
-                return None
-        return path
+        return self._cache.wav(self.engine, text)
 
-    @staticmethod
-    def _touch(path: Path) -> bool:
-        """True if cached; marks it recently used (mtime) so pruning keeps it."""
-        try:
-            os.utime(path)
-            return True
-        except OSError:
-            return False
-
-    def _prune(self) -> None:
-        """Drop the least recently used WAVs beyond max_files."""
-        files = sorted(self.cache_dir.glob("*.wav"), key=lambda p: p.stat().st_mtime_ns)
-        for old in files[: max(0, len(files) - self.max_files)]:
-            old.unlink(missing_ok=True)
-
-    def announcement(self, number: str, counter: int | str) -> tuple[bytes, bool]:
-        """(WAV bytes of chime + spoken call, whether speech is included)."""
+    def announcement(self, number: str, counter: int | str, repeat: int = 1) -> tuple[bytes, bool]:
+        """(WAV bytes of chime + the spoken call `repeat` times, whether speech is included). Said
+        twice by default ([audio] board_repeat): a citizen who missed the first words hears it again."""
         spoken = self.speech_wav(spoken_text(number, counter))
         if spoken is None:
             return chime_wav(), False
@@ -171,4 +132,5 @@ class Speaker:
         except (OSError, wave.Error, EOFError) as exc:
             log.warning("cached speech unusable, chime only: %s", exc)
             return chime_wav(), False
-        return wav_bytes(chime(rate) + voice, rate), True
+        pause = b"\x00\x00" * int(rate * REPEAT_PAUSE)
+        return wav_bytes(chime(rate) + pause.join([voice] * max(repeat, 1)), rate), True

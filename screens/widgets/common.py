@@ -1,6 +1,6 @@
 """Shared widgets: big buttons, the top bar, the step indicator, the notice band."""
 
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -24,10 +24,25 @@ class TouchWhenShown:
 
 
 class BigButton(TouchWhenShown, Button):
-    """A large, high-contrast button; `primary` for the one main action of a screen."""
+    """A large, high-contrast button; `primary` for the one main action of a screen; `icon` a
+    pictogram (screens/widgets/pictograms.py) drawn at its left, the words centred beside it."""
 
     primary = BooleanProperty(False)
     kid = StringProperty("")  # stable id for tests and logs
+    icon = StringProperty("")
+    icon_size = NumericProperty(0)  # pixels; set by the kv rule from the button's height
+    icon_texture = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.fbind("icon", self._render_icon)
+        self.fbind("icon_size", self._render_icon)
+        self._render_icon()
+
+    def _render_icon(self, *_args) -> None:
+        from screens.widgets.pictograms import texture
+
+        self.icon_texture = texture(self.icon, self.icon_size) if self.icon else None
 
 
 class BodyLabel(Label):

@@ -115,6 +115,7 @@ class RecordingShell:
         self.ended = 0
         self.end_after: float | None = None
         self.activity_count = 0
+        self.said: list[str] = []
 
     def go(self, name: str) -> None:
         self.shown.append(name)
@@ -134,6 +135,9 @@ class RecordingShell:
 
     def clear_notice(self) -> None:
         self.notice = ""
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
 
     def activity(self) -> None:
         self.activity_count += 1

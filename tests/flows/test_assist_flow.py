@@ -3,7 +3,7 @@
 import pytest
 
 from office_testing import staff_session
-from kiosk.flows.assist import HELP_POLL_SECONDS, AssistFlow
+from kiosk.flows.assist import HELP_POLL_SECONDS, HELP_REMIND_POLLS, AssistFlow
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +68,27 @@ def test_a_help_request_reaches_staff_and_the_kiosk_says_who_is_coming(kiosk, sh
     assert staff.post(f"{flow_office.url}/api/help-requests/{mine[0]['id']}/take").status_code == 200
     poll.fire()
     ui.run_until(lambda: "đang đến hỗ trợ" in shell.notice)
-    assert "An" in shell.notice and poll.cancelled
+    assert "An" in shell.notice and flow.waiting_for_help  # someone is coming: still waiting, no idle wipe
+    for _ in range(HELP_REMIND_POLLS - 1):  # a minute on, the kiosk says how long they have waited
+        poll.fire()
+    assert shell.notice == "Anh/chị An đang đến hỗ trợ ông/bà (đã chờ 1 phút). Xin vui lòng chờ tại máy."
     assert staff.post(f"{flow_office.url}/api/help-requests/{mine[0]['id']}/close").status_code == 200
+    poll.fire()  # closed by staff (helped in person): the kiosk stops waiting
+    ui.run_until(lambda: not flow.waiting_for_help)
+
+
+def test_a_waiting_citizen_hears_how_long_they_have_waited(kiosk, shell, ui, flow_office):
+    flow = AssistFlow(kiosk, shell)
+    flow.request_help()
+    ui.run_until(lambda: shell.notices)
+    [poll] = [t for t in shell.timers if t.repeat and not t.cancelled]
+    for _ in range(HELP_REMIND_POLLS):
+        poll.fire()
+    assert shell.notice == ("Ông/bà đã chờ 1 phút. Yêu cầu hỗ trợ vẫn đang mở, cán bộ hoặc tình nguyện viên "
+                            "sẽ đến. Xin ông/bà vui lòng chờ tại máy.")
+    assert flow.waiting_for_help
+    flow.reset()
+    assert not flow.waiting_for_help
 
 
 def test_the_session_ending_cancels_an_open_help_request(kiosk, shell, ui, flow_office):

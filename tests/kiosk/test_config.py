@@ -31,7 +31,11 @@ def test_empty_file_gives_demo_defaults(tmp_path):
         ("[printer]\nconnection = 'lpt1'\n", "[printer] connection = 'lpt1': must start with one of usb, serial"),
         ("[ward]\ntimezone = 'Hanoi'\n", "[ward] timezone = 'Hanoi': must be an IANA time zone"),
         ("[office]\nurl = 'ftp://x'\n", "[office] url = 'ftp://x': must be \"embedded\" or an http(s):// URL"),
-        ("[scaner]\nconnection = 'pty'\n", "[scaner]: unknown key; allowed: display, kiosk, office, printer, scanner, ward"),
+        ("[scaner]\nconnection = 'pty'\n", "[scaner]: unknown key; allowed: audio, display, kiosk, office, printer, scanner, ward"),
+        ("[audio]\noutput = 'speaker'\n", "[audio] output = 'speaker': must be default, hdmi, jack, none, alsa:DEVICE"),
+        ("[audio]\nquiet_hours = '21h-6h'\n", "[audio] quiet_hours = '21h-6h': must be \"HH:MM-HH:MM\""),
+        ("[audio]\nengine = 'piper'\n", "[audio]: engine \"piper\" needs piper_model"),
+        ("[display]\nidle_countdown = 10\n", "[display] idle_countdown = 10: Input should be greater than or equal to 30"),
         ("[display\n", "not valid TOML"),
     ],
 )

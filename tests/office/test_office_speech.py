@@ -149,3 +149,24 @@ def test_number_pattern_accepts_tickets_and_rejects_free_text():
     assert speech.NUMBER_RE.match("LD105")
     assert not speech.NUMBER_RE.match("A012; rm -rf /")
     assert not speech.NUMBER_RE.match("xin chào")
+
+
+@needs_espeak
+def test_the_board_says_each_call_twice_by_default(tmp_path):
+    spk = Speaker(tmp_path)
+    once, _ = spk.announcement("A012", 3, repeat=1)
+    twice, spoken = spk.announcement("A012", 3, repeat=2)
+    assert spoken
+    with _wav(once) as a, _wav(twice) as b, _wav(chime_wav()) as c:
+        voice = a.getnframes() - c.getnframes()
+        pause = int(a.getframerate() * speech.REPEAT_PAUSE)
+        assert b.getnframes() == c.getnframes() + 2 * voice + pause
+
+
+def test_the_board_speaks_in_the_configured_voice(tmp_path):
+    from kiosk.voice.engines import Espeak
+
+    exe = _fake_espeak(tmp_path)
+    spk = Speaker(tmp_path / "cache", engine=Espeak(str(exe), voice="vi", rate=110))
+    _data, spoken = spk.announcement("B007", 2)
+    assert spoken and spk.engine.rate == 110

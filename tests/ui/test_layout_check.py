@@ -408,8 +408,10 @@ def states(drv):
 @pytest.fixture
 def sized(kiosk, request):  # noqa: F811
     width, height = request.param
+    kiosk.app.voice_on = True  # a kiosk that speaks shows "Nghe hướng dẫn" in its top bar: check with it
     kiosk.resize(width, height)
     yield kiosk
+    kiosk.app.voice_on = kiosk.app.voice.available
     kiosk.resize(1024, 600)  # as the other tests expect it
 
 

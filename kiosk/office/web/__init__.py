@@ -20,9 +20,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from kiosk.config import Audio
 from kiosk.domain.ward import WardIdentity
 from kiosk.office.operations import ward
 from kiosk.office.speech import Speaker, chime_wav, help_chime_wav
+from kiosk.voice import choose_engine
 from kiosk.paths import default_state_dir
 
 from . import lookup
@@ -150,10 +152,16 @@ def _speech_dir(request: Request) -> Path:
     return default_state_dir() / "speech-cache"
 
 
+def _audio(request: Request) -> Audio:
+    office = getattr(request.app.state, "office", None)
+    return getattr(getattr(office, "settings", None), "audio", None) or Audio()
+
+
 def _speaker(request: Request) -> Speaker:
     spk = getattr(request.app.state, "speaker", None)
-    if spk is None:
-        spk = request.app.state.speaker = Speaker(_speech_dir(request))
+    if spk is None:  # the kiosks' voice ([audio]); espeak-ng when that cannot speak Vietnamese
+        engine, _why = choose_engine(_audio(request), "vi")
+        spk = request.app.state.speaker = Speaker(_speech_dir(request), engine=engine)
     return spk
 
 
@@ -166,9 +174,10 @@ def board_speech(
     """Chime + "Mời công dân có số thứ tự A012 đến quầy số 3" as WAV (the chime alone without
     espeak-ng). Only ticket-shaped numbers are accepted, so nobody can make the board say anything."""
     number = number.upper()
-    data, spoken = _speaker(request).announcement(number, counter)
+    speaker = _speaker(request)
+    data, spoken = speaker.announcement(number, counter, repeat=_audio(request).board_repeat)
     return Response(data, media_type="audio/wav", headers={
-        "Cache-Control": "public, max-age=86400", "X-Speech": "espeak-ng" if spoken else "chime-only"})
+        "Cache-Control": "public, max-age=86400", "X-Speech": speaker.engine.name if spoken else "chime-only"})
 
 
 @router.get("/board/chime.wav")
