@@ -39,6 +39,15 @@ def browser(pw, chromium_path, request):
     args = getattr(request.module, "BROWSER_ARGS", ARGS)
     # every launch gets a fresh temporary profile (user-data dir)
     b = pw.chromium.launch(executable_path=chromium_path, args=args, headless=True)
+    launched_context = b.new_context
+
+    def in_the_wards_zone(**options):
+        # the ward's computers and phones keep Việt Nam's time; pages that take "today" from the
+        # browser must see the ward's day, whatever zone the test machine is in (UTC after 17:00)
+        options.setdefault("timezone_id", "Asia/Ho_Chi_Minh")
+        return launched_context(**options)
+
+    b.new_context = in_the_wards_zone
     yield b
     b.close()
 
