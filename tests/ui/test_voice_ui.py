@@ -15,6 +15,7 @@ import pytest
 from kiosk.config import parse
 from kiosk.link.client import OfficeClient
 from kiosk.voice import build_voice
+from test_dossier_ui import kiosk  # noqa: F401  (fixture: a real office, outbox, sender, printer)
 from test_walk_ui import at_home, touch
 
 pytestmark = [pytest.mark.ui,
@@ -117,3 +118,28 @@ def test_a_help_request_survives_three_idle_timeouts(speaking):
     assert app.root.current == "service" and not speaking.has("idle_continue")  # neither asked nor wiped
     app.assist.cancel_help_request()  # once nobody waits, the idle watch works as before
     speaking.wait_until(lambda: app.root.current == "home", timeout=10)
+
+
+def test_a_dossier_walk_speaks_every_screen(kiosk, tmp_path):  # noqa: F811  (test_dossier_ui's kiosk)
+    from test_touch_walk_ui import start, submit, walk_form
+
+    app = kiosk.app
+    saved = app.voice
+    app.voice = build_voice(parse({"audio": {"output": f"file:{tmp_path / 'out'}",
+                                             "cache_dir": str(tmp_path / "cache")}}))
+    app.voice_on = True
+    try:
+        start(kiosk, "1.001193")  # birth registration: the procedures, the procedure, the consent
+        walk_form(kiosk)
+        submit(kiosk)
+        for screen in ("procedures", "procedure", "consent", "form", "review", "dossier_result"):
+            said(kiosk_heard(kiosk, tmp_path), app.t(f"voice.{screen}"))
+        assert all(0.5 <= seconds <= 10 for _l, _t, seconds in heard(tmp_path / "out"))
+    finally:
+        app.voice.close()
+        app.voice, app.voice_on = saved, saved.available
+
+
+def kiosk_heard(drv, tmp_path):
+    drv.heard = lambda: heard(tmp_path / "out")
+    return drv
