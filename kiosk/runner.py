@@ -219,8 +219,10 @@ def _print_demo_help(settings: Settings, app: Any, base_url: str) -> None:
     preview = getattr(app.printer, "folder", None) if getattr(app.printer, "kind", "") == "preview" else None
     if preview:
         print(f"  print previews:  {preview}  (PNG + raw ESC/POS bytes per job)", file=out)
-    voice = app.voice.output.describe if app.voice.available else f"silent ({app.voice.silent_reason})"
-    print(f"  voice:           {voice}", file=out)
+    voice = getattr(app, "voice", None)
+    if voice is not None:
+        said = voice.output.describe if voice.available else f"silent ({voice.silent_reason})"
+        print(f"  voice:           {said} (WAV files per prompt with file:)", file=out)
     path = getattr(app.scanner, "path", None)
     if path:
         print(f"  scanner (pty):   {path}", file=out)
