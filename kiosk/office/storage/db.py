@@ -4,12 +4,18 @@ key (`Database.write_retrying_duplicates`).
 
 SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout, and
 write transactions opened with BEGIN IMMEDIATE so two processes never interleave a
-read-then-write (numbering, call-next). PostgreSQL (psycopg 3): READ COMMITTED plus row locks
+read-then-write (numbering, call-next). Inside one process, write transactions on SQLite also queue
+first-come first-served on a `WriterQueue` (issue 18): SQLite's busy handler retries a locked
+database with sleeps growing to 100 ms, so with eight threads contending an unlucky one kept losing
+for seconds; in the queue each waits only for the writers ahead of it. PostgreSQL (psycopg 3): READ COMMITTED plus row locks
 taken by the operations themselves.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +23,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
@@ -48,6 +54,56 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     return engine
 
 
+class WriterQueue:
+    """A re-entrant lock granted in arrival order, with a timeout.
+
+    A waiter that is not served within the timeout gets the same OperationalError ("database is
+    locked") SQLite's own busy timeout raises, which the API answers with 503.
+    """
+
+    def __init__(self, timeout_s: float):
+        self.timeout_s = timeout_s
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me:  # a nested write in the same thread
+                self._depth += 1
+                turn = None
+            elif self._owner is None and not self._waiters:
+                self._owner, self._depth = me, 1
+                turn = None
+            else:
+                turn = threading.Event()
+                self._waiters.append(turn)
+        if turn is not None and not turn.wait(self.timeout_s):
+            with self._mutex:
+                if not turn.is_set():
+                    self._waiters.remove(turn)
+                    raise OperationalError("BEGIN IMMEDIATE", None,
+                                           sqlite3.OperationalError("database is locked (write queue)"))
+            # handed over just as the wait timed out: it is ours
+        if turn is not None:
+            with self._mutex:
+                self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._mutex:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    if self._waiters:  # hand over directly, so a newcomer cannot jump the line
+                        nxt = self._waiters.popleft()
+                        self._owner = -1  # reserved until the next one takes it
+                        nxt.set()
+
+
 class Database:
     """Holds the engines; `write()` and `read()` give a Session inside one transaction."""
 
@@ -60,12 +116,17 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
             self.read_engine = self.engine
+        self._writers = WriterQueue(BUSY_TIMEOUT_MS / 1000) if self.is_sqlite else None
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._write() as s, s.begin():
+        if self._writers is None:
+            with self._write() as s, s.begin():
+                yield s
+            return
+        with self._writers.held(), self._write() as s, s.begin():
             yield s
 
     def write_retrying_duplicates(self, fn: Callable[[Session], T]) -> T:
