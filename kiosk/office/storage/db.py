@@ -18,10 +18,11 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import bindparam, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -168,16 +169,17 @@ def next_in_sequence(s: Session, counter: type, **key: Any) -> int:
     `last_number` column (tickets: per service and day; dossiers: per day). INSERT ... ON
     CONFLICT DO UPDATE ... RETURNING locks the row until commit (PostgreSQL) or runs under the
     BEGIN IMMEDIATE write lock (SQLite): no two transactions get the same number, and a rolled-back
-    insert gives its number back (no gap).
+    insert gives its number back (no gap). The statement is written once per counter table: built
+    with the dialects' insert() it was compiled afresh for every ticket (issue 18).
     """
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover
-        raise RuntimeError(f"unsupported database {dialect}")
-    stmt = insert(counter).values(**key, last_number=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[getattr(counter, k) for k in key],
-                                      set_={"last_number": counter.last_number + 1})
-    return s.execute(stmt.returning(counter.last_number)).scalar_one()
+    return s.execute(_upsert_statement(counter.__table__, tuple(sorted(key))), key).scalar_one()
+
+
+@lru_cache(maxsize=None)
+def _upsert_statement(table, key: tuple[str, ...]):
+    """The same SQL on SQLite (3.35+) and PostgreSQL."""
+    names = ", ".join(key)
+    stmt = text(f"INSERT INTO {table.name} ({names}, last_number) VALUES "
+                f"({', '.join(':' + k for k in key)}, 1) ON CONFLICT ({names}) DO UPDATE "
+                f"SET last_number = {table.name}.last_number + 1 RETURNING last_number")
+    return stmt.bindparams(*(bindparam(k, type_=table.c[k].type) for k in key))
