@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
-
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session, lazyload

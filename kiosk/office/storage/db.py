@@ -4,11 +4,11 @@ key (`Database.write_retrying_duplicates`).
 
 SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout, and
 write transactions opened with BEGIN IMMEDIATE so two processes never interleave a
-read-then-write (numbering, call-next). Inside one process, write transactions on SQLite also queue
-first-come first-served on a `WriterQueue` (issue 18): SQLite's busy handler retries a locked
-database with sleeps growing to 100 ms, so with eight threads contending an unlucky one kept losing
-for seconds; in the queue each waits only for the writers ahead of it. PostgreSQL (psycopg 3): READ COMMITTED plus row locks
-taken by the operations themselves.
+read-then-write (numbering, call-next). Inside one process, SQLite write transactions also queue
+first come, first served on a `WriterQueue` (issue 18): SQLite's busy handler retries a locked
+database with sleeps growing to 100 ms, so with eight threads contending an unlucky one kept
+losing for seconds; in the queue each waits only for the writers ahead of it.
+PostgreSQL (psycopg 3): READ COMMITTED plus row locks taken by the operations themselves.
 """
 
 from __future__ import annotations
