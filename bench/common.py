@@ -26,10 +26,10 @@ def pct(values: list[float], q: float) -> float | None:
 
 
 def summary_ms(values_s: list[float]) -> dict:
-    """p50/p95/p99 in milliseconds from durations in seconds."""
+    """p50/p95/p99/max in milliseconds from durations in seconds."""
     ms = [v * 1000 for v in values_s]
     return {"n": len(ms), "p50_ms": _r(pct(ms, 50)), "p95_ms": _r(pct(ms, 95)), "p99_ms": _r(pct(ms, 99)),
-            "mean_ms": _r(statistics.fmean(ms)) if ms else None}
+            "max_ms": _r(max(ms)) if ms else None, "mean_ms": _r(statistics.fmean(ms)) if ms else None}
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:

@@ -120,9 +120,11 @@ def table(res: dict) -> str:
         if "error" in o:
             out += [f"ERROR: {o['error']}", ""]
         else:
-            out.append(f"CPU = server processes' CPU per request, net of their idle rate (call-next: per call-next + finish pair, ratio "
-                       f"against two floor requests); goal ≤ {o['goal_cpu_ratio']:g}× the floor "
-                       f"(GET of a constant on the same server)")
+            out.append("CPU = server processes' CPU per request, net of their idle rate (call-next: per call-next + finish "
+                       "pair, ratio against two floor requests); floor = GET of a constant on the same server. Goals "
+                       "(issue 18): tickets ≤ 4× the floor on SQLite, ≤ 5× on PostgreSQL; call-next + finish ≤ 8× two "
+                       "floor requests; 8 clients p99 ≤ 150 ms and max ≤ 1 s; 32 clients max ≤ 2 s")
+            lat_goals = o.get("goal_latency_ms", {})
             rows = []
             for cname, c in o["configs"].items():
                 for lvl, L in c["levels"].items():
@@ -130,12 +132,15 @@ def table(res: dict) -> str:
                         x = L[ep]
                         cpu = x.get("cpu_ms_per_request") or x.get("cpu_ms_per_call_and_finish")
                         ratio = x.get("cpu_ratio_to_floor")
+                        lg = lat_goals.get(lvl, {}) if ep != "floor" else {}
+                        lat = "; ".join(f"{k[:-3]} {_goal(x.get(k), g)}" for k, g in lg.items() if x.get(k) is not None)
                         rows.append([cname, lvl, ep.replace("_", "-"), x["ok"], x["per_s"], x["p50_ms"], x["p95_ms"],
-                                     x["p99_ms"], _f(cpu, 2), _f(ratio, 1) if ratio else ("1" if ep == "floor" else "–"),
-                                     _goal(ratio, o["goal_cpu_ratio"]),
+                                     x["p99_ms"], x.get("max_ms"), _f(cpu, 2),
+                                     _f(ratio, 1) if ratio else ("1" if ep == "floor" else "–"),
+                                     _goal(ratio, x.get("goal_cpu_ratio")), lat,
                                      ", ".join(f"{k}:{n}" for k, n in x["statuses"].items() if k[0] != "2") or ""])
-            out += _table(["config", "clients", "endpoint", "ok", "req/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms",
-                           "× floor", "goal", "errors"], rows)
+            out += _table(["config", "clients", "endpoint", "ok", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
+                           "CPU ms", "× floor", "CPU goal", "latency goal", "errors"], rows)
             out.append("")
             rows = [[n, c["tickets_issued"], c["duplicate_numbers"], c["tickets_called"], c["duplicate_calls"],
                      c["idle_cpu_ms_per_s"]] for n, c in o["configs"].items()]

@@ -59,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--database", help="SQLAlchemy URL")
     purge.add_argument("--days", type=int, help="retention in days (default: [office] retention_days)")
 
+    bench = sub.add_parser("bench", help="load-check a running office service")
+    bench_sub = bench.add_subparsers(dest="bench_command", metavar="TARGET")
+    bench_office = bench_sub.add_parser("office", help="issue tickets from N simulated kiosks for S seconds "
+                                        "(real tickets: run it before opening hours)")
+    bench_office.add_argument("--clients", type=int, default=8, help="simultaneous kiosks (at most 64)")
+    bench_office.add_argument("--seconds", type=float, default=10.0, help="how long (at most 120)")
+    bench_office.add_argument("--url", help="the office (default http://127.0.0.1:8080)")
+    bench_office.add_argument("--key", help="kiosk API key (default: [kiosk] api_key)")
+    bench_office.add_argument("--max-requests", type=int, default=100_000, help="stop after this many requests")
+
     doctor = sub.add_parser("doctor", help="check config, display, printer, scanner and office service")
     doctor.add_argument("--test-print", action="store_true", help="also print a test ticket")
     doctor.add_argument("--scan-wait", type=float, default=5.0, help="seconds to wait for a test scan")
@@ -127,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.office.admin_cli import main as office_main
 
         return office_main(settings, args)
+    if args.command == "bench":
+        if getattr(args, "bench_command", None) != "office":
+            _parser().parse_args(["bench", "--help"])
+        from kiosk.office.bench import main as bench_main
+
+        return bench_main(settings, args)
     if args.command == "doctor":
         from kiosk.doctor import main as doctor_main
 

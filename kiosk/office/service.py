@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from kiosk.office.storage.db import Database
 from kiosk.office.storage.events import EventHub
 
 log = logging.getLogger(__name__)
+ESTIMATE_CACHE_S = 5.0
 
 
 def utcnow() -> dt.datetime:
@@ -28,6 +30,7 @@ class Office:
         self.settings = settings
         self.clock = clock
         self.db = Database(settings.database_url, busy_timeout=settings.db_busy_timeout_seconds)
+        self._durations: dict[int, tuple[float, list[float]]] = {}  # service id -> (until, minutes)
         self.hub = EventHub(self.db, settings.event_poll_seconds, housekeeping=self.close_previous_days)
 
     def ctx(self, actor: str) -> Ctx:
@@ -65,19 +68,38 @@ class Office:
             return fn(s, self.ctx(actor), *args, **kwargs)
 
     def ticket_op(self, actor: str, fn: Callable[..., Any], *args: Any) -> dict[str, Any] | None:
+        self._durations.clear()  # a finish, transfer or requeue may change a service's recent times
         with self.db.write() as s:
             t = fn(s, self.ctx(actor), *args)
             return None if t is None else json_views.ticket_view(s, t, self.settings)
 
     def issue(self, kiosk_id: str, service: str, priority: str | None, idempotency_key: str,
               volunteer_code: str | None = None) -> tuple[dict[str, Any], bool]:
-        """Issue or replay a ticket; returns (ticket view, created)."""
-        def attempt(s) -> tuple[dict[str, Any], bool]:
-            t, created = tickets.issue_ticket(s, self.ctx(f"kiosk:{kiosk_id}"), service_code=service,
-                                              priority=priority, idempotency_key=idempotency_key,
-                                              kiosk_id=kiosk_id, volunteer_code=volunteer_code)
-            return json_views.ticket_view(s, t, self.settings), created
-        return self.db.write_retrying_duplicates(attempt)
+        """Issue or replay a ticket; returns (ticket view, created).
+
+        The view (people ahead, estimate) is built after the commit, in a read transaction, so the
+        write lock is held for the insert alone (issue 18)."""
+        def attempt(s) -> tuple[Any, bool]:
+            return tickets.issue_ticket(s, self.ctx(f"kiosk:{kiosk_id}"), service_code=service,
+                                        priority=priority, idempotency_key=idempotency_key,
+                                        kiosk_id=kiosk_id, volunteer_code=volunteer_code)
+        t, created = self.db.write_retrying_duplicates(attempt)
+        with self.db.read() as s:
+            if not created:  # a replay: the ticket as it is now
+                return json_views.ticket_view(s, tickets.ticket_by_id(s, t.id, lock=False), self.settings), False
+            return json_views.ticket_view(s, t, self.settings, serving=t.serving,
+                                          durations=self.recent_durations(s, t.service_id)), True
+
+    def recent_durations(self, s, service_id: int) -> list[float]:
+        """A service's recent service times for estimates, kept for a few seconds: they change only
+        when a ticket is finished (this process clears them then; other workers' finishes show
+        within ESTIMATE_CACHE_S)."""
+        now = time.monotonic()
+        hit = self._durations.get(service_id)
+        if hit is None or hit[0] < now:
+            hit = (now + ESTIMATE_CACHE_S, tickets.recent_durations(s, service_id, self.settings.estimate_sample))
+            self._durations[service_id] = hit
+        return hit[1]
 
     def close(self) -> None:
         self.hub.stop()

@@ -25,7 +25,8 @@ VOLUNTEER_COOKIE = "motcua_volunteer"
 COOKIES = {web_sessions.STAFF: COOKIE, web_sessions.VOLUNTEER: VOLUNTEER_COOKIE}
 
 
-def office(request: Request) -> Office:
+async def office(request: Request) -> Office:
+    # async: no work to do, so no hop to the thread pool (a sync dependency costs one per request)
     return request.app.state.office
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.office.operations.queue_rules import local_day
@@ -38,6 +38,14 @@ def audit(s: Session, ctx: Ctx, action: str, entity: str, entity_id: Any = None,
     s.add(AuditEntry(at=ctx.now, actor=ctx.actor, action=action, entity=entity,
                      entity_id=None if entity_id is None else str(entity_id), ticket_id=ticket_id,
                      details=details or None))
+
+
+def audit_row(s: Session, ctx: Ctx, action: str, entity: str, entity_id: Any = None,
+              ticket_id: int | None = None, **details: Any) -> None:
+    """audit() as one INSERT statement, for hot paths that write no ORM objects."""
+    s.execute(insert(AuditEntry.__table__), dict(
+        at=ctx.now, actor=ctx.actor, action=action, entity=entity,
+        entity_id=None if entity_id is None else str(entity_id), ticket_id=ticket_id, details=details or None))
 
 
 def runtime_settings(s: Session) -> dict[str, Any]:

@@ -39,18 +39,21 @@ def kiosk_device_view(k: Kiosk) -> dict[str, Any]:
             "status": k.status or {}}
 
 
-def ticket_view(s: Session, t: Ticket, settings, *, ahead: int | None = None) -> dict[str, Any]:
-    """Full ticket for kiosks and staff (no personal data is ever stored on a ticket)."""
+def ticket_view(s: Session, t: Ticket, settings, *, ahead: int | None = None, serving: list[Any] | None = None,
+                durations: list[float] | None = None) -> dict[str, Any]:
+    """Full ticket for kiosks and staff (no personal data is ever stored on a ticket). `serving`
+    (the service's open counters) and `durations` (its recent service times) when already known."""
     if ahead is None:
         ahead = tickets.ahead_of(s, t)
     svc = t.service
-    serving = tickets.open_counters(s, svc.id)
+    if serving is None:
+        serving = tickets.open_counters(s, svc.id)
     return {
         "id": t.id, "number": t.label, "service": svc.code, "service_name_vi": svc.name_vi,
         "service_name_en": svc.name_en, "status": t.status, "priority": t.priority,
         "ahead": ahead,
         "estimated_wait_minutes": tickets.estimate(s, svc.id, ahead, settings.estimate_sample,
-                                               settings.default_minutes_per_person, serving)
+                                               settings.default_minutes_per_person, serving, durations)
         if t.status == rules.WAITING else 0,
         "public_token": t.public_token, "day": t.day.isoformat(), "kiosk_id": t.kiosk_id,
         "volunteer_code": t.volunteer_code, "counters": [c.number for c in serving],

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.orm import Session, lazyload
 
 from kiosk.domain.contract import PRIORITY_CATEGORIES
 from kiosk.office.errors import Conflict, Invalid, NotFound
 from kiosk.office.operations import queue_rules as rules
-from kiosk.office.operations.context import Ctx, audit, runtime_settings
+from kiosk.office.operations.context import Ctx, audit, audit_row, runtime_settings
 from kiosk.office.storage.db import next_in_sequence
 from kiosk.office.storage.events import publish
-from kiosk.office.storage.models import Counter, DailyCounter, Event, Service, Ticket
+from kiosk.office.storage.models import Counter, DailyCounter, Event, Service, Ticket, counter_services
 
 def policy(s: Session) -> rules.Policy:
     v = runtime_settings(s)
@@ -38,8 +39,15 @@ def service_by_code(s: Session, code: str, field: str = "service") -> Service:
     return svc
 
 
+# A ticket's service and counter, and a counter's services, load when first read (from the
+# session's identity map when already there) instead of by extra selectin queries on every get
+# (they were a quarter of a call-next's CPU, issue 18).
+_LIGHT_TICKET = (lazyload(Ticket.service), lazyload(Ticket.counter).lazyload(Counter.services))
+_LIGHT_COUNTER = (lazyload(Counter.services),)
+
+
 def counter_by_id(s: Session, counter_id: int, *, lock: bool = False, field: str | None = None) -> Counter:
-    c = s.get(Counter, counter_id, with_for_update=lock or None, populate_existing=lock)
+    c = s.get(Counter, counter_id, with_for_update=lock or None, populate_existing=lock, options=_LIGHT_COUNTER)
     if c is None or not c.active:
         if field:
             raise Invalid("unknown_counter", f"no active counter with id {counter_id}", field)
@@ -49,7 +57,7 @@ def counter_by_id(s: Session, counter_id: int, *, lock: bool = False, field: str
 
 def ticket_by_id(s: Session, ticket_id: int, *, lock: bool = True, kiosk_id: str | None = None) -> Ticket:
     """kiosk_id: a kiosk asking sees only the tickets it issued (another kiosk's is "not found")."""
-    t = s.get(Ticket, ticket_id, with_for_update=lock or None, populate_existing=lock)
+    t = s.get(Ticket, ticket_id, with_for_update=lock or None, populate_existing=lock, options=_LIGHT_TICKET)
     if t is None or (kiosk_id is not None and t.kiosk_id != kiosk_id):
         raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
     return t
@@ -70,14 +78,23 @@ def _queue_event(s: Session, ctx: Ctx, t: Ticket, action: str) -> None:
 # ---- issue
 
 def find_by_key(s: Session, kiosk_id: str, key: str) -> Ticket | None:
-    return s.scalar(select(Ticket).where(Ticket.kiosk_id == kiosk_id, Ticket.idempotency_key == key))
+    """The ticket this kiosk got for this key, if any (one light id query: usually there is none)."""
+    found = s.execute(_ID_BY_KEY, {"kiosk_id": kiosk_id, "key": key}).scalar()
+    return None if found is None else s.get(Ticket, found)
+
+
+_ID_BY_KEY = select(Ticket.id).where(Ticket.kiosk_id == bindparam("kiosk_id"),
+                                     Ticket.idempotency_key == bindparam("key"))
 
 
 def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | None, idempotency_key: str,
-                 kiosk_id: str, volunteer_code: str | None = None) -> tuple[Ticket, bool]:
+                 kiosk_id: str, volunteer_code: str | None = None) -> tuple[Any, bool]:
     """Issue a ticket, or return the one this kiosk already got for this key (created=False).
 
-    A concurrent duplicate key surfaces as IntegrityError from the flush; the caller runs it with
+    A new ticket is written with plain SQL statements rather than through the ORM's unit of work,
+    which cost most of a ticket's CPU (issue 18), and comes back as a `NewTicket`: the row's
+    columns as attributes, its service, and the open counters serving it (`serving`).
+    A concurrent duplicate key surfaces as IntegrityError from the insert; the caller runs it with
     Database.write_retrying_duplicates, whose retry then finds the winner's ticket.
     """
     existing = find_by_key(s, kiosk_id, idempotency_key)
@@ -87,23 +104,38 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
     if priority is not None and priority not in PRIORITY_CATEGORIES:
         raise Invalid("unknown_priority", f"priority must be null or one of {', '.join(PRIORITY_CATEGORIES)}",
                       "priority")
-    svc = service_by_code(s, service_code)
-    if not open_counters(s, svc.id):  # a number nobody can call would strand the citizen
+    svc = s.execute(_SERVICE_BY_CODE, {"code": service_code}).first()
+    if svc is None or not svc.active:
+        raise Invalid("unknown_service", f"no active service with code {service_code!r}", "service")
+    serving = open_counters(s, svc.id)
+    if not serving:  # a number nobody can call would strand the citizen
         raise Conflict("service_closed", f"no counter serves {svc.name_vi} ({svc.code}) now", "service")
     day = ctx.today
     n = next_in_sequence(s, DailyCounter, service_id=svc.id, day=day)
-    t = Ticket(issued_service_id=svc.id, service_id=svc.id, day=day, number=n,
+    row = dict(issued_service_id=svc.id, service_id=svc.id, day=day, number=n,
                label=rules.format_number(svc.prefix, n), status=rules.WAITING, priority=priority,
                kiosk_id=kiosk_id, idempotency_key=idempotency_key, volunteer_code=volunteer_code,
                public_token=secrets.token_urlsafe(16), issued_at=ctx.now, queued_at=ctx.now,
                reprint_count=0, call_count=0, transfer_count=0)
-    t.service = svc
-    s.add(t)
-    s.flush()
-    audit(s, ctx, "issue", "ticket", t.id, t.id, number=t.label, service=svc.code, priority=priority,
-          kiosk_id=kiosk_id)
-    _queue_event(s, ctx, t, "issue")
-    return t, True
+    ticket_id = s.execute(_INSERT_TICKET, row).scalar_one()
+    audit_row(s, ctx, "issue", "ticket", ticket_id, ticket_id, number=row["label"], service=svc.code,
+              priority=priority, kiosk_id=kiosk_id)
+    publish(s, "queue", {"action": "issue", "ticket_id": ticket_id, "number": row["label"],
+                         "service": svc.code, "status": rules.WAITING}, ctx.now)
+    return NewTicket(id=ticket_id, service=svc, serving=serving, **row), True
+
+
+_SERVICE_BY_CODE = select(Service.id, Service.code, Service.prefix, Service.name_vi, Service.name_en,
+                          Service.active).where(Service.code == bindparam("code"))
+_INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
+
+
+class NewTicket(SimpleNamespace):
+    """A ticket just inserted, with the attributes json_views.ticket_view reads."""
+
+    def __init__(self, **columns: Any):
+        unset = {c.key: None for c in Ticket.__table__.columns if c.key not in columns}
+        super().__init__(**unset, **columns, counter=None)
 
 
 def _same_request_or_conflict(s: Session, t: Ticket, service_code: str, priority: str | None,
@@ -139,7 +171,8 @@ def _ready_counter(s: Session, ctx: Ctx, counter_id: int) -> Counter:
 
 def _callable_for(s: Session, c: Counter, day: dt.date):
     """Waiting tickets this counter may call: its services' lines plus tickets sent to it."""
-    service_ids = [svc.id for svc in c.services if svc.active]
+    service_ids = (select(counter_services.c.service_id).join(Service, Service.id == counter_services.c.service_id)
+                   .where(counter_services.c.counter_id == c.id, Service.active.is_(True)))
     return select(Ticket.id, Ticket.priority, Ticket.queued_at).where(
         Ticket.day == day, Ticket.status == rules.WAITING,
         ((Ticket.service_id.in_(service_ids) & Ticket.target_counter_id.is_(None))
@@ -178,7 +211,8 @@ def call_next(s: Session, ctx: Ctx, counter_id: int) -> Ticket | None:
         # Lock the chosen row; a row another counter holds is skipped, and a row already called
         # (committed) no longer matches status=waiting. Then choose again among the rest.
         t = s.scalar(select(Ticket).where(Ticket.id == pick.id, Ticket.status == rules.WAITING)
-                     .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+                     .with_for_update(skip_locked=True).options(*_LIGHT_TICKET)
+                     .execution_options(populate_existing=True))
         if t is not None:
             return _mark_called(s, ctx, t, c, "call_next")
         waiting = [w for w in waiting if w.id != pick.id]
@@ -357,21 +391,29 @@ def prune_events(s: Session, ctx: Ctx) -> int:
 
 # ---- estimates
 
+# Hot-path statements are built once with bound parameters: building them per call (and the
+# cache key SQLAlchemy derives from each build) cost more CPU than running them (issue 18).
+_AHEAD = select(func.count()).select_from(Ticket).where(
+    Ticket.day == bindparam("day"), Ticket.status == rules.WAITING, Ticket.service_id == bindparam("service_id"),
+    (Ticket.queued_at < bindparam("queued_at")) | ((Ticket.queued_at == bindparam("queued_at"))
+                                                   & (Ticket.id < bindparam("id"))))
+_OPEN_COUNTERS = (select(Counter.id, Counter.number, Counter.paused)
+                  .where(Counter.active.is_(True), Counter.services.any(Service.id == bindparam("service_id")))
+                  .order_by(Counter.number))
+
+
 def ahead_of(s: Session, t: Ticket) -> int:
     if t.status != rules.WAITING:
         return 0
-    return s.scalar(select(func.count()).select_from(Ticket).where(
-        Ticket.day == t.day, Ticket.status == rules.WAITING, Ticket.service_id == t.service_id,
-        (Ticket.queued_at < t.queued_at) | ((Ticket.queued_at == t.queued_at) & (Ticket.id < t.id)))) or 0
+    return s.execute(_AHEAD, {"day": t.day, "service_id": t.service_id, "queued_at": t.queued_at,
+                              "id": t.id}).scalar() or 0
 
 
 def open_counters(s: Session, service_id: int) -> list[Any]:
     """The active counters serving a service, as light rows (id, number, paused).
 
     One column query: loading each counter with its services cost most of an issue's CPU time."""
-    return list(s.execute(select(Counter.id, Counter.number, Counter.paused)
-                          .where(Counter.active.is_(True), Counter.services.any(Service.id == service_id))
-                          .order_by(Counter.number)))
+    return list(s.execute(_OPEN_COUNTERS, {"service_id": service_id}))
 
 
 def recent_durations(s: Session, service_id: int, limit: int) -> list[float]:
@@ -383,8 +425,10 @@ def recent_durations(s: Session, service_id: int, limit: int) -> list[float]:
 
 
 def estimate(s: Session, service_id: int, ahead: int, sample: int, default: float,
-             counters: list[Any] | None = None) -> int:
-    """Minutes to wait; pass the service's open counters when already loaded."""
+             counters: list[Any] | None = None, durations: list[float] | None = None) -> int:
+    """Minutes to wait; pass the service's open counters and recent durations when already known."""
     counters = [c for c in (open_counters(s, service_id) if counters is None else counters) if not c.paused]
-    return rules.estimate_minutes(ahead, recent_durations(s, service_id, sample), len(counters), default)
+    if durations is None:
+        durations = recent_durations(s, service_id, sample)
+    return rules.estimate_minutes(ahead, durations, len(counters), default)
 

@@ -5,20 +5,27 @@ key (`Database.write_retrying_duplicates`).
 SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout (short for
 the office's request handlers: a write blocked by another writer answers 503 soon), and
 write transactions opened with BEGIN IMMEDIATE so two processes never interleave a
-read-then-write (numbering, call-next). PostgreSQL (psycopg 3): READ COMMITTED plus row locks
-taken by the operations themselves.
+read-then-write (numbering, call-next). Inside one process, SQLite write transactions also queue
+first come, first served on a `WriterQueue` (issue 18): SQLite's busy handler retries a locked
+database with sleeps growing to 100 ms, so with eight threads contending an unlucky one kept
+losing for seconds; in the queue each waits only for the writers ahead of it.
+PostgreSQL (psycopg 3): READ COMMITTED plus row locks taken by the operations themselves.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import bindparam, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_S = 30.0  # tools and migrations; the office passes its settings' db_busy_timeout_seconds
@@ -49,6 +56,56 @@ def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float) -> Engine:
     return engine
 
 
+class WriterQueue:
+    """A re-entrant lock granted in arrival order, with a timeout.
+
+    A waiter that is not served within the timeout gets the same OperationalError ("database is
+    locked") SQLite's own busy timeout raises, which the API answers with 503.
+    """
+
+    def __init__(self, timeout_s: float):
+        self.timeout_s = timeout_s
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me:  # a nested write in the same thread
+                self._depth += 1
+                turn = None
+            elif self._owner is None and not self._waiters:
+                self._owner, self._depth = me, 1
+                turn = None
+            else:
+                turn = threading.Event()
+                self._waiters.append(turn)
+        if turn is not None and not turn.wait(self.timeout_s):
+            with self._mutex:
+                if not turn.is_set():
+                    self._waiters.remove(turn)
+                    raise OperationalError("BEGIN IMMEDIATE", None,
+                                           sqlite3.OperationalError("database is locked (write queue)"))
+            # handed over just as the wait timed out: it is ours
+        if turn is not None:
+            with self._mutex:
+                self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._mutex:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    if self._waiters:  # hand over directly, so a newcomer cannot jump the line
+                        nxt = self._waiters.popleft()
+                        self._owner = -1  # reserved until the next one takes it
+                        nxt.set()
+
+
 class Database:
     """Holds the engines; `write()` and `read()` give a Session inside one transaction.
 
@@ -65,12 +122,17 @@ class Database:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
                                         pool_timeout=busy_timeout)
             self.read_engine = self.engine
+        self._writers = WriterQueue(busy_timeout) if self.is_sqlite else None
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._write() as s, s.begin():
+        if self._writers is None:
+            with self._write() as s, s.begin():
+                yield s
+            return
+        with self._writers.held(), self._write() as s, s.begin():
             yield s
 
     def write_retrying_duplicates(self, fn: Callable[[Session], T]) -> T:
@@ -112,16 +174,17 @@ def next_in_sequence(s: Session, counter: type, **key: Any) -> int:
     `last_number` column (tickets: per service and day; dossiers: per day). INSERT ... ON
     CONFLICT DO UPDATE ... RETURNING locks the row until commit (PostgreSQL) or runs under the
     BEGIN IMMEDIATE write lock (SQLite): no two transactions get the same number, and a rolled-back
-    insert gives its number back (no gap).
+    insert gives its number back (no gap). The statement is written once per counter table: built
+    with the dialects' insert() it was compiled afresh for every ticket (issue 18).
     """
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover
-        raise RuntimeError(f"unsupported database {dialect}")
-    stmt = insert(counter).values(**key, last_number=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[getattr(counter, k) for k in key],
-                                      set_={"last_number": counter.last_number + 1})
-    return s.execute(stmt.returning(counter.last_number)).scalar_one()
+    return s.execute(_upsert_statement(counter.__table__, tuple(sorted(key))), key).scalar_one()
+
+
+@lru_cache(maxsize=None)
+def _upsert_statement(table, key: tuple[str, ...]):
+    """The same SQL on SQLite (3.35+) and PostgreSQL."""
+    names = ", ".join(key)
+    stmt = text(f"INSERT INTO {table.name} ({names}, last_number) VALUES "
+                f"({', '.join(':' + k for k in key)}, 1) ON CONFLICT ({names}) DO UPDATE "
+                f"SET last_number = {table.name}.last_number + 1 RETURNING last_number")
+    return stmt.bindparams(*(bindparam(k, type_=table.c[k].type) for k in key))

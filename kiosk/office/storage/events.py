@@ -19,7 +19,7 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.office.storage.models import Event
@@ -44,8 +44,10 @@ def publish(s: Session, kind: str, data: dict[str, Any], now: dt.datetime) -> No
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK_KEY})
         s.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
-    s.add(Event(at=now, kind=kind, data=data))
-    s.flush()
+    s.execute(_INSERT_EVENT, {"at": now, "kind": kind, "data": data})  # one statement, no unit of work
+
+
+_INSERT_EVENT = insert(Event.__table__)
 
 
 def format_sse(event_id: int, kind: str, data: str) -> bytes:
