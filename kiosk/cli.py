@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         if getattr(args, "bench_command", None) != "office":
             _parser().parse_args(["bench", "--help"])
-        from kiosk.office.bench import main as bench_main
+        from kiosk.loadtest import main as bench_main
 
         return bench_main(settings, args)
     if args.command == "doctor":

@@ -48,6 +48,7 @@ def outbox(kiosk, tmp_path):
 def a_dossier():
     sub = Submission(load_catalogue().by_code("2.000815"), citizen=cccd.parse(CARD))
     sub.consent = True
+    assert sub.choose_address("card")  # the card's address page: "Đúng, dùng địa chỉ này"
     for value in ("0901234567", "Giấy khai sinh", "1", "1"):
         sub.answer(sub.current.path, value)
         sub.next()

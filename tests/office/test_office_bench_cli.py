@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from kiosk.cli import main
 from kiosk.config import Settings
-from kiosk.office.bench import percentile
+from kiosk.loadtest import percentile
 from kiosk.office.embedded import start_embedded
 from kiosk.office.storage.models import Ticket
 from office_testing import free_port
