@@ -5,8 +5,9 @@
 
 Checks: config, display, state folder, free disk, database, printer (status, optional test
 print), scanner (waits for one scan and shows it masked), office service (reachable, API key,
-clock) and spoken calls. Each check runs on its own thread with its own time limit, so a hung
-printer or a silent server cannot hang the doctor. Exit code 0 when nothing FAILs, 1 otherwise.
+clock), spoken calls, the province hand-off and the catalogue (its review date). Each check runs
+on its own thread with its own time limit, so a hung printer or a silent server cannot hang the
+doctor. Exit code 0 when nothing FAILs, 1 otherwise.
 
 Nothing here imports Kivy: the doctor must not take the screen from a running kiosk.
 
@@ -18,6 +19,7 @@ One module per area, each a set of `check_*(ctx)` functions; this module runs th
   office.py   office service, API key, clock
   speech.py   spoken calls
   connector.py  hand-off to the province ([office.connector]: drop folder or address)
+  catalogue.py  the procedure catalogue and its review_before date
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import TextIO
 
 from kiosk.config import Settings
 from kiosk.doctor.base import FAIL, PASS, SKIP, WARN, Context, Result, Status, brief
+from kiosk.doctor.catalogue import check_catalogue
 from kiosk.doctor.connector import check_connector
 from kiosk.doctor.devices import SAMPLE_SCAN, SERIAL_MODE_FIX, check_printer, check_scanner, describe_scan
 from kiosk.doctor.host import (DISK_FAIL, DISK_WARN, check_config, check_disk, check_display, check_service,
@@ -62,6 +65,7 @@ HANG_FIX = {
     "service": "systemctl hung: is systemd healthy? (sudo systemctl daemon-reexec)",
     "speech": "espeak-ng hung: reinstall it (sudo apt install --reinstall espeak-ng)",
     "connector": "the hand-off target hangs: check the province's address or the drop folder's share",
+    "catalogue": "reading the catalogue hung: check the SD card or USB drive of the state folder (dmesg)",
 }
 
 CheckFn = Callable[[Context], "Result | list[Result]"]
@@ -78,6 +82,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("office", check_office),
     ("speech", check_speech),
     ("connector", check_connector),
+    ("catalogue", check_catalogue),
 )
 
 
@@ -85,7 +90,8 @@ def default_timeouts(ctx: Context) -> dict[str, float]:
     office = ctx.settings.office.timeout * 2 + 5 + (30 if ctx.embedded else 0)
     return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
-            "office": office, "speech": 30, "connector": ctx.settings.office.connector.timeout + 5}
+            "office": office, "speech": 30, "connector": ctx.settings.office.connector.timeout + 5,
+            "catalogue": 15}
 
 
 def run_check(name: str, fn: CheckFn, ctx: Context, timeout: float) -> list[Result]:

@@ -95,6 +95,12 @@ class Procedure:
         offers to prepare the papers and take a number, never to declare the dossier ahead."""
         return bool(self.raw.get("in_person"))
 
+    @property
+    def kiosk_action(self) -> str:
+        """What the kiosk offers on the procedure's page: "declare" (fill the form here and hand in
+        the originals at the counter) or "prepare" (the papers to bring, then a number in the field)."""
+        return "prepare" if self.in_person else "declare"
+
     def in_person_text(self, lang: str = "vi") -> str:
         """Why this procedure is done at the counter, in the citizen's words ("" when it is not)."""
         return self.raw.get("in_person_en" if lang == "en" else "in_person_vi", "") if self.in_person else ""
