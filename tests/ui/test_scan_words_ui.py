@@ -78,14 +78,14 @@ def test_a_scanned_ticket_shows_its_place_in_the_queue(kiosk, office):
     assert live["ahead"] >= 1
     scan(kiosk, f"{office.url}/t/{second['public_token']}")
     text = notice(kiosk)
-    assert text == (f"Phiếu {second['number']} (Đất đai): trước ông/bà còn {live['ahead']} người, "
+    assert text == (f"Phiếu {second['number']} (Đất đai – Xây dựng): trước ông/bà còn {live['ahead']} người, "
                     f"chờ khoảng {live['estimated_wait_minutes']} phút.")
     assert text in kiosk.all_text() and kiosk.app.root.current == "home"
     assert "Chức năng này chưa có" not in kiosk.all_text()
     head = client.public_ticket(first["public_token"])
     if head["ahead"] == 0:
         scan(kiosk, f"{office.url}/t/{first['public_token']}")
-        assert notice(kiosk) == f"Phiếu {first['number']} (Đất đai): ông/bà là người tiếp theo. Xin chú ý màn hình gọi số."
+        assert notice(kiosk) == f"Phiếu {first['number']} (Đất đai – Xây dựng): ông/bà là người tiếp theo. Xin chú ý màn hình gọi số."
 
 
 def test_a_ticket_of_no_one_here_is_not_found(kiosk, office):

@@ -379,7 +379,7 @@ def check_the_exports(client, admin):
     assert (overview["Chờ trung vị (phút)"], overview["Chờ P90 (phút)"]) == ("5.0", "12.7")  # 300 s, 762 s
     assert (overview["Giải quyết trung vị (phút)"], overview["Giải quyết P90 (phút)"]) == ("10.0", "18.0")
     assert (overview["Lượt đánh giá"], overview["Rất hài lòng"], overview["Tỷ lệ hài lòng (%)"]) == ("3", "1", "33.3")
-    assert [row[:3] for row in tables["Theo lĩnh vực"][1:]] == [["Hộ tịch", "3", "1"], ["Đất đai", "2", "2"],
+    assert [row[:3] for row in tables["Theo lĩnh vực"][1:]] == [["Hộ tịch", "3", "1"], ["Đất đai – Xây dựng", "2", "2"],
                                                                  ["Khác", "1", "0"]]
     assert [row[0] for row in tables["Theo quầy"][1:]] == ["Quầy 1", "Quầy 2"]
     assert ([overview[k] for k in ("Hồ sơ đã khai", "Đã tiếp nhận", "Tỷ lệ tiếp nhận (%)", "Đã chuyển lên tỉnh",
