@@ -48,10 +48,12 @@ def test_the_walked_subset_is_representative():
     assert len(WITH_CARD) + len(WITHOUT_CARD) + len(AT_COUNTER) + 2 <= 24  # + the two birth walks below
 
 
-def answer_for(path, widget):
+def answer_for(path, widget, schema=None):
     """What a citizen would type (Telex) into a required field."""
     if widget == "digits":
-        return "079190000002" if path.endswith("id_number") else "1"
+        if path.endswith("id_number"):
+            return "079190000002"
+        return str(max((schema or {}).get("minimum", 1), 1))  # a count, or a year (from 1900)
     if widget == "date":
         return "05/03/1990" if "birth" in path and not path.startswith("child") else "01/11/2026"
     if widget == "textarea":
@@ -76,7 +78,7 @@ def walk_form(drv, answers=None):
             sub = drv.app.session.data["submission"]
             field = sub.current
             if field.required and not form.value:
-                drv.type_keys(answers.get(field.path) or answer_for(field.path, form.widget))
+                drv.type_keys(answers.get(field.path) or answer_for(field.path, form.widget, field.schema))
             drv.tap("key-ok")
         if drv.app.root.current == "form":
             assert form.step == step + 1, f"stuck on {label!r}: {form.error or 'no message'}"
