@@ -12,7 +12,7 @@ pytestmark = pytest.mark.ui
 
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 OTHER = "001089012345||Nguyễn Văn An|15031989|Nam|Số 12 ngõ 5, phường Láng, Hà Nội|01052021"
-COPY_CERTIFICATION = "2.000815"
+MARITAL_STATUS = "1.004873"  # a procedure declared at the kiosk
 
 
 @pytest.fixture
@@ -95,8 +95,8 @@ def test_a_ticket_of_no_one_here_is_not_found(kiosk, office):
 
 def to_form(drv):
     drv.tap("submit_dossier")
-    drv.wait_until(lambda: drv.has(f"procedure_{COPY_CERTIFICATION}"))
-    drv.tap(f"procedure_{COPY_CERTIFICATION}")
+    drv.wait_until(lambda: drv.has(f"procedure_{MARITAL_STATUS}"))
+    drv.tap(f"procedure_{MARITAL_STATUS}")
     drv.tap("start_dossier")
     drv.tap("consent_agree")
     drv.tap("consent_next")
