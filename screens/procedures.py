@@ -20,7 +20,7 @@ class ProceduresScreen(KioskScreen):
         bar.clear_widgets()
         for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
             b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter)
-            b.height = dp(70)  # after the kv rule, which sizes primary buttons taller
+            b.height = dp(64)  # the grid's row (after the kv rule, which sizes primary buttons taller)
             b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.filter(c))
             bar.add_widget(b)
 

@@ -156,7 +156,8 @@ def test_a_procedure_done_at_the_counter_leads_to_a_number_by_touch(kiosk, code)
     kiosk.tap(f"procedure_{code}")
     page = kiosk.all_text()
     assert proc.in_person_text("vi") in page
-    assert "Giấy tờ bắt buộc" in page and "Nếu có" in page
+    assert "Giấy tờ bắt buộc" in page
+    assert ("Nếu có" in page) == bool(proc.documents_needed("if_applicable"))
     assert not kiosk.has("start_dossier") and "Nộp hồ sơ trực tuyến" not in page
     assert kiosk.find("prepare_papers").text == "Chuẩn bị hồ sơ và lấy số"
     kiosk.tap("prepare_papers")
