@@ -101,7 +101,7 @@ def test_search_matches_show_between_the_query_and_the_keyboard(drv):
     drv.tap("take_number")
     drv.wait_until(lambda: drv.has("service_ho-tich"), timeout=10)
     drv.tap("search_for_ticket")
-    drv.type_keys("chung thuc")
+    drv.type_keys("chung thuc ban")  # two matches (plain "chung thuc" finds all five authentications)
     drv.wait_until(lambda: drv.has(f"match_{COPY_CERTIFICATION}"), timeout=10)
     query = on_window(drv, drv.find("search_query"))
     keyboard = on_window(drv, drv.find("keyboard"))
