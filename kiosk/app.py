@@ -167,10 +167,12 @@ class KioskApp(App):
         self.assist = AssistFlow(self.kiosk, self)
         self.upkeep = UpkeepFlow(self.kiosk, self, scanner_state=lambda: {
             "state": self.scanner_status, "kind": self.scanner.kind})
-        self.procedures = CatalogueFlow(self.kiosk, self, ensure_catalogue=self.upkeep.ensure_catalogue)
         self.ticket = TicketFlow(self.kiosk, self, volunteer_code=self.assist.volunteer_code)
         self.dossier = DossierFlow(self.kiosk, self, volunteer_code=self.assist.volunteer_code,
                                    take_number_in_field=self.ticket.take_for_field)
+        self.procedures = CatalogueFlow(self.kiosk, self, ensure_catalogue=self.upkeep.ensure_catalogue,
+                                        start_dossier=self.dossier.start,
+                                        take_number_in_field=self.ticket.take_for_field)
         self.lookup = LookupFlow(self.kiosk, self)
         self.flows = (self.assist, self.upkeep, self.procedures, self.ticket, self.dossier, self.lookup)
         # what a scanned receipt or volunteer badge does

@@ -4,9 +4,10 @@ from screens.base import KioskScreen
 
 
 class ProcedureScreen(KioskScreen):
-    """One procedure: papers to bring, fee, time, where originals go; then 'submit online'."""
+    """One procedure: papers to bring, fee, time, where originals go; then its next step."""
 
     title = StringProperty("")
+    action = StringProperty("declare")  # "declare" (submit the form here) or "prepare" (take a number)
     documents = ListProperty([])  # already formatted lines
     facts = ListProperty([])  # [(label, value)]
     tip = StringProperty("")
@@ -35,5 +36,6 @@ class ProcedureScreen(KioskScreen):
     def reset(self) -> None:
         super().reset()
         self.title = self.tip = ""
+        self.action = "declare"
         self.documents = []
         self.facts = []

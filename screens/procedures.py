@@ -20,7 +20,10 @@ class ProceduresScreen(KioskScreen):
         bar.clear_widgets()
         for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
             b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter)
-            b.height = dp(70)  # after the kv rule, which sizes primary buttons taller
+            # as tall as its name needs (two lines for "Culture and social affairs"), at least 64 dp;
+            # set after the kv rule, which sizes primary buttons taller
+            b.bind(texture_size=lambda btn, size: setattr(btn, "height", max(dp(64), size[1] + dp(16))))
+            b.height = dp(64)
             b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.filter(c))
             bar.add_widget(b)
 

@@ -5,8 +5,9 @@
 
 Checks: config, display, state folder, free disk, database, printer (status, optional test
 print), scanner (waits for one scan and shows it masked), office service (reachable, API key,
-clock), the QR codes' address, spoken calls and the hand-off. Each check runs on its own thread
-with its own time limit, so a hung printer or a silent server cannot hang the doctor. Exit code 0 when nothing FAILs, 1 otherwise.
+clock), the QR codes' address, spoken calls, the province hand-off, the card addresses' table and the
+catalogue (its review date). Each check runs on its own thread with its own time limit, so a hung
+printer or a silent server cannot hang the doctor. Exit code 0 when nothing FAILs, 1 otherwise.
 
 Nothing here imports Kivy: the doctor must not take the screen from a running kiosk.
 
@@ -20,6 +21,7 @@ One module per area, each a set of `check_*(ctx)` functions; this module runs th
   speech.py   spoken calls
   connector.py  hand-off to the province ([office.connector]: drop folder or address)
   addresses.py  the table of old -> current commune names for card addresses
+  catalogue.py  the procedure catalogue and its review_before date
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import TextIO
 from kiosk.config import Settings
 from kiosk.doctor.addresses import check_addresses
 from kiosk.doctor.base import FAIL, PASS, SKIP, WARN, Context, Result, Status, brief
+from kiosk.doctor.catalogue import check_catalogue
 from kiosk.doctor.connector import check_connector
 from kiosk.doctor.devices import SAMPLE_SCAN, SERIAL_MODE_FIX, check_printer, check_scanner, describe_scan
 from kiosk.doctor.host import (DISK_FAIL, DISK_WARN, check_config, check_disk, check_display, check_service,
@@ -69,6 +72,7 @@ HANG_FIX = {
     "voice": "the voice engine hung: reinstall it, or set [audio] engine = \"none\"",
     "connector": "the hand-off target hangs: check the province's address or the drop folder's share",
     "address": "reading the address table hung: check the state folder's disk",
+    "catalogue": "reading the catalogue hung: check the SD card or USB drive of the state folder (dmesg)",
 }
 
 CheckFn = Callable[[Context], "Result | list[Result]"]
@@ -88,6 +92,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("voice", check_voice),
     ("connector", check_connector),
     ("address", check_addresses),
+    ("catalogue", check_catalogue),
 )
 
 
@@ -96,7 +101,7 @@ def default_timeouts(ctx: Context) -> dict[str, float]:
     return {"config": 5, "display": 5, "state": 15, "disk": 5, "database": 20, "service": 10,
             "printer": 60 if ctx.test_print else 30, "scanner": max(ctx.scan_wait, 0) + 10,
             "office": office, "qr": ctx.settings.office.timeout + 5, "speech": 30, "voice": 30,
-            "connector": ctx.settings.office.connector.timeout + 5, "address": 10}
+            "connector": ctx.settings.office.connector.timeout + 5, "address": 10, "catalogue": 15}
 
 
 def run_check(name: str, fn: CheckFn, ctx: Context, timeout: float) -> list[Result]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,13 @@ from kiosk.paths import DATA
 
 __all__ = [
     "Catalogue", "CatalogueError", "Document", "Procedure", "fold", "load_catalogue", "catalogue_from_dict",
-    "check_catalogue", "DEFAULT_PATH",
+    "check_catalogue", "DEFAULT_PATH", "FIELD_CODES",
 ]
 
 DEFAULT_PATH = DATA / "procedures.json"
-FIELD_CODES = ("A", "B", "C", "D", "E")
+# A Hộ tịch, B Chứng thực, C Đất đai – Xây dựng, D Văn hóa – Xã hội, E Khác, F Hộ kinh doanh
+# (the office's queue services use the same letters; names live in the catalogue's "fields")
+FIELD_CODES = ("A", "B", "C", "D", "E", "F")
 _REQUIRED = {
     "code": str, "name_vi": str, "name_en": str, "field_code": str, "field_vi": str, "field_en": str,
     "documents": list, "processing_days": int, "processing_text_vi": str, "processing_text_en": str,
@@ -86,6 +89,26 @@ class Procedure:
         """Papers to bring in original (for the receipt and the detail screen)."""
         return [d for d in self.documents if d.original_required]
 
+    @property
+    def in_person(self) -> bool:
+        """Done only at the counter (signing before the official, originals compared): the kiosk
+        offers to prepare the papers and take a number, never to declare the dossier ahead."""
+        return bool(self.raw.get("in_person"))
+
+    @property
+    def kiosk_action(self) -> str:
+        """What the kiosk offers on the procedure's page: "declare" (fill the form here and hand in
+        the originals at the counter) or "prepare" (the papers to bring, then a number in the field)."""
+        return "prepare" if self.in_person else "declare"
+
+    def in_person_text(self, lang: str = "vi") -> str:
+        """Why this procedure is done at the counter, in the citizen's words ("" when it is not)."""
+        return self.raw.get("in_person_en" if lang == "en" else "in_person_vi", "") if self.in_person else ""
+
+    def documents_needed(self, needed: str) -> list[Document]:
+        """The papers of one kind: "always" (bắt buộc), "if_applicable" (nếu có) or "never"."""
+        return [d for d in self.documents if d.needed == needed]
+
     def estimate_fee(self, fields: dict | None = None) -> int | None:
         """The fee for this request in VND, or None when the province sets it.
 
@@ -143,6 +166,15 @@ class Catalogue:
     def by_field(self, field_code: str) -> list[Procedure]:
         return [p for p in self.procedures if p.field_code == field_code]
 
+    @property
+    def review_before(self) -> date | None:
+        """The date by which the catalogue's facts must be checked again (a law change due)."""
+        value = self.data.get("review_before")
+        return date.fromisoformat(value) if value else None
+
+    def review_overdue(self, today: date) -> bool:
+        return self.review_before is not None and today > self.review_before
+
     def fields(self) -> list[dict]:
         """The fields that have at least one procedure, as {code, vi, en}, in code order."""
         used = {p.field_code for p in self.procedures}
@@ -196,6 +228,9 @@ def check_catalogue(data: Any) -> None:
     for key in ("sources", "status_date"):
         if key not in data:
             raise CatalogueError(f'the catalogue has no top-level "{key}"')
+    for key in ("status_date", "review_before"):
+        if key in data and not _is_date(data[key]):
+            raise CatalogueError(f'the catalogue\'s "{key}" must be a date written YYYY-MM-DD')
     seen = set()
     for n, p in enumerate(data["procedures"], 1):
         where = f"procedure {p.get('code', f'#{n}')!s}" if isinstance(p, dict) else f"procedure #{n}"
@@ -226,8 +261,27 @@ def check_catalogue(data: Any) -> None:
                                      "must be a non-empty text")
         if not p["sources"]:
             raise CatalogueError(f'{where}: "sources" is empty: every fact needs a source')
+        if "source_date" in p and not _is_date(p["source_date"]):  # optional: older stored catalogues have none
+            raise CatalogueError(f'{where}: "source_date" must be the date its sources were read, YYYY-MM-DD')
+        unverified = p.get("unverified", [])
+        if not isinstance(unverified, list) or any(k not in p for k in unverified):
+            raise CatalogueError(f'{where}: "unverified" must list keys of the procedure')
+        if p.get("in_person"):
+            if p["fully_online"]:
+                raise CatalogueError(f'{where}: a procedure done in person cannot be "fully_online"')
+            for key in ("in_person_vi", "in_person_en"):
+                if not (isinstance(p.get(key), str) and p[key].strip()):
+                    raise CatalogueError(f'{where}: "{key}" must say why it is done at the counter')
         _check_form(where, p["form_schema"])
     _check_nfc(data, "catalogue")
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _check_form(where: str, schema: dict) -> None:

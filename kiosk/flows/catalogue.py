@@ -1,6 +1,10 @@
 """Browsing the procedure catalogue: the list by field, search by name, one procedure's page
 (screens/procedures, screens/procedure and the search dialog).
 
+A procedure's page lists the papers (required, then "if any"), the fee, the time and where to hand
+them in, and offers its next step (`Procedure.kiosk_action`): declare the dossier here, or, for a
+procedure done only at the counter, prepare the papers and take a number in its field.
+
 The catalogue itself lives in `Kiosk.catalogue`; `ensure_catalogue` (handed in by the App, the
 upkeep's) makes sure one is loaded, off the UI thread, before the list is drawn.
 """
@@ -24,9 +28,12 @@ def _money(amount: int) -> str:
 
 
 class CatalogueFlow(Flow):
-    def __init__(self, kiosk: Kiosk, shell: Shell, *, ensure_catalogue: EnsureCatalogue) -> None:
+    def __init__(self, kiosk: Kiosk, shell: Shell, *, ensure_catalogue: EnsureCatalogue,
+                 start_dossier: Callable[[], None], take_number_in_field: Callable[[str], None]) -> None:
         super().__init__(kiosk, shell)
         self.ensure_catalogue = ensure_catalogue
+        self.start_dossier = start_dossier
+        self.take_number_in_field = take_number_in_field
         self._search_dialog: Any = None
         self._search_then: Callable[[Any], None] = self._open
 
@@ -101,12 +108,15 @@ class CatalogueFlow(Flow):
         en = self.lang == "en"
         screen = self.shell.screen("procedure")
         screen.title = self._ward(proc.name(self.lang))
-        docs = [f"[b]{self.t('dossier.documents')}[/b]"]
-        for d in proc.documents:
-            line = "•  " + self._ward(d.en if en else d.vi)
-            if d.original_required:
-                line += f"  ({self.t('dossier.original')})"
-            docs.append(line)
+        docs = []
+        if proc.in_person:
+            docs.append(f"[b]{self._ward(proc.in_person_text(self.lang))}[/b]")
+        for needed, heading in (("always", "procedure.docs_required"), ("if_applicable", "procedure.docs_if_any"),
+                                ("never", "procedure.docs_never")):
+            papers = proc.documents_needed(needed)
+            if papers:
+                docs.append(f"[b]{self.t(heading)}[/b]")
+                docs += ["•  " + self._paper_line(d, en) for d in papers]
         screen.documents = docs
         if proc.fee_vnd is None:
             fee = self.t("dossier.fee_province")
@@ -122,9 +132,27 @@ class CatalogueFlow(Flow):
             (self.t("dossier.processing"), days),
             (self.t("dossier.handover"), self._handover(proc)),
         ]
-        screen.tip = "" if self.session.citizen is not None else self.t("dossier.scan_first")
+        screen.action = proc.kiosk_action
+        screen.tip = "" if self.session.citizen is not None or proc.in_person else self.t("dossier.scan_first")
         self.shell.go("procedure")
         self._refresh_counters(proc)
+
+    def _paper_line(self, doc: Any, en: bool) -> str:
+        text = self._ward(doc.en if en else doc.vi)
+        said = "original" in text.lower() if en else "bản chính" in text.lower()
+        return text + (f"  ({self.t('dossier.original')})" if doc.original_required and not said else "")
+
+    def proceed(self) -> None:
+        """The page's main button: declare the dossier here, or (done at the counter only) take a
+        number in the procedure's field with the papers listed above."""
+        cat = self.kiosk.catalogue
+        proc = cat.by_code(self.session.data.get("procedure", "")) if cat is not None else None
+        if proc is None:
+            return
+        if proc.kiosk_action == "prepare":
+            self.take_number_in_field(proc.field_code)
+        else:
+            self.start_dossier()
 
     def _handover(self, proc: Any) -> str:
         """Where the originals go: the counters the queue's configuration gives the procedure's

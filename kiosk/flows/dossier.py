@@ -44,6 +44,9 @@ class DossierFlow(Flow):
         proc = cat.by_code(self.session.data.get("procedure", "")) if cat is not None else None
         if proc is None:
             return
+        if proc.in_person:  # done at the counter only: no declaration ahead, a number in its field
+            self.take_number_in_field(proc.field_code)
+            return
         from kiosk.domain.submission import Submission
 
         self.session.data["submission"] = Submission(proc, citizen=self.session.citizen)

@@ -19,7 +19,11 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 APPLICANT = {"full_name": "Nguyễn Thị Hòa", "id_number": "079190001234", "date_of_birth": "1990-05-17",
              "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành", "phone": "0903123456"}
 BIRTH = {"child_full_name": "Trần Minh Khuê", "child_date_of_birth": "2026-01-20", "child_sex": "Nữ",
-         "child_place_of_birth": "Bệnh viện Từ Dũ", "mother_full_name": "Nguyễn Thị Hòa", "relationship": "Mẹ"}
+         "child_place_of_birth": "Bệnh viện Từ Dũ",
+         "child_ethnicity": "Kinh", "child_nationality": "Việt Nam", "child_hometown": "Phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_birth_year": 1990, "mother_ethnicity": "Kinh", "mother_nationality": "Việt Nam",
+         "mother_residence": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_full_name": "Nguyễn Thị Hòa", "relationship": "Mẹ"}
 
 
 @pytest.fixture

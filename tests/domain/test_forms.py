@@ -33,7 +33,11 @@ APPLICANT = {"full_name": "Nguyễn Thị Hòa", "id_number": "079190001234", "d
              "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh"}
 BIRTH_OK = {
     "child_full_name": "Trần Minh Khuê", "child_date_of_birth": "2026-11-20", "child_sex": "Nữ",
-    "child_place_of_birth": "Bệnh viện Từ Dũ", "mother_full_name": "Nguyễn Thị Hòa",
+    "child_place_of_birth": "Bệnh viện Từ Dũ",
+    "child_ethnicity": "Kinh", "child_nationality": "Việt Nam", "child_hometown": "Phường Bến Thành, TP. Hồ Chí Minh",
+    "mother_birth_year": 1990, "mother_ethnicity": "Kinh", "mother_nationality": "Việt Nam",
+    "mother_residence": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh",
+    "mother_full_name": "Nguyễn Thị Hòa",
     "mother_id_number": "079190001234", "relationship": "Mẹ",
 }
 

@@ -5,10 +5,12 @@ import threading
 from kiosk.flows.catalogue import CatalogueFlow
 from kiosk.flows.upkeep import UpkeepFlow
 
-COPY_CERTIFICATION = "2.000815"
+COPY_CERTIFICATION = "2.000815"  # done at the counter only (originals compared by the officer)
+BIRTH = "1.001193"  # declared at the kiosk
 
 
 def make(kiosk, shell):
+    kiosk.taken = []  # the fields a number was taken in
     upkeep = UpkeepFlow(kiosk, shell, scanner_state=lambda: {"state": "unknown", "kind": "none"})
     readers = []
     read = upkeep.read_saved_catalogue
@@ -18,7 +20,9 @@ def make(kiosk, shell):
         return read()
 
     upkeep.read_saved_catalogue = recorded
-    return CatalogueFlow(kiosk, shell, ensure_catalogue=upkeep.ensure_catalogue), readers
+    flow = CatalogueFlow(kiosk, shell, ensure_catalogue=upkeep.ensure_catalogue,
+                         start_dossier=lambda: shell.go("consent"), take_number_in_field=kiosk.taken.append)
+    return flow, readers
 
 
 def test_first_use_reads_the_catalogue_off_the_ui_thread_then_lists_it(kiosk, shell, ui):
@@ -57,8 +61,26 @@ def test_a_procedure_page_says_what_to_bring_and_asks_for_the_card(kiosk, shell,
     flow, _readers = make(kiosk, shell)
     flow.enter()
     ui.run_until(lambda: kiosk.catalogue)
+    flow.open(BIRTH)
+    page = shell.screen("procedure")
+    assert shell.current() == "procedure" and kiosk.session.data["procedure"] == BIRTH
+    assert page.documents[0] == "[b]Giấy tờ bắt buộc[/b]" and "[b]Nếu có[/b]" in page.documents
+    required = page.documents[1:page.documents.index("[b]Nếu có[/b]")]
+    assert any("Giấy chứng sinh (bản chính)" in line and "mang bản chính" not in line for line in required)
+    assert any(line.startswith("•  Văn bản ủy quyền") for line in page.documents[page.documents.index("[b]Nếu có[/b]"):])
+    assert page.tip == shell.t("dossier.scan_first") and page.action == "declare"
+    flow.proceed()
+    assert shell.current() == "consent" and kiosk.taken == []
+
+
+def test_a_procedure_done_at_the_counter_is_prepared_and_leads_to_a_number(kiosk, shell, ui):
+    flow, _readers = make(kiosk, shell)
+    flow.enter()
+    ui.run_until(lambda: kiosk.catalogue)
     flow.open(COPY_CERTIFICATION)
     page = shell.screen("procedure")
-    assert shell.current() == "procedure" and kiosk.session.data["procedure"] == COPY_CERTIFICATION
-    assert page.documents[0] == f"[b]{shell.t('dossier.documents')}[/b]" and len(page.documents) > 1
-    assert page.tip == shell.t("dossier.scan_first")
+    assert page.action == "prepare" and page.tip == ""
+    assert page.documents[0] == "[b]Thủ tục này làm trực tiếp tại quầy: cán bộ đối chiếu bản sao với bản chính.[/b]"
+    assert "[b]Giấy tờ bắt buộc[/b]" in page.documents
+    flow.proceed()
+    assert kiosk.taken == ["B"] and shell.current() != "consent"

@@ -13,7 +13,8 @@ from kiosk.link.outbox import Outbox, Sender
 
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 
-COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính
+MARITAL_STATUS = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: declared here, field A
+COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính: done at the counter only
 
 
 class ThreadCheckedData(dict):
@@ -43,7 +44,7 @@ def to_review(kiosk, shell, taken):
     kiosk.catalogue = load_catalogue()
     kiosk.session.set_citizen(cccd.parse(CARD))
     kiosk.session.data = ThreadCheckedData()
-    kiosk.session.data["procedure"] = COPY_CERTIFICATION
+    kiosk.session.data["procedure"] = MARITAL_STATUS
     flow = DossierFlow(kiosk, shell, volunteer_code=lambda: None, take_number_in_field=taken.append)
     flow.start()
     assert shell.current() == "consent" and shell.screen("consent").agreed is False
@@ -54,7 +55,7 @@ def to_review(kiosk, shell, taken):
     assert shell.current() == "form"
     assert shell.screen("form").kind == "address"  # the card's address, shown to confirm
     flow.address_choose("card")
-    for value in ("0901234567", "Bằng tốt nghiệp", "2", "3"):
+    for value in ("0901234567", "Chưa từng kết hôn", "", "Kết hôn", "2"):  # the spouse's name left empty
         flow.form_input(value)
         flow.form_next()
     assert shell.current() == "review"
@@ -65,7 +66,7 @@ def to_review(kiosk, shell, taken):
 
 def test_a_double_tap_submits_one_dossier_and_prints_its_slip(kiosk, shell, ui, outbox, paper):
     taken = []
-    kiosk.services = kiosk.client.services()  # the queue's configuration: demo counters 1 and 3 serve field B
+    kiosk.services = kiosk.client.services()  # the queue's configuration: demo counters 1 and 3 serve field A
     flow = to_review(kiosk, shell, taken)
     flow.submit()
     flow.submit()  # the second tap while it is stored and sent does nothing
@@ -76,7 +77,7 @@ def test_a_double_tap_submits_one_dossier_and_prints_its_slip(kiosk, shell, ui, 
     assert result.title == "Đã khai hồ sơ"
     # the screen says what the slip says: next step at the queue's counters, papers, fee, expected date
     assert "Hồ sơ chưa được tiếp nhận: cán bộ sẽ kiểm tra bản chính tại quầy." in result.detail
-    assert "Bước tiếp theo: Lấy số thứ tự lĩnh vực Chứng thực và nộp bản chính tại quầy số 1 hoặc 3." in result.detail
+    assert "Bước tiếp theo: Lấy số thứ tự lĩnh vực Hộ tịch và nộp bản chính tại quầy số 1 hoặc 3." in result.detail
     assert "Bắt buộc:" in result.detail and "Lệ phí: " in result.detail
     assert "Ngày hẹn dự kiến nếu hồ sơ đầy đủ: " in result.detail
     assert "dichvucong" not in result.detail
@@ -92,7 +93,7 @@ def test_a_double_tap_submits_one_dossier_and_prints_its_slip(kiosk, shell, ui, 
     assert kiosk.session.data["dossier_entry"] is not None
     assert {who for key, who in kiosk.session.data.writers} == {threading.current_thread()}
     flow.take_number()  # "Lấy số để nộp bản chính": a number in the procedure's field
-    assert taken == ["B"]
+    assert taken == ["A"]
 
 
 def test_office_down_keeps_the_dossier_and_says_it_will_be_sent(kiosk, shell, ui, outbox):
@@ -108,7 +109,7 @@ def test_office_down_keeps_the_dossier_and_says_it_will_be_sent(kiosk, shell, ui
 
 def test_a_card_scanned_mid_form_fills_the_applicant(kiosk, shell, ui):
     kiosk.catalogue = load_catalogue()
-    kiosk.session.data["procedure"] = COPY_CERTIFICATION
+    kiosk.session.data["procedure"] = MARITAL_STATUS
     flow = DossierFlow(kiosk, shell, volunteer_code=lambda: None, take_number_in_field=lambda _f: None)
     flow.start()
     flow.set_consent(True)
@@ -118,3 +119,14 @@ def test_a_card_scanned_mid_form_fills_the_applicant(kiosk, shell, ui):
     flow.card_scanned(cccd.parse(CARD))
     assert shell.screen("form").label != first  # the card's fields are no longer asked
     assert kiosk.session.data["submission"].answers["applicant.full_name"] == "Trần Thị Bích"
+
+
+def test_a_procedure_done_at_the_counter_is_never_declared(kiosk, shell):
+    """Even if something starts a dossier for it, a procedure done only at the counter (copy
+    certification: originals compared by the officer) leads to a number in its field."""
+    taken = []
+    kiosk.catalogue = load_catalogue()
+    kiosk.session.data["procedure"] = COPY_CERTIFICATION
+    flow = DossierFlow(kiosk, shell, volunteer_code=lambda: None, take_number_in_field=taken.append)
+    flow.start()
+    assert taken == ["B"] and "submission" not in kiosk.session.data and shell.current() != "consent"

@@ -22,10 +22,14 @@ ID_NUMBER = "079190001234"
 APPLICANT = {"full_name": "Nguyễn Thị Hòa", "id_number": ID_NUMBER, "date_of_birth": "1990-05-17",
              "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh", "phone": "0903123456"}
 BIRTH = {"child_full_name": "Trần Minh Khuê", "child_date_of_birth": "2024-02-20", "child_sex": "Nữ",
-         "child_place_of_birth": "Bệnh viện Từ Dũ", "mother_full_name": "Nguyễn Thị Hòa",
+         "child_place_of_birth": "Bệnh viện Từ Dũ",
+         "child_ethnicity": "Kinh", "child_nationality": "Việt Nam", "child_hometown": "Phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_birth_year": 1990, "mother_ethnicity": "Kinh", "mother_nationality": "Việt Nam",
+         "mother_residence": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_full_name": "Nguyễn Thị Hòa",
          "mother_id_number": ID_NUMBER, "relationship": "Mẹ"}
 # what the officer ticks at "Tiếp nhận" (the catalogue's names for birth registration's papers)
-DOCUMENTS = ["Tờ khai – ki-ốt điền giúp từ biểu mẫu này",
+DOCUMENTS = ["Tờ khai – máy giúp ông/bà điền; ký tên tại quầy",
              "Giấy chứng sinh (bản chính); nếu không có: văn bản người làm chứng hoặc giấy cam đoan về việc sinh"]
 ACCEPT = {"documents_received": DOCUMENTS, "sets": 1}
 FAST = {"timeout": 1.0, "retry_first_seconds": 0.05, "retry_max_seconds": 0.4}

@@ -1,6 +1,7 @@
 """The counters a citizen is sent to, end to end offscreen against a real office (embedded, SQLite,
-demo data: counters 1 (A, B), 2 (C, D), 3 (all)): the ticket, the procedure page and the
-declaration slip of one field name the same counters, the queue's, in the same words."""
+demo data: counters 1 (A, B), 2 (C, D, F), 3 (all)): the ticket, the procedure page, the number
+taken from an in-person procedure's page and the declaration slip name the same counters, the
+queue's, in the same words."""
 
 import pytest
 
@@ -12,7 +13,8 @@ from kiosk.link.outbox import Outbox, Sender
 pytestmark = pytest.mark.ui
 
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
-COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính: field B, service chung-thuc
+COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính: field B, service chung-thuc, at the counter
+MARITAL_STATUS = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: field A, service ho-tich (counters 1, 3 too)
 
 
 class RecordingPrinter:
@@ -86,17 +88,38 @@ def test_ticket_procedure_page_and_slip_name_the_queues_counters(kiosk, office):
     assert f"Nơi nộp bản chính và nhận kết quả:[/b] Quầy số 1 hoặc 3 – {place}" in page
     assert "Quầy số 2" not in page
 
-    # 3. the dossier slip of that procedure
+    # 3. done at the counter only: the page's button takes a number in its field, with the same counters
+    app.printer.jobs.clear()
+    kiosk.tap("prepare_papers")
+    kiosk.wait_until(lambda: app.root.current == "ticket", timeout=15)
+    assert app.session.data["ticket"]["service"] == "chung-thuc"
+    assert f"Mời ông/bà đến {words} khi được gọi" in kiosk.all_text()
+    kiosk.wait_until(lambda: app.printer.lines("ticket-"), timeout=15)
+    kiosk.tap("ticket_done")
+
+    # 4. the declaration slip of a procedure of field A, which counters 1 and 3 serve as well
+    app.scanner_frame(CARD + "\r")
+    kiosk.wait_until(lambda: kiosk.has("card_confirm"))
+    kiosk.tap("card_confirm")
+    kiosk.tap("submit_dossier")
+    kiosk.wait_until(lambda: kiosk.has(f"procedure_{MARITAL_STATUS}"))
+    kiosk.tap(f"procedure_{MARITAL_STATUS}")
+    kiosk.wait_until(lambda: "Quầy số 1 hoặc 3" in kiosk.all_text(), timeout=10)
     kiosk.tap("start_dossier")
     kiosk.tap("consent_agree")
     kiosk.tap("consent_next")
     app.dossier.address_choose("card")
-    for value in ("0901234567", "Bằng tốt nghiệp", "2", "3"):
-        app.dossier.form_input(value)
+    for path, value in (("applicant.phone", "0901234567"), ("marital_status", "Chưa từng kết hôn"),
+                        ("spouse_full_name", ""), ("purpose", "Kết hôn"), ("number_of_copies", "1")):
+        assert app.session.data["submission"].current.path == path
+        if path == "marital_status":
+            app.dossier.form_choose(value)
+        elif value:
+            app.dossier.form_input(value)
         app.dossier.form_next()
     assert app.root.current == "review"
     kiosk.tap("submit_dossier_now")
     kiosk.wait_until(lambda: app.printer.lines("receipt-"), timeout=30)
     slip = app.printer.lines("receipt-")
-    assert "Lấy số thứ tự lĩnh vực Chứng thực và nộp bản chính tại quầy số 1 hoặc 3." in slip
+    assert "Lấy số thứ tự lĩnh vực Hộ tịch và nộp bản chính tại quầy số 1 hoặc 3." in slip
     assert not any("Quầy số 2" in line for line in slip)

@@ -12,7 +12,7 @@ from kiosk.domain.scan import classify
 pytestmark = pytest.mark.ui
 
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
-COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính
+MARITAL_STATUS = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: declared at the kiosk
 
 
 @pytest.fixture
@@ -43,8 +43,8 @@ def scan_card(drv):
 
 def to_form(drv):
     drv.tap("submit_dossier")
-    drv.tap(f"procedure_{COPY_CERTIFICATION}")
-    assert "Giấy tờ cần có" in drv.all_text()
+    drv.tap(f"procedure_{MARITAL_STATUS}")
+    assert "Giấy tờ bắt buộc" in drv.all_text()
     drv.tap("start_dossier")
     assert drv.app.root.current == "consent"
 
@@ -62,19 +62,21 @@ def test_from_card_to_printed_receipt(kiosk, office):
     assert "Số điện thoại" in kiosk.find("field_label").text
     kiosk.type_keys("0901234567")
     kiosk.tap("key-ok")
-    assert "Tên giấy tờ" in kiosk.find("field_label").text or "giấy tờ" in kiosk.find("field_label").text.lower()
+    assert kiosk.find("field_label").text.startswith("Tình trạng hôn nhân")
+    kiosk.tap("choice_Chưa từng kết hôn")
+    kiosk.tap("choice_next")
+    kiosk.tap("key-ok")  # the spouse's name: optional, left empty
+    assert kiosk.find("field_label").text.startswith("Mục đích")
     kiosk.tap("key-ok")  # empty required field: a plain sentence, not a traceback
     assert "Vui lòng nhập" in kiosk.all_text()
-    kiosk.type_keys("Bawngf toots nghieepj")
-    assert kiosk.find("field_value").text == "Bằng tốt nghiệp"
+    kiosk.type_keys("Keets hoon")
+    assert kiosk.find("field_value").text == "Kết hôn"
     kiosk.tap("key-ok")
     kiosk.type_keys("2")
     kiosk.tap("key-ok")
-    kiosk.type_keys("3")
-    kiosk.tap("key-ok")
     assert kiosk.app.root.current == "review"
     review = kiosk.all_text()
-    assert "Trần Thị Bích" in review and "Bằng tốt nghiệp" in review and "0901234567" in review
+    assert "Trần Thị Bích" in review and "Kết hôn" in review and "0901234567" in review
     kiosk.double_tap("submit_dossier_now")  # the second tap must not press "Xong" on the next screen
     assert kiosk.app.root.current == "dossier_result"
     kiosk.wait_until(lambda: kiosk.app.screen("dossier_result").code, timeout=20)
@@ -117,7 +119,7 @@ def test_office_down_saves_then_sends_exactly_once(kiosk, office):
     kiosk.tap("consent_next")
     app = kiosk.app
     app.dossier.address_choose("card")
-    for value in ("", "Giấy khai sinh", "1", "1"):
+    for value in ("", "Chưa từng kết hôn", "", "Kết hôn", "1"):
         app.dossier.form_input(value)
         app.dossier.form_next()
     assert app.root.current == "review"

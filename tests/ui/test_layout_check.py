@@ -36,6 +36,7 @@ SPLIT_ADDRESS_CARD = ("079190000004||Lê Văn Tám|01021960|Nam|Số 3 đường
                       "Thành phố Hồ Chí Minh|10052022")
 OTHER_CARD = "001189012345||Lê Hoàng Phương Thảo|12081989|Nữ|Số 7 ngõ 15 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội|20042021"
 COPY_CERTIFICATION = "2.000815"
+MARITAL_STATUS = "1.004873"
 BIRTH = "1.001193"
 TOUCH_MIN, TEXT_MIN, SCROLL_MIN = 60, 24, 100  # dp, sp, dp
 SLACK = 2  # px of rounding
@@ -299,13 +300,14 @@ def states(drv):
     app.start_flow("submit_dossier")
     drv.wait_until(lambda: app.screen("procedures").procedures, timeout=10)
     app.procedures.open(COPY_CERTIFICATION)
-    yield "procedure, card scanned"
+    yield "procedure, card scanned"  # done at the counter: its papers and "Chuẩn bị hồ sơ và lấy số"
+    app.procedures.open(MARITAL_STATUS)  # one declared here
     app.dossier.start()
     app.dossier.set_consent(True)
     app.dossier.consent_next()
     yield "form, the card's address to confirm"
     app.dossier.address_choose("card")
-    for value in ("0901234567", "Bằng tốt nghiệp trung học phổ thông", "2", "3"):
+    for value in ("0901234567", "Chưa từng kết hôn", "", "Kết hôn để đăng ký tại nước ngoài", "2"):
         app.dossier.form_input(value)
         app.dossier.form_next()
     drv.wait_until(lambda: app.root.current == "review")

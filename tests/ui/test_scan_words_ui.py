@@ -12,7 +12,7 @@ pytestmark = pytest.mark.ui
 
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 OTHER = "001089012345||Nguyễn Văn An|15031989|Nam|Số 12 ngõ 5, phường Láng, Hà Nội|01052021"
-COPY_CERTIFICATION = "2.000815"
+MARITAL_STATUS = "1.004873"  # a procedure declared at the kiosk
 
 
 @pytest.fixture
@@ -78,14 +78,14 @@ def test_a_scanned_ticket_shows_its_place_in_the_queue(kiosk, office):
     assert live["ahead"] >= 1
     scan(kiosk, f"{office.url}/t/{second['public_token']}")
     text = notice(kiosk)
-    assert text == (f"Phiếu {second['number']} (Đất đai): trước ông/bà còn {live['ahead']} người, "
+    assert text == (f"Phiếu {second['number']} (Đất đai – Xây dựng): trước ông/bà còn {live['ahead']} người, "
                     f"chờ khoảng {live['estimated_wait_minutes']} phút.")
     assert text in kiosk.all_text() and kiosk.app.root.current == "home"
     assert "Chức năng này chưa có" not in kiosk.all_text()
     head = client.public_ticket(first["public_token"])
     if head["ahead"] == 0:
         scan(kiosk, f"{office.url}/t/{first['public_token']}")
-        assert notice(kiosk) == f"Phiếu {first['number']} (Đất đai): ông/bà là người tiếp theo. Xin chú ý màn hình gọi số."
+        assert notice(kiosk) == f"Phiếu {first['number']} (Đất đai – Xây dựng): ông/bà là người tiếp theo. Xin chú ý màn hình gọi số."
 
 
 def test_a_ticket_of_no_one_here_is_not_found(kiosk, office):
@@ -95,8 +95,8 @@ def test_a_ticket_of_no_one_here_is_not_found(kiosk, office):
 
 def to_form(drv):
     drv.tap("submit_dossier")
-    drv.wait_until(lambda: drv.has(f"procedure_{COPY_CERTIFICATION}"))
-    drv.tap(f"procedure_{COPY_CERTIFICATION}")
+    drv.wait_until(lambda: drv.has(f"procedure_{MARITAL_STATUS}"))
+    drv.tap(f"procedure_{MARITAL_STATUS}")
     drv.tap("start_dossier")
     drv.tap("consent_agree")
     drv.tap("consent_next")

@@ -22,8 +22,8 @@ from kiosk.link.client import OfficeClient
 pytestmark = pytest.mark.ui
 
 # the demo office's fields: code, ticket prefix, name
-FIELDS = [("ho-tich", "A", "Hộ tịch"), ("chung-thuc", "B", "Chứng thực"), ("dat-dai", "C", "Đất đai"),
-          ("lao-dong-xa-hoi", "D", "Lao động – Thương binh và Xã hội"), ("khac", "E", "Khác")]
+FIELDS = [("ho-tich", "A", "Hộ tịch"), ("chung-thuc", "B", "Chứng thực"), ("dat-dai", "C", "Đất đai – Xây dựng"),
+          ("lao-dong-xa-hoi", "D", "Văn hóa – Xã hội"), ("khac", "E", "Khác"), ("ho-kinh-doanh", "F", "Hộ kinh doanh")]
 SIZES = [(1024, 600), (1920, 1080), (1080, 1920)]
 CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 CARD_ID = "079190000001"

@@ -311,7 +311,7 @@ class ProcedureOut(Out):
     code: str
     name_vi: str
     name_en: str
-    field_code: str = Field(description="A-E, the catalogue's fields")
+    field_code: str = Field(description="A-F, the catalogue's fields")
     field_vi: str
     field_en: str
     documents: list[dict[str, Any]] = Field(description="each {vi, en, original_required}")
@@ -334,6 +334,11 @@ class ProcedureOut(Out):
     fee_detail: Any = None
     fee_rule: Any = Field(None, description='e.g. {"per_unit": ...}: price times a form field')
     online_note: Any = None
+    in_person: bool | None = Field(None, description="done only at the counter: the kiosk offers to prepare and take a number")
+    in_person_vi: Any = None
+    in_person_en: Any = None
+    source_date: Any = Field(None, description="when the entry's sources were read (YYYY-MM-DD)")
+    unverified: Any = Field(None, description="keys of the entry not checked at source")
 
 
 class CatalogueOut(Out):
@@ -345,7 +350,7 @@ class CatalogueOut(Out):
     review_before: Day | None = None
     notes: list[Any] | None = None
     sources: list[Any] | None = None
-    fields: list[Any] | None = Field(None, description="the fields (lĩnh vực) A-E with their names")
+    fields: list[Any] | None = Field(None, description="the fields (lĩnh vực) A-F with their names")
 
 
 # ---- volunteers and help requests

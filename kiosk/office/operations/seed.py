@@ -1,4 +1,4 @@
-"""Demo data for `kiosk serve --demo` and `kiosk demo`: services A–E, counters 1–3, a kiosk, users."""
+"""Demo data for `kiosk serve --demo` and `kiosk demo`: services A–F, counters 1–3, a kiosk, users."""
 
 from __future__ import annotations
 
@@ -14,14 +14,18 @@ from kiosk.office.operations.context import Ctx
 from kiosk.office.operations.volunteers import DEMO_VOLUNTEER, seed_demo_volunteer
 from kiosk.office.storage.models import Counter, Service, User
 
+# A ward's counters since 1 July 2025 (short names that fit the kiosk's buttons). The codes are
+# stable keys in existing databases and reports: D keeps "lao-dong-xa-hoi" although the field is
+# now "Văn hóa – Xã hội" (social protection and people with meritorious service).
 DEMO_SERVICES = [
     ("ho-tich", "A", "Hộ tịch", "Civil status"),
     ("chung-thuc", "B", "Chứng thực", "Certification"),
-    ("dat-dai", "C", "Đất đai", "Land"),
-    ("lao-dong-xa-hoi", "D", "Lao động – Thương binh và Xã hội", "Labour, Invalids and Social Affairs"),
+    ("dat-dai", "C", "Đất đai – Xây dựng", "Land and building"),
+    ("lao-dong-xa-hoi", "D", "Văn hóa – Xã hội", "Culture and social affairs"),
     ("khac", "E", "Khác", "Other"),
+    ("ho-kinh-doanh", "F", "Hộ kinh doanh", "Household business"),
 ]
-DEMO_COUNTERS = [(1, ["ho-tich", "chung-thuc"]), (2, ["dat-dai", "lao-dong-xa-hoi"]),
+DEMO_COUNTERS = [(1, ["ho-tich", "chung-thuc"]), (2, ["dat-dai", "lao-dong-xa-hoi", "ho-kinh-doanh"]),
                  (3, [code for code, *_ in DEMO_SERVICES])]
 DEMO_KIOSK = ("kiosk-1", "demo-kiosk-key")
 DEMO_RATING_KEYS = {1: "demo-rate-1", 2: "demo-rate-2", 3: "demo-rate-3"}  # counter number -> device key

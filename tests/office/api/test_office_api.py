@@ -56,7 +56,7 @@ def assert_error(r, status, field, code=None):
 def test_services_are_public_with_vietnamese_names(client):
     services = client.get("/api/services").json()["services"]
     assert [(s["prefix"], s["name_vi"]) for s in services][:2] == [("A", "Hộ tịch"), ("B", "Chứng thực")]
-    assert services[3]["name_vi"] == "Lao động – Thương binh và Xã hội"
+    assert [s["name_vi"] for s in services][2:] == ["Đất đai – Xây dựng", "Văn hóa – Xã hội", "Khác", "Hộ kinh doanh"]
 
 
 def test_issue_then_replay_with_the_same_key(client):
@@ -218,7 +218,7 @@ def test_print_outcome_and_kiosk_status_reach_staff(client):
 
 def test_admin_crud_and_settings(client):
     adm = login(client, "admin")
-    svc = {"code": "tu-phap", "prefix": "F", "name_vi": "Tư pháp", "name_en": "Justice"}
+    svc = {"code": "tu-phap", "prefix": "G", "name_vi": "Tư pháp", "name_en": "Justice"}
     assert client.post("/api/admin/services", headers=adm, json=svc).status_code == 201
     assert_error(client.post("/api/admin/services", headers=adm, json=svc), 409, "code", "duplicate_code")
     assert_error(client.post("/api/admin/services", headers=adm, json={**svc, "code": "x2", "prefix": "a"}),
@@ -227,7 +227,7 @@ def test_admin_crud_and_settings(client):
     assert r.status_code == 201 and r.json()["services"] == ["tu-phap"]
     assert_error(client.post("/api/admin/counters", headers=adm, json={"number": 5, "services": ["nope"]}),
                  422, "services.0")
-    assert issue(client, "k1", "tu-phap").json()["number"] == "F001"
+    assert issue(client, "k1", "tu-phap").json()["number"] == "G001"
     r = client.post("/api/admin/users", headers=adm,
                     json={"username": "canbo3", "password": "mat-khau-dai", "full_name": "Lê Văn Cường"})
     assert r.status_code == 201

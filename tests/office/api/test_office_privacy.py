@@ -27,7 +27,11 @@ ID_NUMBER = "079190001234"
 APPLICANT = {"full_name": "Nguyễn Thị Hòa", "id_number": ID_NUMBER, "date_of_birth": "1990-05-17",
              "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh", "phone": "0903123456"}
 BIRTH = {"child_full_name": "Trần Minh Khuê", "child_date_of_birth": "2024-02-20", "child_sex": "Nữ",
-         "child_place_of_birth": "Bệnh viện Từ Dũ", "mother_full_name": "Nguyễn Thị Hòa",
+         "child_place_of_birth": "Bệnh viện Từ Dũ",
+         "child_ethnicity": "Kinh", "child_nationality": "Việt Nam", "child_hometown": "Phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_birth_year": 1990, "mother_ethnicity": "Kinh", "mother_nationality": "Việt Nam",
+         "mother_residence": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_full_name": "Nguyễn Thị Hòa",
          "mother_id_number": ID_NUMBER, "relationship": "Mẹ"}
 # the example of a staff note that must never leave staff views
 STAFF_NOTE = "Thiếu giấy chứng sinh của bé Lê Minh Khôi, mẹ Trần Thị Bích Ngọc gọi 0912345678"

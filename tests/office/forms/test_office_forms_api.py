@@ -29,7 +29,11 @@ WARD = {"ward_name": "UBND phường Bến Thành", "ward_department": "Trung t�
 APPLICANT = {"full_name": "Nguyễn Thị Hòa", "id_number": "079190001234", "date_of_birth": "1990-05-17",
              "sex": "Nữ", "address": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh", "phone": "0903123456"}
 BIRTH = {"child_full_name": "Trần Minh Khuê", "child_date_of_birth": "2024-02-20", "child_sex": "Nữ",
-         "child_place_of_birth": "Bệnh viện Từ Dũ", "mother_full_name": "Nguyễn Thị Hòa", "relationship": "Mẹ"}
+         "child_place_of_birth": "Bệnh viện Từ Dũ",
+         "child_ethnicity": "Kinh", "child_nationality": "Việt Nam", "child_hometown": "Phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_birth_year": 1990, "mother_ethnicity": "Kinh", "mother_nationality": "Việt Nam",
+         "mother_residence": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh",
+         "mother_full_name": "Nguyễn Thị Hòa", "relationship": "Mẹ"}
 TOKEN: dict[str, str] = {}
 
 
@@ -61,7 +65,7 @@ def client(tmp_path, template):
 
 
 # the catalogue's own document names (the checklist's): the receipt lists what was received in those words
-DECLARATION = "Tờ khai – ki-ốt điền giúp từ biểu mẫu này"
+DECLARATION = "Tờ khai – máy giúp ông/bà điền; ký tên tại quầy"
 BIRTH_PAPER = "Giấy chứng sinh (bản chính); nếu không có: văn bản người làm chứng hoặc giấy cam đoan về việc sinh"
 PROXY = ("Văn bản ủy quyền, nếu nộp thay người khác (không cần chứng thực nếu là ông, bà, cha, mẹ, con, vợ, chồng, "
          "anh, chị, em ruột)")
