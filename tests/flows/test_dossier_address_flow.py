@@ -15,7 +15,7 @@ QUAN_3 = "079190000005||Lê Văn Tám|01021960|Nam|Số 9, Phường Võ Thị S
 def to_address_page(kiosk, shell, card):
     kiosk.catalogue = load_catalogue()
     kiosk.session.set_citizen(cccd.parse(card))
-    kiosk.session.data["procedure"] = "2.000815"
+    kiosk.session.data["procedure"] = "1.004873"  # marital status: declared at the kiosk
     flow = DossierFlow(kiosk, shell, volunteer_code=lambda: None, take_number_in_field=lambda _f: None)
     flow.start()
     flow.set_consent(True)
