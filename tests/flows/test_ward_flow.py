@@ -47,4 +47,4 @@ def test_the_procedure_page_fills_the_catalogues_placeholders(kiosk, shell, ui):
     page = shell.screen("procedure")
     handover = dict(page.facts)[shell.t("dossier.handover")]
     assert handover == "Trung tâm Phục vụ hành chính công phường Sài Gòn"  # counters not known yet: the place
-    assert "•  Giấy hẹn của UBND phường Sài Gòn (hỏi 028 3829 9999)" in page.documents
+    assert "•  Giấy hẹn của UBND phường Sài Gòn (hỏi 028 3829 9999)  (mang bản chính)" in page.documents
