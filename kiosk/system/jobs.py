@@ -28,6 +28,8 @@ class Jobs:
         """Run fn(*args) on a worker; deliver its result or exception on the UI thread."""
 
         def finished(fut: Future) -> None:
+            if fut.cancelled():  # the kiosk is stopping (shutdown cancels what has not started)
+                return
             exc = fut.exception()
             if exc is not None:
                 if on_error is None:
