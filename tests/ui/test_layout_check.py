@@ -333,7 +333,7 @@ def states(drv):
         drv.find("card_confirm").dispatch("on_release")
         app.start_flow("submit_dossier")
         drv.wait_until(lambda: app.screen("procedures").procedures, timeout=10)
-        app.procedures.open(COPY_CERTIFICATION)
+        app.procedures.open(MARITAL_STATUS)  # declared at the kiosk (certification is done at the counter)
         app.dossier.start()
         app.dossier.set_consent(True)
         app.dossier.consent_next()
