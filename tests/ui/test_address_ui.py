@@ -5,7 +5,7 @@ the office carries the address the citizen chose."""
 import pytest
 
 from office_testing import staff_session
-from test_dossier_ui import COPY_CERTIFICATION, kiosk  # noqa: F401  (fixture: app + real office + outbox)
+from test_dossier_ui import MARITAL_STATUS, kiosk  # noqa: F401  (fixture: app + real office + outbox)
 
 pytestmark = pytest.mark.ui
 
@@ -19,7 +19,7 @@ def to_address_page(drv, card):
     drv.wait_until(lambda: drv.has("card_confirm"))
     drv.tap("card_confirm")
     drv.tap("submit_dossier")
-    drv.tap(f"procedure_{COPY_CERTIFICATION}")
+    drv.tap(f"procedure_{MARITAL_STATUS}")
     drv.tap("start_dossier")
     drv.tap("consent_agree")
     drv.tap("consent_next")
@@ -27,9 +27,9 @@ def to_address_page(drv, card):
 
 
 def fill_rest_and_send(drv, address):
-    for value in ("0901234567", "Bawngf toots nghieepj", "2", "3"):
-        drv.type_keys(value)
-        drv.tap("key-ok")
+    from test_touch_walk_ui import walk_form
+
+    walk_form(drv, {"applicant.phone": "0901234567"})  # the other pages as a citizen answers them
     assert drv.app.root.current == "review"
     assert address in drv.all_text()  # the review shows the address that will be sent
     drv.tap("submit_dossier_now")
