@@ -18,10 +18,11 @@ PREFIX=/opt/motcua-kiosk
 UNIT=kiosk.service
 RULES=99-motcua-kiosk.rules
 KIOSK_USER=kiosk
-KIOSK_GROUPS=(video render input dialout lp)
+KIOSK_GROUPS=(video render input dialout lp audio)
 # libusb: python-escpos talks to usb:VID:PID printers through pyusb.
 DEBS=(python3-venv libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libusb-1.0-0)
-SPEECH_DEBS=(espeak-ng)
+# espeak-ng renders the voice (kiosk prompts, board calls); alsa-utils gives aplay, which plays it
+SPEECH_DEBS=(espeak-ng alsa-utils)
 
 usage() {
   cat <<EOF
@@ -29,7 +30,7 @@ Usage: $0 [--dry-run] [--root DIR] [--source DIR] [--no-speech]
   --dry-run     print what would be done, change nothing
   --root DIR    install into DIR instead of / (a throwaway root, for tests)
   --source DIR  the motcua-kiosk checkout to install (default: this script's repository)
-  --no-speech   do not install espeak-ng (spoken queue calls)
+  --no-speech   do not install espeak-ng and alsa-utils (the kiosk's voice, spoken queue calls)
 EOF
 }
 

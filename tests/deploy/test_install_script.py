@@ -52,7 +52,7 @@ def target(tmp_path) -> Path:
     etc.mkdir(parents=True)
     (etc / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\npi:x:1000:1000::/home/pi:/bin/bash\n")
     (etc / "group").write_text("root:x:0:\nlp:x:7:\ndialout:x:20:pi\nvideo:x:44:pi\ninput:x:105:pi\n"
-                               "render:x:106:pi\npi:x:1000:\n")
+                               "render:x:106:pi\naudio:x:29:pi\npi:x:1000:\n")
     (etc / "shadow").write_text("")
     (etc / "gshadow").write_text("")
     units = root / "lib/systemd/system"
@@ -134,7 +134,7 @@ def test_install_into_a_root_then_a_second_run_changes_nothing(source, target):
 
     passwd = (target / "etc/passwd").read_text()
     assert "\nkiosk:x:" in passwd and ":/var/lib/motcua-kiosk:/usr/sbin/nologin" in passwd
-    for group in ("video", "render", "input", "dialout", "lp"):
+    for group in ("video", "render", "input", "dialout", "lp", "audio"):
         assert "kiosk" in group_members(target, group)
     # What needs the live system is shown, not done.
     assert "skipped (--root): install Debian packages" in first
@@ -194,8 +194,8 @@ def test_an_existing_user_gets_the_missing_groups(source, target):
 
     out = run("--root", str(target), "--source", str(source)).stdout
     assert "user kiosk exists" in out
-    assert "add kiosk to video render input dialout lp" in out
-    for group in ("video", "render", "input", "dialout", "lp"):
+    assert "add kiosk to video render input dialout lp audio" in out
+    for group in ("video", "render", "input", "dialout", "lp", "audio"):
         assert "kiosk" in group_members(target, group)
     assert "pi" in group_members(target, "video")  # other members stay
 

@@ -91,7 +91,7 @@ def test_the_watchdog_and_restart_policy():
 
 def test_it_runs_on_tty1_as_the_unprivileged_kiosk_user():
     assert one("User") == "kiosk"
-    assert set(one("SupplementaryGroups").split()) >= {"video", "render", "input", "dialout", "lp"}
+    assert set(one("SupplementaryGroups").split()) >= {"video", "render", "input", "dialout", "lp", "audio"}
     assert "getty@tty1.service" in one("Conflicts").split()
     assert one("TTYPath") == "/dev/tty1"
     assert one("StateDirectory") == "motcua-kiosk"
