@@ -1,15 +1,18 @@
 """The ward's identity: GET /api/ward (public: what the ward posts at its door), PUT
 /api/admin/ward (admin; audited; a "ward" event tells boards, consoles and kiosks). The logo
-comes from the config's [ward] logo (stored at seeding) and is printed on the PDFs."""
+comes from the config's [ward] logo (stored at seeding): printed on the PDFs, served at
+/api/ward/logo.png for the pages' headers."""
 
 from __future__ import annotations
 
 import unicodedata
 
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kiosk.office.api.deps import AdminDep, OfficeDep
 from kiosk.office.api.routing import OfficeRouter
+from kiosk.office.errors import NotFound
 from kiosk.office.operations import ward
 
 router = OfficeRouter(prefix="/api", tags=["ward"])
@@ -43,6 +46,18 @@ class WardIn(BaseModel):
 def get_ward(office: OfficeDep):
     with office.db.read() as s:
         return ward.public_view(ward.identity(s, office.settings))
+
+
+@router.get("/ward/logo.png", response_class=Response,
+            responses={200: {"content": {"image/png": {}}, "description": "the ward's logo ([ward] logo)"},
+                       404: {"description": "the ward has no logo"}})
+def get_ward_logo(office: OfficeDep):
+    """The logo the pages head themselves with (board, public pages, the console)."""
+    with office.db.read() as s:
+        png = ward.logo(s)
+    if not png:
+        raise NotFound("no_logo", "the ward has no logo: set [ward] logo in the config", "logo")
+    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.put("/admin/ward", response_model=WardOut)

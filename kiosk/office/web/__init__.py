@@ -78,6 +78,9 @@ def _page(request: Request, name: str, status: int = 200, **fields: str) -> HTML
     for key, value in {"ward": ident.name, "department": ident.department, "contact": contact_line(ident),
                        **fields}.items():
         text = text.replace("{{" + key + "}}", html.escape(unicodedata.normalize("NFC", value)))
+    # the ward's logo heads the page when the config gave one ([ward] logo)
+    logo = '<img class="ward-logo" src="/api/ward/logo.png" alt="">' if ident.has_logo else ""
+    text = text.replace("{{logo}}", logo)
     return HTMLResponse(text, status_code=status, headers=PAGE_HEADERS)
 
 

@@ -28,6 +28,7 @@ NOT_JSON = {
     ("GET", "/api/reports/export.csv"),  # the report as CSV
     ("GET", "/api/reports/export.xlsx"),  # the report as an Excel workbook
     ("GET", "/api/reports/monthly.pdf"),  # the month's report for the ward's leaders, A4
+    ("GET", "/api/ward/logo.png"),  # the ward's logo (PNG)
 }
 
 

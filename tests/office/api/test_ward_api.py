@@ -132,3 +132,20 @@ def test_the_config_logo_heads_the_pdfs_and_a_broken_one_is_left_out(tmp_path, t
         page = PdfReader(io.BytesIO(r.content)).pages[0]
         assert len(page.images) == images
         assert "UBND PHƯỜNG BẾN THÀNH" in page.extract_text()
+
+
+def test_the_logo_heads_the_board_and_the_public_pages(tmp_path, tmp_path_factory):
+    path = tmp_path / "logo.png"
+    path.write_bytes(_png())
+    url = demo_sqlite(tmp_path_factory.getbasetemp(), tmp_path / "office.db")
+    with TestClient(create_app(OfficeSettings(database_url=url, demo=True, ward_logo=str(path), **CONFIG))) as client:
+        r = client.get("/api/ward/logo.png")
+        assert r.status_code == 200 and r.headers["content-type"] == "image/png" and r.content == _png()
+        for page in ("/board", "/counter"):
+            assert '<img class="ward-logo" src="/api/ward/logo.png" alt="">' in client.get(page).text, page
+
+
+def test_without_a_logo_no_image_and_a_404_naming_it(client):
+    r = client.get("/api/ward/logo.png")
+    assert r.status_code == 404 and r.json()["field"] == "logo" and r.json()["code"] == "no_logo"
+    assert "ward-logo" not in client.get("/board").text
