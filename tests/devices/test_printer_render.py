@@ -83,15 +83,20 @@ def test_printer_profile_decides_native_qr():
     assert decode_qr(paper(pos58, 58)) == [URL]
 
 
+# A ticket job stays under 9 KiB: under 10 s even on a 9600-baud serial printer. (8 KiB until the
+# ward's address and phone were printed under its name, issue 15: about 500 bytes more.)
+BYTE_BUDGET = 9 * 1024
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_byte_budget_80mm(lang):
     size = len(encode(blocks(lang), paper_width=80))
-    assert size <= 8192, f"80 mm ticket is {size} bytes"
+    assert size <= BYTE_BUDGET, f"80 mm ticket is {size} bytes"
 
 
 def test_byte_budget_58mm_is_measured_too():
     size = len(encode(blocks(), paper_width=58))
-    assert size <= 8192, f"58 mm ticket is {size} bytes"
+    assert size <= BYTE_BUDGET, f"58 mm ticket is {size} bytes"
 
 
 def test_raster_text_is_trimmed_not_full_width():
