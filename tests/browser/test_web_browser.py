@@ -166,7 +166,7 @@ def test_recall_flashes_and_announces_again(ctx, office):
     assert "flash" in board.get_attribute("#now", "class")
     board.wait_for_function("(n) => performance.getEntriesByType('resource').filter("
                             "e => e.name.includes('/board/speech') && e.name.includes('number=' + n)).length === 2",
-                            arg=ticket["number"])
+                            arg=ticket["number"], timeout=30000)  # after the first call, said twice (~9 s)
     assert board.evaluate("window.__sameDocument") is True
 
 
