@@ -185,7 +185,7 @@ def _call_to_board(port: int, token: str, counter_id: int, samples: int) -> dict
             await conn.request("POST", f"/api/tickets/{tid}/finish", None, headers)
         listener.cancel()
         writer.close()
-        await conn.close()
+        conn.close()
         return out
 
     lat = asyncio.run(go())

@@ -6,57 +6,17 @@ a 2-core machine the load generator takes as little CPU from the server as it ca
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from kiosk.loadtest import Connection
 
-class Conn:
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
 
-    async def open(self) -> "Conn":
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        return self
-
-    async def request(self, method: str, path: str, body: object = None,
-                      headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        if self.writer is None:
-            await self.open()
-        data = b"" if body is None else json.dumps(body).encode()
-        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", f"Content-Length: {len(data)}"]
-        if body is not None:
-            head.append("Content-Type: application/json")
-        head += [f"{k}: {v}" for k, v in (headers or {}).items()]
-        self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + data)
-        await self.writer.drain()
-        raw = await self.reader.readuntil(b"\r\n\r\n")
-        lines = raw.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        length, close = 0, False
-        for line in lines[1:]:
-            k, _, v = line.partition(":")
-            k = k.strip().lower()
-            if k == "content-length":
-                length = int(v)
-            elif k == "connection" and v.strip().lower() == "close":
-                close = True
-        payload = await self.reader.readexactly(length) if length else b""
-        if close:
-            await self.close()
-        return status, payload
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            try:
-                await self.writer.wait_closed()
-            except (ConnectionError, OSError):
-                pass
-        self.reader = self.writer = None
+def Conn(host: str, port: int) -> Connection:
+    """A keep-alive connection to the office on HOST:PORT (kiosk/loadtest.py's, as `kiosk bench
+    office` uses); `await Conn(host, port).open()`."""
+    return Connection(f"http://{host}:{port}", None)
 
 
 @dataclass
@@ -70,10 +30,10 @@ class Phase:
 
 
 # step(client_index, i, conn, phase) -> False to stop this client; it times its own requests
-Step = Callable[[int, int, Conn, Phase], Awaitable[bool]]
+Step = Callable[[int, int, Connection, Phase], Awaitable[bool]]
 
 
-async def timed(conn: Conn, phase: Phase, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+async def timed(conn: Connection, phase: Phase, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
     t0 = time.perf_counter()
     status, payload = await conn.request(method, path, body, headers)
     phase.latencies.append(time.perf_counter() - t0)
@@ -96,7 +56,7 @@ async def _drive(host: str, port: int, clients: int, seconds: float, max_request
                     return
             except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 phase.errors.append(f"{type(exc).__name__}: {exc}")
-                await conns[ci].close()
+                conns[ci].close()
                 if len(phase.errors) > 50:
                     return
             i += 1
@@ -105,7 +65,7 @@ async def _drive(host: str, port: int, clients: int, seconds: float, max_request
     await asyncio.gather(*(client(ci) for ci in range(clients)))
     phase.wall_s = time.perf_counter() - t0
     for c in conns:
-        await c.close()
+        c.close()
     return phase
 
 

@@ -43,8 +43,9 @@ class Outcome:
         self.errors[what] = self.errors.get(what, 0) + 1
 
 
-class _Conn:
-    """One keep-alive HTTP/1.1 connection with Content-Length bodies."""
+class Connection:
+    """One keep-alive HTTP/1.1 connection with Content-Length bodies (bench/load.py drives the
+    benchmarks with it too)."""
 
     def __init__(self, url: str, ssl_context: ssl.SSLContext | None):
         parts = urlsplit(url)
@@ -56,10 +57,14 @@ class _Conn:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
+    async def open(self) -> "Connection":
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port, ssl=self.ssl)
+        return self
+
     async def request(self, method: str, path: str, body: object = None,
                       headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port, ssl=self.ssl)
+            await self.open()
         data = b"" if body is None else json.dumps(body).encode()
         head = [f"{method} {self.base}{path} HTTP/1.1", f"Host: {self.host}:{self.port}",
                 f"Content-Length: {len(data)}", "Content-Type: application/json",
@@ -88,7 +93,7 @@ class _Conn:
         self.reader = self.writer = None
 
 
-async def _open_services(conn: _Conn) -> list[str]:
+async def _open_services(conn: Connection) -> list[str]:
     status, payload = await conn.request("GET", "/api/services")
     if status != 200:
         raise BenchError(f"GET /api/services answered {status}")
@@ -100,7 +105,7 @@ async def _open_services(conn: _Conn) -> list[str]:
 
 async def _run(url: str, key: str, clients: int, seconds: float, max_requests: int,
                ssl_context: ssl.SSLContext | None) -> Outcome:
-    probe = _Conn(url, ssl_context)
+    probe = Connection(url, ssl_context)
     try:
         services = await asyncio.wait_for(_open_services(probe), REQUEST_TIMEOUT_S)
     except (OSError, asyncio.TimeoutError, ValueError, KeyError, asyncio.IncompleteReadError) as exc:
@@ -114,7 +119,7 @@ async def _run(url: str, key: str, clients: int, seconds: float, max_requests: i
     deadline = time.perf_counter() + seconds
 
     async def kiosk(ci: int) -> None:
-        conn = _Conn(url, ssl_context)
+        conn = Connection(url, ssl_context)
         i = 0
         while time.perf_counter() < deadline and budget[0] > 0:
             budget[0] -= 1
