@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 import requests
-from browser_harness import watched_context
+from browser_harness import demo_office, watched_context
 from sqlalchemy import select
 
 pytestmark = pytest.mark.browser
@@ -19,14 +19,8 @@ WORDS = ["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    from kiosk.config import Kiosk, Settings
-    from kiosk.office.embedded import start_embedded
-
-    tmp = tmp_path_factory.mktemp("office")
-    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
-                         demo=True)
-    yield emb
-    emb.stop()
+    with demo_office(tmp_path_factory) as emb:
+        yield emb
 
 
 @pytest.fixture(scope="module")

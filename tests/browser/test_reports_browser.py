@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import requests
+from browser_harness import demo_office
 from handoff_testing import ACCEPT, dossier_body
 
 pytestmark = pytest.mark.browser
@@ -17,14 +18,8 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    from kiosk.config import Kiosk, Settings
-    from kiosk.office.embedded import start_embedded
-
-    tmp = tmp_path_factory.mktemp("office")
-    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
-                         demo=True)
-    yield emb
-    emb.stop()
+    with demo_office(tmp_path_factory) as emb:
+        yield emb
 
 
 @pytest.fixture(scope="module")

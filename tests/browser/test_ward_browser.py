@@ -4,7 +4,7 @@ the lobby board and the staff console already open relabel their header without 
 
 import pytest
 import requests
-from browser_harness import TV_ARGS, watch_errors
+from browser_harness import TV_ARGS, demo_office, watch_errors
 
 pytestmark = pytest.mark.browser
 BROWSER_ARGS = TV_ARGS
@@ -15,24 +15,8 @@ NEW = {"name": "UBND phường Sài Gòn", "department": "Trung tâm Phục vụ
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    from kiosk.config import Kiosk, Settings
-    from kiosk.office.embedded import start_embedded
-
-    tmp = tmp_path_factory.mktemp("office")
-    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
-                         demo=True)
-    yield emb
-    emb.stop()
-
-
-@pytest.fixture
-def ctx(browser):
-    c = browser.new_context(viewport={"width": 1366, "height": 768})
-    errors = []
-    watch_errors(c, errors)
-    yield c
-    c.close()
-    assert errors == []
+    with demo_office(tmp_path_factory) as emb:
+        yield emb
 
 
 def test_saving_in_admin_relabels_the_open_board_and_console(ctx, browser, office):

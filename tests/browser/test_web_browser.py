@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from browser_harness import ARGS, TV_ARGS, WAIT
+from browser_harness import ARGS, TV_ARGS, WAIT, demo_office
 
 pytestmark = pytest.mark.browser
 BROWSER_ARGS = TV_ARGS  # the board plays its chime without a click, as on the lobby TV
@@ -25,16 +25,11 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-key"}
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    from kiosk.config import Kiosk, Settings
-    from kiosk.office.embedded import start_embedded
     from kiosk.office.speech import Speaker
 
-    tmp = tmp_path_factory.mktemp("office")
-    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
-                         demo=True)
-    emb.app.state.speaker = Speaker(tmp / "speech")
-    yield emb
-    emb.stop()
+    with demo_office(tmp_path_factory) as emb:
+        emb.app.state.speaker = Speaker(tmp_path_factory.mktemp("speech"))
+        yield emb
 
 
 @pytest.fixture(scope="module")

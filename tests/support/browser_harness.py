@@ -60,6 +60,22 @@ def watch_console(page, errors: list) -> None:
 
 
 @contextmanager
+def demo_office(tmp_path_factory) -> Iterator:
+    """A real office service (embedded: uvicorn in a thread, SQLite) with the demo data, for a
+    module's pages."""
+    from kiosk.config import Kiosk, Settings
+    from kiosk.office.embedded import start_embedded
+
+    tmp = tmp_path_factory.mktemp("office")
+    emb = start_embedded(Settings(kiosk=Kiosk(state_dir=str(tmp))), database_url=f"sqlite:///{tmp}/office.db",
+                         demo=True)
+    try:
+        yield emb
+    finally:
+        emb.stop()
+
+
+@contextmanager
 def watched_context(browser, console: bool = False, **options) -> Iterator:
     """A new context (its own cookies) with `options` (viewport, is_mobile…); on leaving, asserts
     that its pages raised no uncaught JavaScript error (and, with console=True, logged no console error)."""
