@@ -54,6 +54,15 @@ def migration_engine(url: str) -> Engine:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate to `revision` (the office: head; tests: an earlier one) in one transaction."""
+    _migrate(url, command.upgrade, revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Migrate down to `revision` in one transaction (a rollback; the migration tests)."""
+    _migrate(url, command.downgrade, revision)
+
+
+def _migrate(url: str, step, revision: str) -> None:
     engine = migration_engine(url)
     try:
         with engine.begin() as conn:
@@ -61,6 +70,6 @@ def upgrade(url: str, revision: str = "head") -> None:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            step(cfg, revision)
     finally:
         engine.dispose()

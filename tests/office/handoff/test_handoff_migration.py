@@ -5,28 +5,16 @@ the schema matches the models, and the downgrade removes both."""
 import datetime as dt
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from kiosk.office.settings import sqlite_url
-from kiosk.office.storage.migrate import alembic_config
+from kiosk.office.storage.migrate import downgrade, upgrade
 from kiosk.office.storage.models import Base
 from office_testing import pg_schema
 
 NOW = dt.datetime(2026, 12, 1, 8, 0)
-
-
-def _alembic(url: str, fn, revision: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            fn(cfg, revision)
-    finally:
-        engine.dispose()
 
 
 def _ours(diffs) -> list:
@@ -35,7 +23,7 @@ def _ours(diffs) -> list:
 
 
 def check_0006(url: str) -> None:
-    _alembic(url, command.upgrade, "0004")
+    upgrade(url, "0004")
     engine = create_engine(url)
     try:
         with engine.begin() as c:
@@ -43,13 +31,13 @@ def check_0006(url: str) -> None:
                 "INSERT INTO dossiers (id, code, day, seq, procedure_code, status, masked_id, received_at, "
                 "appointment_date, updated_at, idempotency_key) VALUES (1, 'BT-20261201-0001', :d, 1, '1.001193', "
                 "'received', '', :now, :d, :now, 'k1')"), {"d": NOW.date(), "now": NOW})
-        _alembic(url, command.upgrade, "0006")
+        upgrade(url, "0006")
         with engine.connect() as c:
             assert "handoffs" in inspect(c).get_table_names()
             assert c.execute(text("SELECT code, official_code FROM dossiers")).all() == [("BT-20261201-0001", None)]
             assert c.execute(text("SELECT count(*) FROM handoffs")).scalar_one() == 0
             assert _ours(compare_metadata(MigrationContext.configure(c), Base.metadata)) == []
-        _alembic(url, command.downgrade, "0004")
+        downgrade(url, "0004")
         with engine.connect() as c:
             assert "handoffs" not in inspect(c).get_table_names()
             assert "official_code" not in {col["name"] for col in inspect(c).get_columns("dossiers")}

@@ -5,14 +5,13 @@ database that already holds users, volunteers and their sessions; migration 0005
 import datetime as dt
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from kiosk.office.settings import sqlite_url
-from kiosk.office.storage.migrate import alembic_config, upgrade
+from kiosk.office.storage.migrate import alembic_config, downgrade, upgrade
 from kiosk.office.storage.models import Base
 from office_testing import pg_schema
 
@@ -23,17 +22,6 @@ SESSION_TABLES = {"web_sessions", "auth_sessions", "volunteer_web_sessions"}
 def _head() -> str:
     from alembic.script import ScriptDirectory
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def _upgrade_to(url: str, revision: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-    finally:
-        engine.dispose()
 
 
 def _session_diffs(diffs) -> list:
@@ -50,7 +38,7 @@ def _session_diffs(diffs) -> list:
 
 
 def check_upgrade_drops_old_sessions(url: str) -> None:
-    _upgrade_to(url, "0003")
+    upgrade(url, "0003")
     engine = create_engine(url)
     try:
         with engine.begin() as c:
@@ -93,10 +81,7 @@ def test_0004_downgrades_to_the_two_old_tables(backend, tmp_path, request):
         upgrade(url)
         engine = create_engine(url)
         try:
-            with engine.begin() as conn:
-                cfg = alembic_config()
-                cfg.attributes["connection"] = conn
-                command.downgrade(cfg, "0003")
+            downgrade(url, "0003")
             with engine.connect() as c:
                 tables = set(inspect(c).get_table_names())
         finally:
@@ -128,7 +113,7 @@ def _dossier_diffs(diffs) -> list:
 
 
 def check_0005(url: str) -> None:
-    _upgrade_to(url, "0004")
+    upgrade(url, "0004")
     engine = create_engine(url)
     try:
         with engine.begin() as c:
@@ -136,7 +121,7 @@ def check_0005(url: str) -> None:
                 c.execute(text(DOSSIER_ROW), {"id": i, "code": f"BT-20261201-000{i}", "day": NOW.date(),
                                               "status": status, "t": NOW + dt.timedelta(minutes=i),
                                               "appt": dt.date(2026, 12, 3), "key": f"k{i}"})
-        _upgrade_to(url, "0005")
+        upgrade(url, "0005")
         with engine.begin() as c:
             rows = c.execute(text("SELECT status, declared_at, received_at, sets FROM dossiers ORDER BY id")).all()
             assert [(r[0], r[1] == r[2], r[3]) for r in rows] == [("received", True, None), ("ready", True, None)]
@@ -144,14 +129,11 @@ def check_0005(url: str) -> None:
             c.execute(text("INSERT INTO dossiers (id, code, day, seq, procedure_code, status, masked_id, "
                            "declared_at, updated_at, idempotency_key) VALUES (3, 'BT-20261201-0003', :day, 3, "
                            "'1.001193', 'declared', '', :t, :t, 'k3')"), {"day": NOW.date(), "t": NOW})
-        _upgrade_to(url, "head")  # with the later migrations, the schema is the models'
+        upgrade(url, "head")  # with the later migrations, the schema is the models'
         with engine.begin() as c:
             diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
         assert _dossier_diffs(diffs) == []
-        with engine.begin() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0004")
+        downgrade(url, "0004")
         with engine.connect() as c:
             cols = {col["name"] for col in inspect(c).get_columns("dossiers")}
             back = c.execute(text("SELECT status, received_at IS NOT NULL FROM dossiers ORDER BY id")).all()
@@ -174,7 +156,7 @@ def test_0005_on_postgresql(pg_url):
 # ---- 0008: dossier privacy (public token, citizen note) ------------------------------------------
 
 def check_0008(url: str) -> None:
-    _upgrade_to(url, "0007")
+    upgrade(url, "0007")
     engine = create_engine(url)
     try:
         with engine.begin() as c:
@@ -183,7 +165,7 @@ def check_0008(url: str) -> None:
                                "declared_at, updated_at, idempotency_key) VALUES (:id, :code, :day, :id, '1.001193', "
                                "'more_documents', 'staff only', '', :t, :t, :key)"),
                           {"id": i, "code": f"BT-20261201-000{i}", "day": NOW.date(), "t": NOW, "key": f"k{i}"})
-        _upgrade_to(url, "0008")
+        upgrade(url, "0008")
         with engine.begin() as c:
             rows = c.execute(text("SELECT public_token, citizen_note, note FROM dossiers ORDER BY id")).all()
             tokens = [r[0] for r in rows]
@@ -192,13 +174,10 @@ def check_0008(url: str) -> None:
             with pytest.raises(Exception):  # unique: a token names one dossier
                 with c.begin_nested():
                     c.execute(text("UPDATE dossiers SET public_token = :t WHERE id = 2"), {"t": tokens[0]})
-        _upgrade_to(url, "head")
+        upgrade(url, "head")
         with engine.begin() as c:
             assert _dossier_diffs(compare_metadata(MigrationContext.configure(c), Base.metadata)) == []
-        with engine.begin() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0007")
+        downgrade(url, "0007")
         with engine.connect() as c:
             cols = {col["name"] for col in inspect(c).get_columns("dossiers")}
             assert c.execute(text("SELECT count(*) FROM dossiers")).scalar_one() == 3
