@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import requests
+from browser_harness import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +20,7 @@ APPLICANT = {"id_number": "079186001234", "full_name": "Võ Thị Sáu", "date_o
 
 def login(ctx, office, path, user):
     page = ctx.new_page()
-    page.goto(office.url + path)
-    page.fill("#username", user)
-    page.fill("#password", f"{user}-demo")
-    page.click("#login-submit")
+    log_in(page, office.url + path, user)
     return page
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 import requests
-from browser_harness import watch_errors
+from browser_harness import log_in, watch_errors
 
 from handoff_testing import ACCEPT, connector, dossier_body
 from kiosk.config import Settings
@@ -61,13 +61,6 @@ def refused_dossier(office, province) -> str:
     assert province.wait_for(lambda p: code in p.keys())
     TOKENS[code] = r.json()["public_token"]  # the slip's: what the public page takes
     return code
-
-
-def log_in(page, url, user):
-    page.goto(url)
-    page.fill("#username", user)
-    page.fill("#password", f"{user}-demo")
-    page.click("#login-submit")
 
 
 def test_the_admin_sees_the_connector_and_the_refused_dossier(ctx, office, province):

@@ -4,7 +4,7 @@ the lobby board and the staff console already open relabel their header without 
 
 import pytest
 import requests
-from browser_harness import TV_ARGS, demo_office, watch_errors
+from browser_harness import TV_ARGS, demo_office, log_in, watched_context
 
 pytestmark = pytest.mark.browser
 BROWSER_ARGS = TV_ARGS
@@ -27,33 +27,23 @@ def test_saving_in_admin_relabels_the_open_board_and_console(ctx, browser, offic
     assert board.text_content(".ward-name") == "UBND phường Bến Thành"
 
     console = ctx.new_page()
-    console.goto(office.url + "/counter")
-    console.fill("#username", "canbo1")
-    console.fill("#password", "canbo1-demo")
-    console.click("#login-submit")
+    log_in(console, office.url + "/counter", "canbo1")
     console.click("#counter-choices [data-counter-id='1']")
     console.wait_for_selector("#live[data-state='on']")
 
-    admin_ctx = browser.new_context(viewport={"width": 1366, "height": 768})  # the admin's own browser
-    errors = []
-    watch_errors(admin_ctx, errors)
-    admin = admin_ctx.new_page()
-    admin.goto(office.url + "/admin")
-    admin.fill("#username", "admin")
-    admin.fill("#password", "admin-demo")
-    admin.click("#login-submit")
-    admin.click("[data-tab='ward']")
-    admin.wait_for_function("() => document.getElementById('ward-name').value === 'UBND phường Bến Thành'")
-    admin.fill("#ward-department", "")
-    admin.click("#ward-save")
-    assert "department" in admin.wait_for_selector("#ward-error:not([hidden])").text_content()
-    for key, value in NEW.items():
-        admin.fill(f"#ward-{key}", value)
-    admin.click("#ward-save")
-    admin.wait_for_selector("#ward-saved:not([hidden])")
-    assert requests.get(office.url + "/api/ward", timeout=10).json()["name"] == NEW["name"]
-    admin_ctx.close()
-    assert errors == []
+    with watched_context(browser, viewport={"width": 1366, "height": 768}) as admin_ctx:  # the admin's own browser
+        admin = admin_ctx.new_page()
+        log_in(admin, office.url + "/admin", "admin")
+        admin.click("[data-tab='ward']")
+        admin.wait_for_function("() => document.getElementById('ward-name').value === 'UBND phường Bến Thành'")
+        admin.fill("#ward-department", "")
+        admin.click("#ward-save")
+        assert "department" in admin.wait_for_selector("#ward-error:not([hidden])").text_content()
+        for key, value in NEW.items():
+            admin.fill(f"#ward-{key}", value)
+        admin.click("#ward-save")
+        admin.wait_for_selector("#ward-saved:not([hidden])")
+        assert requests.get(office.url + "/api/ward", timeout=10).json()["name"] == NEW["name"]
 
     board.wait_for_function("(n) => document.querySelector('.ward-name').textContent === n", arg=NEW["name"])
     assert board.text_content(".dept") == NEW["department"]

@@ -59,6 +59,14 @@ def watch_console(page, errors: list) -> None:
             if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
 
 
+def log_in(page, url: str, user: str) -> None:
+    """Open a staff page and log in as one of the demo office's users (password USER-demo)."""
+    page.goto(url)
+    page.fill("#username", user)
+    page.fill("#password", f"{user}-demo")
+    page.click("#login-submit")
+
+
 @contextmanager
 def demo_office(tmp_path_factory) -> Iterator:
     """A real office service (embedded: uvicorn in a thread, SQLite) with the demo data, for a
