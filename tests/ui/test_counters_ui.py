@@ -9,10 +9,10 @@ from kiosk.domain.counters import counters_text, place_without_counters
 from kiosk.domain.ward import fill_ward
 from kiosk.link.client import OfficeClient
 from kiosk.link.outbox import Outbox, Sender
+from test_dossier_ui import scan_card  # the same card, confirmed by a tap
 
 pytestmark = pytest.mark.ui
 
-CARD = "079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh|10052022"
 COPY_CERTIFICATION = "2.000815"  # Chứng thực bản sao từ bản chính: field B, service chung-thuc, at the counter
 MARITAL_STATUS = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: field A, service ho-tich (counters 1, 3 too)
 
@@ -74,9 +74,7 @@ def test_ticket_procedure_page_and_slip_name_the_queues_counters(kiosk, office):
 
     # 2. the procedure page of the same field, with no services list known beforehand
     app.services = []
-    app.scanner_frame(CARD + "\r")
-    kiosk.wait_until(lambda: kiosk.has("card_confirm"))
-    kiosk.tap("card_confirm")
+    scan_card(kiosk)
     kiosk.tap("submit_dossier")
     kiosk.wait_until(lambda: kiosk.has(f"procedure_{COPY_CERTIFICATION}"))
     kiosk.tap(f"procedure_{COPY_CERTIFICATION}")
@@ -98,9 +96,7 @@ def test_ticket_procedure_page_and_slip_name_the_queues_counters(kiosk, office):
     kiosk.tap("ticket_done")
 
     # 4. the declaration slip of a procedure of field A, which counters 1 and 3 serve as well
-    app.scanner_frame(CARD + "\r")
-    kiosk.wait_until(lambda: kiosk.has("card_confirm"))
-    kiosk.tap("card_confirm")
+    scan_card(kiosk)
     kiosk.tap("submit_dossier")
     kiosk.wait_until(lambda: kiosk.has(f"procedure_{MARITAL_STATUS}"))
     kiosk.tap(f"procedure_{MARITAL_STATUS}")
