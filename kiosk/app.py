@@ -368,10 +368,10 @@ class KioskApp(App):
 
     def go(self, name: str) -> None:
         self.screen(name)
-        if self.root.current != name:
+        changed = self.root.current != name
+        if changed:
             self.notice = ""  # a notice belongs to the screen it was shown on
             self._screen_changed_at = time.monotonic()
-        changed = self.root.current != name
         self.root.current = name
         self.activity()
         if changed and name != "home":  # home speaks only when asked: an idle lobby kiosk keeps quiet

@@ -109,7 +109,7 @@ class Voice:
         for text, lang in texts:
             engine = self.engines.get(lang)
             if engine is not None:
-                self.cache.wav(engine, unicodedata.normalize("NFC", text.strip()))
+                self.cache.wav(engine, text)  # the cache keys the NFC, stripped text
         return self.cache.renders - before
 
     def _run(self) -> None:
