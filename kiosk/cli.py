@@ -79,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     say = voice_sub.add_parser("say", help="say TEXT through the configured output (a speaker check)")
     say.add_argument("text")
 
+    from kiosk.addresses_cli import add_parser as addresses_parser
+
+    addresses_parser(sub)
+
     sample = sub.add_parser("print-sample", help="print a sample ticket in Vietnamese with a QR code")
     sample.add_argument("--printer", metavar="SPEC", help="connection, e.g. usb:0x0416:0x5011 or file:/dev/usb/lp0")
     sample.add_argument("--width", type=int, choices=[58, 80], help="paper width in mm")
@@ -151,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.voice.prompts import main as voice_main
 
         return voice_main(settings, args.voice_command, getattr(args, "text", ""))
+    if args.command == "addresses":
+        from kiosk.addresses_cli import main as addresses_main
+
+        return addresses_main(settings, args)
     if args.command == "print-sample":
         from kiosk.slips.sample import main as sample_main
 

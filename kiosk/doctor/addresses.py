@@ -29,5 +29,6 @@ def check_addresses(ctx: Context) -> Result:
     if not local:
         return Result(WARN, "address", f"bundled sample table, {found.split(': ', 1)[1]}",
                       f"put the province's full list at {ctx.state_dir / addresses.FILE_NAME} "
-                      f"(format in {FORMAT}): other old addresses get no current name")
+                      f"(format in {FORMAT}; from a spreadsheet: kiosk addresses import FILE.csv): "
+                      "other old addresses get no current name")
     return Result(PASS, "address", found)

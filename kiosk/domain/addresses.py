@@ -311,12 +311,14 @@ class TableError(ValueError):
 
 
 def load(path: str | Path | None = None) -> Table:
-    """Read and check a table file (the bundled one by default)."""
-    return _load(str(Path(path) if path else BUNDLED))
+    """Read and check a table file (the bundled one by default); read again when it changed
+    (an installer's `kiosk addresses import` reaches a running kiosk)."""
+    path = Path(path) if path else BUNDLED
+    return _load(str(path), path.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> Table:
+def _load(path: str, _mtime_ns: int) -> Table:
     with open(path, encoding="utf-8") as f:
         raw = json.load(f)
     problems = validate(raw)
@@ -357,7 +359,11 @@ def check(address: str, table: Table | None = None) -> AddressCheck:
     """What the kiosk can say about an address from an ID card (see the module's docstring)."""
     table = table or load()
     address = " ".join(unicodedata.normalize("NFC", address).split())
-    parts = [_as_province(p, table) for p in split(address)]
+    parts = split(address)
+    known = _known_provinces(table)
+    # "TP. Bắc Ninh, Bắc Ninh": a city named as its province is the district when a province follows
+    parts = [p if any(q.level == "province" or _province_key(q.name) in known for q in parts[i + 1:])
+             else _as_province(p, table) for i, p in enumerate(parts)]
     commune = next((p for p in parts if p.level == "commune"), None)
     district = next((p for p in parts if p.level == "district"), None)
     province = next((p for p in reversed(parts) if p.level == "province"), None)
