@@ -1,6 +1,7 @@
 """The province's full commune list from a spreadsheet's CSV: what an installer types is what the
 kiosk proposes, and a wrong row is named."""
 
+# The Bắc Ninh rows are made up to exercise the format, not the real 2025 arrangement.
 import json
 import unicodedata
 
@@ -10,7 +11,7 @@ from kiosk.domain import addresses
 from kiosk.domain.address_import import ImportProblems, from_csv, to_csv
 from kiosk.paths import DATA
 
-SOURCE = dict(province="Tỉnh Bắc Ninh", source_id="NQ-1658", source_title="Nghị quyết 1658/NQ-UBTVQH15",
+SOURCE = dict(province="Tỉnh Bắc Ninh", source_id="NQ-MAU", source_title="Nghị quyết mẫu (ví dụ)",
               source_date="2025-06-16")
 
 

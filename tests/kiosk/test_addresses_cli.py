@@ -1,6 +1,7 @@
 """`kiosk addresses`: an installer turns the province's spreadsheet into the kiosk's table, and
 the kiosk (and doctor) use it at once."""
 
+# The Bắc Ninh rows are made up to exercise the format, not the real 2025 arrangement.
 import json
 import subprocess
 import sys
@@ -27,14 +28,14 @@ def kiosk(*args):
 def test_import_writes_the_state_folders_table_and_the_kiosk_proposes_from_it(tmp_path):
     (tmp_path / "bn.csv").write_text(CSV, encoding="utf-8-sig")
     done = kiosk("--config", config(tmp_path), "addresses", "import", str(tmp_path / "bn.csv"),
-                 "--province", "Tỉnh Bắc Ninh", "--title", "Nghị quyết 1658/NQ-UBTVQH15", "--date", "2025-06-16")
+                 "--province", "Tỉnh Bắc Ninh", "--title", "Nghị quyết mẫu (ví dụ)", "--date", "2025-06-16")
     assert done.returncode == 0, done.stderr
     table_file = tmp_path / "state" / "address_changes.json"
     assert f"{table_file}: 2 old units into 2 communes of Tỉnh Bắc Ninh" in done.stdout
     assert addresses.table_path(tmp_path / "state") == table_file
     said = kiosk("--config", config(tmp_path), "addresses", "check", "5 Lý Thái Tổ, P. Vệ An, TP. Bắc Ninh, Bắc Ninh")
     assert "renamed" in said.stdout and "now: 5 Lý Thái Tổ, Phường Kinh Bắc, Tỉnh Bắc Ninh" in said.stdout
-    assert "source: Nghị quyết 1658/NQ-UBTVQH15" in said.stdout
+    assert "source: Nghị quyết mẫu (ví dụ)" in said.stdout
     # the national province mergers come along, so an old province name still gets its new one
     raw = json.loads(table_file.read_text(encoding="utf-8"))
     assert {"old": ["Bắc Ninh", "Bắc Giang"], "new": "Tỉnh Bắc Ninh", "source": "NQ-202"} in raw["provinces"]
@@ -47,14 +48,14 @@ def test_a_running_kiosk_reads_the_new_table_at_the_next_card(tmp_path):
     assert addresses.load(addresses.table_path(state)).province == "Thành phố Hồ Chí Minh"
     (tmp_path / "bn.csv").write_text(CSV, encoding="utf-8")
     assert main(["--config", config(tmp_path), "addresses", "import", str(tmp_path / "bn.csv"),
-                 "--province", "Tỉnh Bắc Ninh", "--title", "NQ 1658", "--date", "2025-06-16"]) == 0
+                 "--province", "Tỉnh Bắc Ninh", "--title", "NQ mẫu", "--date", "2025-06-16"]) == 0
     assert addresses.load(addresses.table_path(state)).province == "Tỉnh Bắc Ninh"
 
 
 def test_a_wrong_row_stops_the_import_naming_it_and_leaves_the_old_table(tmp_path, capsys):
     (tmp_path / "bad.csv").write_text(CSV + "Phường Kinh Bắc,,Thành phố Bắc Ninh,có\n", encoding="utf-8")
     code = main(["--config", config(tmp_path), "addresses", "import", str(tmp_path / "bad.csv"),
-                 "--province", "Tỉnh Bắc Ninh", "--title", "NQ 1658", "--date", "2025-06-16"])
+                 "--province", "Tỉnh Bắc Ninh", "--title", "NQ mẫu", "--date", "2025-06-16"])
     assert code == 2
     assert capsys.readouterr().err.strip() == f"{tmp_path / 'bad.csv'}: row 5: Đơn vị cũ is empty"
     assert not (tmp_path / "state" / "address_changes.json").exists()
