@@ -92,7 +92,7 @@ def test_sql_choice_equals_python_choice(office, line, counter, streak, length, 
                           or r["target_counter_id"] == c.id)]
         st_ = rules.Streak(streak, length if streak else 0)
         expected = rules.choose_next(callable_, st_, policy, NOW)
-        got = ops.next_waiting(s, c, TODAY, rules.next_order(st_, policy, NOW), lock=True)
+        got = ops.next_waiting(s, c, TODAY, rules.next_order(st_, policy, NOW))
         got_id = None if got is None else got.id
         s.rollback()
     assert got_id == (expected.id if expected else None)
