@@ -88,6 +88,8 @@ def main() -> int:
     p.add_argument("--n", type=int, default=300)
     p.add_argument("--profile", action="store_true", help="print the cProfile of the ASGI loop")
     p.add_argument("--database", help="SQLAlchemy URL (default: a fresh SQLite file)")
+    p.add_argument("--lines", default="120,1400",
+                   help="call-next + finish pairs measured with this many tickets waiting (comma list; '' to skip)")
     args = p.parse_args()
 
     from kiosk.office.api.deps import identify
@@ -150,6 +152,8 @@ def main() -> int:
         measure("issue_asgi", http_issue("asgi"))
         measure("kiosk_auth", auth_only)
         measure("office_issue", issue_only)
+        for size in [int(x) for x in args.lines.split(",") if x]:
+            call_next_pairs(office, size, n, measure)
         if args.profile:
             prof = cProfile.Profile()
             prof.enable()
@@ -160,6 +164,27 @@ def main() -> int:
     office.db.dispose()
     print(json.dumps(res, indent=2))
     return 0
+
+
+def call_next_pairs(office, size: int, n: int, measure) -> None:
+    """`n` call-next + finish pairs at counter 3 (it serves every service) with a line of
+    size + n tickets before and `size` after (one in seven a priority ticket)."""
+    from sqlalchemy import update
+
+    from kiosk.office.operations import tickets as ops
+    from kiosk.office.storage.models import Ticket
+
+    with office.db.write() as s:  # an empty line first: earlier phases left tickets waiting
+        s.execute(update(Ticket).where(Ticket.status == "waiting").values(status="cancelled"))
+    for i in range(size + n):
+        office.issue("demo-kiosk", SERVICES[i % 5], "elderly" if i % 7 == 0 else None, f"line{size}-{i}")
+
+    def pairs():
+        for _ in range(n):
+            t = office.ticket_op("user:canbo1", ops.call_next, 3)
+            office.ticket_op("user:canbo1", ops.finish, t["id"])
+
+    measure(f"call_next_finish_line_{size}", pairs)
 
 
 if __name__ == "__main__":

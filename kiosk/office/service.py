@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.office.operations import auth, json_views, tickets, ward
+from kiosk.office.operations import auth, json_views, opening, tickets, ward
 from kiosk.office.operations.context import Ctx
 from kiosk.office.settings import OfficeSettings
 from kiosk.office.storage.db import Database
@@ -79,11 +79,16 @@ class Office:
 
         The view (people ahead, estimate) is built after the commit, in a read transaction, so the
         write lock is held for the insert alone (issue 18)."""
+        cap = self.settings.daily_caps.get(service)
+
         def attempt(s) -> tuple[Any, bool]:
             return tickets.issue_ticket(s, self.ctx(f"kiosk:{kiosk_id}"), service_code=service,
                                         priority=priority, idempotency_key=idempotency_key,
-                                        kiosk_id=kiosk_id, volunteer_code=volunteer_code)
-        t, created = self.db.write_retrying_duplicates(attempt)
+                                        kiosk_id=kiosk_id, volunteer_code=volunteer_code, cap=cap)
+        try:
+            t, created = self.db.write_retrying_duplicates(attempt)
+        except tickets.CapReached as full:
+            raise opening.service_full(self.settings, self.clock(), full.service, full.cap) from None
         with self.db.read() as s:
             if not created:  # a replay: the ticket as it is now
                 return json_views.ticket_view(s, tickets.ticket_by_id(s, t.id, lock=False), self.settings), False

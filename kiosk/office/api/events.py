@@ -92,7 +92,8 @@ async def events(request: Request, office: OfficeDep, last_event_id: Annotated[s
             slots.give_back(address)
 
     async def stream():
-        sent = hub.last_id if resume is None else resume
+        live = await run_in_threadpool(hub.live_start)  # the queue has every event after it
+        sent = live if resume is None else resume
         if resume is not None:
             # an id from the future (another database, a reset) cannot be resumed: start live
             sent = min(resume, await run_in_threadpool(hub.max_id))

@@ -73,6 +73,9 @@ def choose_next(waiting: list[Candidate], streak: Streak, policy: Policy,
     2. Otherwise normal and priority lines alternate by the ratio: after `ratio_normal` normal
        calls in a row a priority ticket is called, after `ratio_priority` priority calls a normal
        one. A fresh counter (no streak yet) starts with priority. An empty line never blocks the other.
+
+    This is the reference; the office asks the database for the same choice with `next_order`
+    (tests compare the two on random lines).
     """
     if not waiting:
         return None
@@ -86,10 +89,25 @@ def choose_next(waiting: list[Candidate], streak: Streak, policy: Policy,
         return normal[0]
     if not normal:
         return prio[0]
-    return prio[0] if _priority_turn(streak, policy) else normal[0]
+    return prio[0] if priority_turn(streak, policy) else normal[0]
 
 
-def _priority_turn(streak: Streak, policy: Policy) -> bool:
+@dataclass(frozen=True)
+class NextOrder:
+    """choose_next as one total order, which SQL can apply with ORDER BY ... LIMIT 1:
+    overdue (queued at or before `cutoff`) first, by (queued_at, id) alone; then the others, the
+    kind whose turn it is (`prefer_priority`) first, each kind by (queued_at, id). Because the
+    order does not depend on which other tickets wait, skipping a locked row picks what
+    choose_next would pick among the rest."""
+    cutoff: dt.datetime
+    prefer_priority: bool
+
+
+def next_order(streak: Streak, policy: Policy, now: dt.datetime) -> NextOrder:
+    return NextOrder(now - policy.max_wait, priority_turn(streak, policy))
+
+
+def priority_turn(streak: Streak, policy: Policy) -> bool:
     if policy.ratio_priority <= 0:
         return False
     if streak.kind == "priority":

@@ -13,7 +13,7 @@ import secrets
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
 from sqlalchemy.orm import Session, lazyload
 
 from kiosk.domain.contract import PRIORITY_CATEGORIES
@@ -87,8 +87,16 @@ _ID_BY_KEY = select(Ticket.id).where(Ticket.kiosk_id == bindparam("kiosk_id"),
                                      Ticket.idempotency_key == bindparam("key"))
 
 
+class CapReached(Exception):
+    """The service has handed out its daily cap of numbers (the caller answers service_full)."""
+
+    def __init__(self, service: Any, cap: int):
+        super().__init__(service.code, cap)
+        self.service, self.cap = service, cap
+
+
 def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | None, idempotency_key: str,
-                 kiosk_id: str, volunteer_code: str | None = None) -> tuple[Any, bool]:
+                 kiosk_id: str, volunteer_code: str | None = None, cap: int | None = None) -> tuple[Any, bool]:
     """Issue a ticket, or return the one this kiosk already got for this key (created=False).
 
     A new ticket is written with plain SQL statements rather than through the ORM's unit of work,
@@ -96,6 +104,9 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
     columns as attributes, its service, and the open counters serving it (`serving`).
     A concurrent duplicate key surfaces as IntegrityError from the insert; the caller runs it with
     Database.write_retrying_duplicates, whose retry then finds the winner's ticket.
+    `cap`: the service's daily cap; the number past it raises CapReached, which rolls the
+    increment back. Checked on the number the counter row's upsert returns, under that row's
+    lock, so concurrent requests at cap - 1 get exactly one ticket (a replay is answered before).
     """
     existing = find_by_key(s, kiosk_id, idempotency_key)
     if existing is not None:
@@ -112,6 +123,8 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
         raise Conflict("service_closed", f"no counter serves {svc.name_vi} ({svc.code}) now", "service")
     day = ctx.today
     n = next_in_sequence(s, DailyCounter, service_id=svc.id, day=day)
+    if cap is not None and n > cap:
+        raise CapReached(svc, cap)
     row = dict(issued_service_id=svc.id, service_id=svc.id, day=day, number=n,
                label=rules.format_number(svc.prefix, n), status=rules.WAITING, priority=priority,
                kiosk_id=kiosk_id, idempotency_key=idempotency_key, volunteer_code=volunteer_code,
@@ -169,16 +182,6 @@ def _ready_counter(s: Session, ctx: Ctx, counter_id: int) -> Counter:
     return c
 
 
-def _callable_for(s: Session, c: Counter, day: dt.date):
-    """Waiting tickets this counter may call: its services' lines plus tickets sent to it."""
-    service_ids = (select(counter_services.c.service_id).join(Service, Service.id == counter_services.c.service_id)
-                   .where(counter_services.c.counter_id == c.id, Service.active.is_(True)))
-    return select(Ticket.id, Ticket.priority, Ticket.queued_at).where(
-        Ticket.day == day, Ticket.status == rules.WAITING,
-        ((Ticket.service_id.in_(service_ids) & Ticket.target_counter_id.is_(None))
-         | (Ticket.target_counter_id == c.id)))
-
-
 def _mark_called(s: Session, ctx: Ctx, t: Ticket, c: Counter, how: str) -> Ticket:
     t.status = rules.CALLED
     t.counter_id = c.id
@@ -201,22 +204,46 @@ def call_payload(t: Ticket, c: Counter, now: dt.datetime, recall: bool) -> dict[
 
 
 def call_next(s: Session, ctx: Ctx, counter_id: int) -> Ticket | None:
+    """The database chooses with rules.next_order (ORDER BY ... LIMIT 1) rather than the whole line
+    being read and rules.choose_next run on it: its cost grew with the line (issue 18)."""
     c = _ready_counter(s, ctx, counter_id)
-    pol = policy(s)
-    streak = rules.Streak(c.streak_kind, c.streak_len)
-    waiting = [rules.Candidate(r.id, r.priority is not None, r.queued_at)
-               for r in s.execute(_callable_for(s, c, ctx.today))]
-    while waiting:
-        pick = rules.choose_next(waiting, streak, pol, ctx.now)
-        # Lock the chosen row; a row another counter holds is skipped, and a row already called
-        # (committed) no longer matches status=waiting. Then choose again among the rest.
-        t = s.scalar(select(Ticket).where(Ticket.id == pick.id, Ticket.status == rules.WAITING)
-                     .with_for_update(skip_locked=True).options(*_LIGHT_TICKET)
-                     .execution_options(populate_existing=True))
-        if t is not None:
-            return _mark_called(s, ctx, t, c, "call_next")
-        waiting = [w for w in waiting if w.id != pick.id]
-    return None
+    order = rules.next_order(rules.Streak(c.streak_kind, c.streak_len), policy(s), ctx.now)
+    # A row another counter holds locked is skipped (PostgreSQL; SQLite's write transaction is
+    # exclusive) and PostgreSQL rechecks status=waiting on a row called meanwhile, so the next in
+    # the order comes instead — what choose_next would pick among the rest.
+    t = next_waiting(s, c, ctx.today, order)
+    return None if t is None else _mark_called(s, ctx, t, c, "call_next")
+
+
+def next_waiting(s: Session, c: Counter, day: dt.date, order: rules.NextOrder) -> Ticket | None:
+    """The waiting ticket `order` puts first among those counter `c` may call, locked."""
+    prefer = 1 if order.prefer_priority else 0
+    return s.scalar(_NEXT_WAITING, {"day": day, "counter_id": c.id, "cutoff": order.cutoff,
+                                    "normal_rank": prefer, "priority_rank": 1 - prefer})
+
+
+def _callable_where(counter_id, day) -> tuple:
+    """Waiting tickets a counter may call: its services' lines plus tickets sent to it."""
+    service_ids = (select(counter_services.c.service_id).join(Service, Service.id == counter_services.c.service_id)
+                   .where(counter_services.c.counter_id == counter_id, Service.active.is_(True)))
+    return (Ticket.day == day, Ticket.status == rules.WAITING,
+            (Ticket.service_id.in_(service_ids) & Ticket.target_counter_id.is_(None))
+            | (Ticket.target_counter_id == counter_id))
+
+
+def _next_waiting_statement():
+    # built once (statement building and its cache key were a fifth of a call-next's CPU)
+    overdue = Ticket.queued_at <= bindparam("cutoff")
+    return (select(Ticket).where(*_callable_where(bindparam("counter_id"), bindparam("day")))
+            .order_by(case((overdue, 0), else_=1),
+                      case((overdue, 0), (Ticket.priority.is_(None), bindparam("normal_rank", type_=Integer)),
+                           else_=bindparam("priority_rank", type_=Integer)),
+                      Ticket.queued_at, Ticket.id)
+            .limit(1).with_for_update(skip_locked=True)
+            .options(*_LIGHT_TICKET).execution_options(populate_existing=True))
+
+
+_NEXT_WAITING = _next_waiting_statement()
 
 
 def call_ticket(s: Session, ctx: Ctx, ticket_id: int, counter_id: int) -> Ticket:

@@ -5,6 +5,9 @@ committed). Each worker runs ONE listener thread that reads new rows (woken by P
 LISTEN/NOTIFY, or polling every ~100 ms on SQLite) and fans them out to that worker's SSE clients.
 A commit in the same process also wakes the listener at once, so a single-process office (the
 kiosk's embedded one) can poll rarely and still deliver at once.
+A worker with no stream open reads nothing: it notes that it is behind, and the first stream to
+open moves it to the newest id (`live_start`) — reading every event in every worker cost a
+read transaction per commit per worker (issue 18).
 On PostgreSQL event inserts take a transaction advisory lock, so event ids become visible in
 order and a reader that remembers the last id never skips one.
 """
@@ -68,6 +71,10 @@ class EventHub:
         self._housekeeping = housekeeping
         self._housekeeping_every = housekeeping_every
         self.last_id = 0
+        # _reading: held while last_id moves (a delivery, a catch-up), so a stream's live start
+        # and the listener agree on which events are before it and which it gets from its queue
+        self._reading = threading.Lock()
+        self._behind = False  # events may have come after last_id while nobody listened
         _hubs.add(self)
 
     def wake(self) -> None:
@@ -79,6 +86,15 @@ class EventHub:
         with self._lock:
             self._subs.add((asyncio.get_running_loop(), q))
         return q
+
+    def live_start(self) -> int:
+        """The id a stream that has just subscribed goes live after (blocking: call it in a
+        thread). Every event above it reaches the stream's queue; none at or below it does
+        unless it was already there (the stream drops those by id)."""
+        with self._reading:
+            if self._behind:
+                self.last_id, self._behind = self.max_id(), False
+            return self.last_id
 
     def unsubscribe(self, q: asyncio.Queue) -> None:
         with self._lock:
@@ -115,16 +131,22 @@ class EventHub:
         return [(r.id, r.kind, r.data) for r in rows]
 
     def _deliver(self) -> None:
-        while True:
-            rows = self.fetch_since(self.last_id)
-            if not rows:
-                return
-            self.last_id = rows[-1][0]
-            with self._lock:
-                subs = list(self._subs)
-            for item in rows:
-                for loop, q in subs:
-                    _put(loop, q, item)
+        with self._reading:
+            while True:
+                with self._lock:
+                    subs = list(self._subs)
+                if not subs:
+                    self._behind = True
+                    return
+                if self._behind:  # a stream opened: events before it were nobody's
+                    self.last_id, self._behind = self.max_id(), False
+                rows = self.fetch_since(self.last_id)
+                if not rows:
+                    return
+                self.last_id = rows[-1][0]
+                for item in rows:
+                    for loop, q in subs:
+                        _put(loop, q, item)
 
     def _run(self) -> None:
         listen = self._pg_listener() if not self.db.is_sqlite else None

@@ -103,6 +103,27 @@ def test_a_daily_cap_answers_service_full_with_another_day(office):
         assert issue(client, "cap-3").json()["number"] == "A001"
 
 
+
+def test_requests_racing_for_a_fields_last_number_get_one_ticket(office):
+    """Eight kiosks' requests for the last number at once: one ticket, seven 409 service_full."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    clock = Clock(local(2026, 12, 7, 9, 0))
+    with office(clock, opening_hours=WEEK, daily_caps={"ho-tich": 3}) as client:
+        assert [issue(client, f"early-{i}").status_code for i in (1, 2)] == [201, 201]
+        gate = threading.Barrier(8)
+
+        def racer(i):
+            gate.wait()
+            r = issue(client, f"race-{i}")
+            return r.status_code, r.json().get("code")
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(racer, range(8)))
+        assert sorted(answers, key=str) == [(201, None)] + [(409, "service_full")] * 7, answers
+        assert waiting(client) == 3
+
 def test_the_demo_office_issues_at_night_and_on_holidays(office):
     clock = Clock(local(2026, 9, 2, 3, 0))
     with office(clock) as client:

@@ -103,3 +103,35 @@ def test_resume_from_an_unknown_future_id_starts_live(embedded):
         assert board.next("queue")["data"]["number"] == "A001"
     finally:
         board.close()
+
+
+def test_with_no_stream_open_the_worker_reads_no_events_and_a_new_stream_gets_only_what_follows(embedded):
+    from sqlalchemy import event as sa_event
+
+    url, db = embedded.url, embedded.office.db
+    reads = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and " events" in statement:
+            reads.append(statement)
+    engines = {db.engine, db.read_engine}
+    for e in engines:
+        sa_event.listen(e, "before_cursor_execute", count)
+    try:
+        for i in range(4):
+            issue(url, f"unwatched-{i}")  # each commit wakes the listener
+        time.sleep(0.5)
+        assert reads == []  # nobody listens: nothing read
+        board = SSEReader(f"{url}/api/events")
+        try:
+            issue(url, "watched-1")
+            issue(url, "watched-2")
+            numbers = [board.next("queue")["data"]["number"] for _ in range(2)]
+            assert numbers == ["A005", "A006"]  # none of the unwatched ones, none twice
+            with pytest.raises(queue.Empty):
+                board.next("queue", timeout=0.5)
+        finally:
+            board.close()
+    finally:
+        for e in engines:
+            sa_event.remove(e, "before_cursor_execute", count)
