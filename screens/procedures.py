@@ -4,6 +4,7 @@ from kivy.properties import ListProperty, StringProperty
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
 from screens.widgets import theme
+from screens.widgets.pictograms import field_icon
 from screens.widgets.theme import dp
 
 
@@ -19,7 +20,8 @@ class ProceduresScreen(KioskScreen):
         bar = self.ids.field_bar
         bar.clear_widgets()
         for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
-            b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter)
+            b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter,
+                          icon=field_icon(code) if code else "all_fields")
             # as tall as its name needs (two lines for "Culture and social affairs"), at least 64 dp;
             # set after the kv rule, which sizes primary buttons taller
             b.bind(texture_size=lambda btn, size: setattr(btn, "height", max(dp(64), size[1] + dp(16))))
@@ -33,8 +35,14 @@ class ProceduresScreen(KioskScreen):
     def on_procedures(self, *_args) -> None:
         box = self.ids.procedure_list
         box.clear_widgets()
+        catalogue = App.get_running_app().catalogue
         for code, name in self.procedures:
-            b = BigButton(text=name, kid=f"procedure_{code}", height=dp(theme.TOUCH_MIN + 16))
+            entry = catalogue.by_code(code) if catalogue is not None else None
+            b = BigButton(text=name, kid=f"procedure_{code}", icon=field_icon(entry.field_code if entry else ""))
+            # as tall as its name needs (large text wraps long names), at least 76 dp
+            b.bind(texture_size=lambda btn, size: setattr(btn, "height", max(dp(theme.TOUCH_MIN + 16),
+                                                                             size[1] + dp(16))))
+            b.height = dp(theme.TOUCH_MIN + 16)
             b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.open(c))
             box.add_widget(b)
         self.ids.procedure_scroll.scroll_y = 1

@@ -31,6 +31,7 @@ BUTTON_H = 96  # about 15 mm on a 7-inch 1024×600 panel (170 px per inch)
 BUTTON_MAIN_H = 130
 TOUCH_MIN = 60  # the smallest touch target: about 9 mm on a 7-inch panel
 BAR_H = 76  # the top bar
+BAR_LARGE_H = 100  # the top bar with large text: its buttons' words on two lines
 PAD = 24
 GAP = 16
 
@@ -45,6 +46,20 @@ DANGER = (0.69, 0.0, 0.125, 1)
 OK = (0.05, 0.45, 0.2, 1)
 BAND = (0.99, 0.91, 0.55, 1)  # notices and the volunteer band
 BAR = (0.043, 0.31, 0.61, 1)
+
+# "Chữ to" (app.large_text): text 1.5× (kv rules multiply sp() by app.text_scale) and higher
+# contrast: grey text and the pale blue of secondary buttons give way to pure black on white and
+# a darker fill with a black border (see BigButton's rule).
+LARGE_TEXT = 1.5
+BLACK = (0, 0, 0, 1)
+SECONDARY_HIGH = (0.8, 0.86, 0.93, 1)
+HIGH_CONTRAST = {TEXT: BLACK, MUTED: BLACK, SECONDARY_TEXT: BLACK, SECONDARY: SECONDARY_HIGH}
+
+
+def hc(colour: tuple, high_contrast: bool) -> tuple:
+    """The colour as drawn: its high-contrast stand-in while large text is on
+    (`theme.hc(theme.MUTED, app.large_text)` in a kv rule re-evaluates when the switch flips)."""
+    return HIGH_CONTRAST.get(colour, colour) if high_contrast else colour
 
 
 def is_portrait(width: float, height: float) -> bool:
