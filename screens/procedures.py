@@ -1,5 +1,5 @@
 from kivy.app import App
-from kivy.properties import ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
@@ -15,6 +15,20 @@ class ProceduresScreen(KioskScreen):
     field_filter = StringProperty("")
     procedures = ListProperty([])  # [(code, name)] already in the UI language
     empty_text = StringProperty("")
+    large_text = BooleanProperty(False)  # app.large_text (procedures.kv)
+
+    def on_large_text(self, *_args) -> None:
+        """Large text: the fields' buttons, too tall now to leave the list room, scroll with it."""
+        if "field_bar" not in self.ids:  # the rule is still being applied: on_kv_post does it
+            return
+        bar = self.ids.field_bar
+        place = self.ids.fields_in_list if self.large_text else self.ids.fields_above
+        if bar.parent is not place:
+            bar.parent.remove_widget(bar)
+            place.add_widget(bar)
+
+    def on_kv_post(self, _base) -> None:
+        self.on_large_text()
 
     def on_fields(self, *_args) -> None:
         bar = self.ids.field_bar

@@ -49,6 +49,8 @@ class BigButton(WithPictogram, TouchWhenShown, Button):
 
     primary = BooleanProperty(False)
     kid = StringProperty("")  # stable id for tests and logs
+    text_sp = NumericProperty(28)  # theme.BODY
+    large_text_grows = BooleanProperty(True)
 
 
 class BodyLabel(Label):
