@@ -35,7 +35,7 @@ class ProceduresScreen(KioskScreen):
         bar.clear_widgets()
         for code, label in [("", App.get_running_app().t("dossier.all_fields"))] + list(self.fields):
             b = BigButton(text=label, kid=f"field_{code or 'all'}", primary=code == self.field_filter,
-                          icon=field_icon(code) if code else "all_fields")
+                          icon=self._icon(code) if code else "all_fields")
             # as tall as its name needs (two lines for "Culture and social affairs"), at least 64 dp;
             # set after the kv rule, which sizes primary buttons taller
             b.bind(texture_size=lambda btn, size: setattr(btn, "height", max(dp(64), size[1] + dp(16))))
@@ -52,7 +52,7 @@ class ProceduresScreen(KioskScreen):
         catalogue = App.get_running_app().catalogue
         for code, name in self.procedures:
             entry = catalogue.by_code(code) if catalogue is not None else None
-            b = BigButton(text=name, kid=f"procedure_{code}", icon=field_icon(entry.field_code if entry else ""))
+            b = BigButton(text=name, kid=f"procedure_{code}", icon=self._icon(entry.field_code) if entry else "other")
             # as tall as its name needs (large text wraps long names), at least 76 dp
             b.bind(texture_size=lambda btn, size: setattr(btn, "height", max(dp(theme.TOUCH_MIN + 16),
                                                                              size[1] + dp(16))))
@@ -60,6 +60,13 @@ class ProceduresScreen(KioskScreen):
             b.bind(on_release=lambda _b, c=code: App.get_running_app().procedures.open(c))
             box.add_widget(b)
         self.ids.procedure_scroll.scroll_y = 1
+
+    @staticmethod
+    def _icon(field_code: str) -> str:
+        """A catalogue field's pictogram, by its code or its Vietnamese name."""
+        catalogue = App.get_running_app().catalogue
+        entry = next((p for p in catalogue or () if p.field_code == field_code), None)
+        return field_icon(field_code, entry.field_vi if entry else "")
 
     def reset(self) -> None:
         super().reset()

@@ -6,6 +6,8 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from screens.widgets import theme
+
 
 def shown(widget) -> bool:
     """Whether a person can see the widget: drawn (opacity above 0) and given some room."""
@@ -49,16 +51,18 @@ class BigButton(WithPictogram, TouchWhenShown, Button):
 
     primary = BooleanProperty(False)
     kid = StringProperty("")  # stable id for tests and logs
-    text_sp = NumericProperty(28)  # theme.BODY
+    text_sp = NumericProperty(theme.BODY)
     large_text_grows = BooleanProperty(True)
 
 
 class BodyLabel(Label):
-    pass
+    text_sp = NumericProperty(theme.BODY)  # font size in sp (common.kv scales it with large text)
+    ink = ObjectProperty(theme.TEXT)  # text colour (common.kv swaps it for high contrast)
 
 
 class TitleLabel(Label):
-    pass
+    text_sp = NumericProperty(theme.TITLE)
+    ink = ObjectProperty(theme.TEXT)
 
 
 class TopBar(BoxLayout):

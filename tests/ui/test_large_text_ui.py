@@ -25,12 +25,14 @@ def size_of(drv, name):
 def test_large_text_grows_the_text_and_keeps_the_form(kiosk):  # noqa: F811
     app = kiosk.app
     at_home(kiosk)
-    font, height = size_of(kiosk, "home_title")
+    font, height = size_of(kiosk, "lookup")  # "Tra cứu hồ sơ": one line either way
+    title = kiosk.find("home_title").font_size
     assert kiosk.find("scan_hint").color[:3] != [0, 0, 0]  # grey, as usual
     touch(kiosk, "large_text")
-    big_font, big_height = size_of(kiosk, "home_title")
+    big_font, big_height = size_of(kiosk, "lookup")
     assert big_font == pytest.approx(1.5 * font, rel=0.01)
     assert big_height >= 1.4 * height  # what is drawn grows, not only the number
+    assert title < kiosk.find("home_title").font_size == pytest.approx(44, rel=0.01)  # titles: up to 44 sp
     assert list(kiosk.find("scan_hint").color) == [0, 0, 0, 1]  # high contrast: black on white
     assert app.screen("home").name == app.root.current == "home"
 
@@ -46,7 +48,7 @@ def test_large_text_grows_the_text_and_keeps_the_form(kiosk):  # noqa: F811
     assert typed
     touch(kiosk, "large_text")  # off, mid-form: the page and what was typed stay
     assert app.root.current == "form" and form.value == typed
-    assert size_of(kiosk, "field_label")[0] == pytest.approx(form_font / 1.5, rel=0.01)
+    assert form_font > size_of(kiosk, "field_label")[0] == pytest.approx(32, rel=0.01)  # 40 sp above the keyboard
     touch(kiosk, "large_text")  # and on again
     assert app.root.current == "form" and form.value == typed and app.session.data.get("submission")
     assert size_of(kiosk, "field_label")[0] == pytest.approx(form_font, rel=0.01)
@@ -55,7 +57,7 @@ def test_large_text_grows_the_text_and_keeps_the_form(kiosk):  # noqa: F811
 def test_large_text_lasts_through_taking_a_number_and_ends_with_xong(kiosk):  # noqa: F811
     app = kiosk.app
     at_home(kiosk)
-    font, _h = size_of(kiosk, "home_title")
+    font, _h = size_of(kiosk, "lookup")
     touch(kiosk, "large_text")
     touch(kiosk, "take_number")
     touch(kiosk, "service_ho-tich")
@@ -64,7 +66,7 @@ def test_large_text_lasts_through_taking_a_number_and_ends_with_xong(kiosk):  # 
     assert kiosk.find("ticket_where").font_size == pytest.approx(1.5 * 28, rel=0.01)
     touch(kiosk, "ticket_done")  # "Xong": the next citizen gets the usual text
     assert app.root.current == "home" and not app.large_text
-    assert size_of(kiosk, "home_title")[0] == pytest.approx(font, rel=0.01)
+    assert size_of(kiosk, "lookup")[0] == pytest.approx(font, rel=0.01)
 
 
 def test_the_idle_wipe_turns_large_text_off(kiosk):  # noqa: F811
@@ -75,7 +77,7 @@ def test_the_idle_wipe_turns_large_text_off(kiosk):  # noqa: F811
     touch(kiosk, "large_text")
     assert app.large_text
     kiosk.wait_until(lambda: app.root.current == "home", timeout=10)
-    assert not app.large_text and kiosk.find("home_title").font_size < 45
+    assert not app.large_text and kiosk.find("lookup").font_size == pytest.approx(28, rel=0.01)
 
 
 def test_every_top_bar_has_pictograms_and_the_switch(kiosk):  # noqa: F811
