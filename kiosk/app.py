@@ -24,7 +24,7 @@ from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.scrollview import ScrollView
 
@@ -121,6 +121,10 @@ class KioskApp(App):
     volunteer_band = StringProperty("")  # "Tình nguyện viên: NAME đang hỗ trợ" in assisted mode
     portrait = BooleanProperty(False)  # the window is taller than wide: .kv rules stack what sits side by side
     voice_on = BooleanProperty(False)  # the kiosk can speak: the "Nghe hướng dẫn" button shows
+    # "Chữ to": larger text and higher contrast for this citizen's session; .kv rules multiply
+    # sp() by text_scale (Metrics.fontscale would not re-run rules already applied)
+    large_text = BooleanProperty(False)
+    text_scale = NumericProperty(1.0)
 
     # no Kivy settings panel on F1: nothing on a kiosk may open it
     use_kivy_settings = False
@@ -317,6 +321,16 @@ class KioskApp(App):
             if hasattr(screen, "on_lang_change"):
                 screen.on_lang_change()
 
+    def toggle_large_text(self) -> None:
+        """The "Chữ to" switch: flips mid-screen, keeping the session (kv rules re-evaluate)."""
+        self.large_text = not self.large_text
+        self.activity()
+
+    def on_large_text(self, _app: Any, on: bool) -> None:
+        from screens.widgets import theme
+
+        self.text_scale = theme.LARGE_TEXT if on else 1.0
+
     def show_notice(self, text: str, seconds: float = NOTICE_SECONDS) -> None:
         self.notice = text
         self.say(text)  # errors and faults are said too: not every citizen reads the band
@@ -425,6 +439,7 @@ class KioskApp(App):
             _back_to_defaults(screen)
         # the next citizen starts in the configured language, whatever this one chose
         self.set_language(self.settings.display.language)
+        self.large_text = False  # and with the usual text size
         self.notice = ""
         self.root.current = "home"
         log.info("session ended and wiped")

@@ -20,6 +20,7 @@ class FormScreen(KioskScreen):
     widget = StringProperty("text")  # text | digits | date | textarea | choice | address
     choices = ListProperty([])  # [(value, label)]
     note = StringProperty("")  # the card's address page: its current name, or why to check it
+    step_text = StringProperty("")  # "Bước 2/7 · Người yêu cầu" (form.kv): in the bar, or under it in portrait
 
     def on_kv_post(self, _base) -> None:
         kb = self.ids.keyboard

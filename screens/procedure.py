@@ -23,14 +23,13 @@ class ProcedureScreen(KioskScreen):
 
     def _fill(self) -> None:
         from screens.widgets.common import BodyLabel
-        from screens.widgets.theme import sp
 
         box = self.ids.details
         box.clear_widgets()
         for line in self.documents:
-            box.add_widget(BodyLabel(text=line, font_size=sp(28), markup=True))
+            box.add_widget(BodyLabel(text=line, markup=True))
         for label, value in self.facts:
-            box.add_widget(BodyLabel(text=f"[b]{label}:[/b] {value}", markup=True, font_size=sp(28)))
+            box.add_widget(BodyLabel(text=f"[b]{label}:[/b] {value}", markup=True))
         self.ids.details_scroll.scroll_y = 1
 
     def reset(self) -> None:

@@ -2,7 +2,9 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.widgets.common import BigButton
+from screens.widgets import theme
 from screens.widgets.pictograms import field_icon
+from screens.widgets.theme import dp
 
 
 class ServiceScreen(KioskScreen):
@@ -29,6 +31,8 @@ class ServiceScreen(KioskScreen):
             name = s.get(f"name_{lang}") or s.get("name_vi", "")
             button = BigButton(text=f"{s.get('prefix', '')}   {name}", kid=f"service_{s['code']}",
                                icon=field_icon(s["code"]))
+            # large text: a field's name on two or three lines makes its button taller
+            button.bind(texture_size=lambda b, size: setattr(b, "height", max(dp(theme.BUTTON_H), size[1] + dp(8))))
             button.bind(on_release=lambda _b, code=s["code"]: App.get_running_app().ticket.take(code))
             grid.add_widget(button)
 

@@ -13,6 +13,8 @@ class TicketScreen(KioskScreen):
     priority_text = StringProperty("")
     print_state = StringProperty("")  # printing | printed | failed
     can_reprint = BooleanProperty(False)
+    print_text = StringProperty("")  # ticket.kv: the printer's state in words
+    note_beside = BooleanProperty(False)  # ticket.kv: that sentence beside "Xong" rather than above
 
     def reset(self) -> None:
         super().reset()

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # what the kiosk shows -> Tabler icon (https://tabler.io/icons)
 PICTOGRAMS = {
     "take_number": "ticket", "submit_dossier": "file-pencil", "lookup": "file-search",
-    "help": "help-circle", "language": "language", "listen": "volume", "large_text": "text-size",
+    "help": "hand-stop", "language": "language", "listen": "volume", "large_text": "text-size",
     "volunteer": "id-badge-2", "back": "arrow-left", "home": "home", "search": "search",
+    "print": "printer", "keyboard": "keyboard", "all_fields": "list-details",
     # queue fields and procedure groups
     "civil_status": "users", "birth": "baby-carriage", "certification": "rubber-stamp",
     "land": "home-2", "construction": "building-skyscraper", "social": "heart-handshake",

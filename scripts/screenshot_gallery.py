@@ -30,6 +30,14 @@ STATES = [
     ("priority_dialog", "Priority"),
 ]
 SIZES = [("1024x600", 1.0), ("1080x1920", 0.5)]  # portrait shots halved: a gallery, not a test
+# "Chữ to" on (text 1.5×, higher contrast), at 1024×600 only
+LARGE_STATES = [
+    ("home_large_text", "Home"),
+    ("service_with_a_priority_large_text", "Taking a number"),
+    ("procedures_large_text", "Procedures"),
+    ("form_text_with_keyboard_large_text", "A form page"),
+    ("ticket_with_a_priority_line_large_text", "The ticket"),
+]
 
 
 def main(src: Path, dest: Path) -> None:
@@ -50,9 +58,18 @@ def main(src: Path, dest: Path) -> None:
             img.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(dest / name, optimize=True)
             cells.append(f"![{caption}, {size}](screenshots/{name})")
         rows.append(f"| {caption} | {cells[0]} | {cells[1]} |")
+    rows += ["", "## Large text (\"Chữ to\")", "",
+             "The switch in every top bar: text 1.5× (titles up to 44 sp), black on white, secondary "
+             "buttons edged in black, for the rest of the citizen's session; a page that cannot fit scrolls.", "",
+             "| | 1024 × 600, large text |", "|---|---|"]
+    for state, caption in LARGE_STATES:
+        name = f"1024x600-{state}.png"
+        Image.open(src / name).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(
+            dest / name, optimize=True)
+        rows.append(f"| {caption} | ![{caption}, large text](screenshots/{name}) |")
     (dest.parent / "SCREENS.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
     total = sum(p.stat().st_size for p in dest.glob("*.png"))
-    print(f">> gallery: {len(STATES) * len(SIZES)} images, {total / 1024:.0f} KiB in {dest}")
+    print(f">> gallery: {len(STATES) * len(SIZES) + len(LARGE_STATES)} images, {total / 1024:.0f} KiB in {dest}")
 
 
 if __name__ == "__main__":

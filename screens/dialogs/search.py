@@ -3,7 +3,7 @@ from kivy.properties import ListProperty, StringProperty
 from screens.dialogs.base import KioskDialog
 from screens.widgets.common import BigButton
 from screens.widgets import theme
-from screens.widgets.theme import dp, sp
+from screens.widgets.theme import dp
 
 
 class SearchDialog(KioskDialog):
@@ -29,7 +29,7 @@ class SearchDialog(KioskDialog):
         box.clear_widgets()
         for code, name in self.matches[:6]:
             b = BigButton(text=name, kid=f"match_{code}", height=dp(theme.TOUCH_MIN + 10),
-                          font_size=sp(theme.SMALL + 2))
+                          text_sp=theme.SMALL + 2)
             b.bind(on_release=lambda _b, c=code: self.dispatch("on_choose", c))
             box.add_widget(b)
         self.ids.matches_scroll.scroll_y = 1

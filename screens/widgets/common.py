@@ -6,6 +6,8 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from screens.widgets import theme
+
 
 def shown(widget) -> bool:
     """Whether a person can see the widget: drawn (opacity above 0) and given some room."""
@@ -23,12 +25,10 @@ class TouchWhenShown:
         return super().on_touch_down(touch)
 
 
-class BigButton(TouchWhenShown, Button):
-    """A large, high-contrast button; `primary` for the one main action of a screen; `icon` a
-    pictogram (screens/widgets/pictograms.py) drawn at its left, the words centred beside it."""
+class WithPictogram:
+    """Mixin for a button: `icon` names a pictogram (screens/widgets/pictograms.py), drawn at the
+    left of the words by the button's kv rule, `icon_size` pixels high."""
 
-    primary = BooleanProperty(False)
-    kid = StringProperty("")  # stable id for tests and logs
     icon = StringProperty("")
     icon_size = NumericProperty(0)  # pixels; set by the kv rule from the button's height
     icon_texture = ObjectProperty(None, allownone=True)
@@ -45,20 +45,35 @@ class BigButton(TouchWhenShown, Button):
         self.icon_texture = texture(self.icon, self.icon_size) if self.icon else None
 
 
+class BigButton(WithPictogram, TouchWhenShown, Button):
+    """A large, high-contrast button; `primary` for the one main action of a screen; `icon` a
+    pictogram drawn at its left, the words centred beside it."""
+
+    primary = BooleanProperty(False)
+    kid = StringProperty("")  # stable id for tests and logs
+    text_sp = NumericProperty(theme.BODY)
+    large_text_grows = BooleanProperty(True)
+
+
 class BodyLabel(Label):
-    pass
+    text_sp = NumericProperty(theme.BODY)  # font size in sp (common.kv scales it with large text)
+    ink = ObjectProperty(theme.TEXT)  # text colour (common.kv swaps it for high contrast)
 
 
 class TitleLabel(Label):
-    pass
+    text_sp = NumericProperty(theme.TITLE)
+    ink = ObjectProperty(theme.TEXT)
 
 
 class TopBar(BoxLayout):
     pass
 
 
-class BarButton(TouchWhenShown, Button):
-    """A button of a top bar (may be hidden, e.g. 'end assisted mode' when nobody assists)."""
+class BarButton(WithPictogram, TouchWhenShown, Button):
+    """A button of a top bar (may be hidden, e.g. 'end assisted mode' when nobody assists), its
+    pictogram at the left of its words."""
+
+    kid = StringProperty("")
 
 
 class StepIndicator(BoxLayout):

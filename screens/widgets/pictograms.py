@@ -39,6 +39,21 @@ FIELD_WORDS = (("ho-tich", "civil_status"), ("chung-thuc", "certification"), ("d
                ("nguoi-co-cong", "social"), ("kinh-doanh", "business"))
 
 
-def field_icon(code: str) -> str:
-    """"ho-tich" -> "civil_status"; anything not known -> "other"."""
-    return next((icon for word, icon in FIELD_WORDS if word in (code or "")), "other")
+def field_icon(code: str, name_vi: str = "") -> str:
+    """"ho-tich" -> "civil_status"; a catalogue's letter code ("A") by its Vietnamese name
+    ("Hộ tịch" -> "ho-tich"); anything not known -> "other"."""
+    for key in (code or "", _words(name_vi)):
+        icon = next((icon for word, icon in FIELD_WORDS if word in key), None)
+        if icon:
+            return icon
+    return "other"
+
+
+def _words(text: str) -> str:
+    """"Đất đai – Xây dựng" -> "dat-dai-xay-dung": the words codes are made of."""
+    import re
+    import unicodedata
+
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).lower()
+    return "-".join(re.findall(r"[a-z0-9]+", bare))

@@ -46,6 +46,29 @@ OK = (0.05, 0.45, 0.2, 1)
 BAND = (0.99, 0.91, 0.55, 1)  # notices and the volunteer band
 BAR = (0.043, 0.31, 0.61, 1)
 
+# "Chữ to" (app.large_text): reading text 1.5× (kv rules size text with `scaled(size,
+# app.text_scale)`), titles up to LARGE_CAP (they are 32-40 sp already; 60 sp titles would leave
+# no room for what they introduce) and higher contrast: grey text and the pale blue of secondary
+# buttons give way to pure black on white and a darker fill with a black border (BigButton's rule).
+# The top bars keep their 24 sp captions (beside pictograms): four buttons at 36 sp do not fit a row.
+LARGE_TEXT = 1.5
+LARGE_CAP = 44
+BLACK = (0, 0, 0, 1)
+SECONDARY_HIGH = (0.8, 0.86, 0.93, 1)
+HIGH_CONTRAST = {TEXT: BLACK, MUTED: BLACK, SECONDARY_TEXT: BLACK, SECONDARY: SECONDARY_HIGH}
+
+
+def scaled(size: float, scale: float) -> float:
+    """A text size in sp as drawn at this scale: size × scale, but no title beyond LARGE_CAP
+    (a size already above it stays as it is)."""
+    return min(size * scale, max(size, LARGE_CAP))
+
+
+def hc(colour: tuple, high_contrast: bool) -> tuple:
+    """The colour as drawn: its high-contrast stand-in while large text is on
+    (`theme.hc(theme.MUTED, app.large_text)` in a kv rule re-evaluates when the switch flips)."""
+    return HIGH_CONTRAST.get(colour, colour) if high_contrast else colour
+
 
 def is_portrait(width: float, height: float) -> bool:
     return height > width

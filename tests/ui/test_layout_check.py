@@ -226,10 +226,17 @@ def check_layout(drv, state):
 
 
 # ---- the states ----------------------------------------------------------------------------
-def states(drv):
-    """Bring up each screen and dialog in turn; yield its name when it is on show."""
+def states(drv, large=False):
+    """Bring up each screen and dialog in turn; yield its name when it is on show. large: with
+    "Chữ to" on throughout (each citizen's session turns it off: it is turned on again)."""
     app = drv.app
     t = app.t
+
+    def end_session():
+        app.end_session()
+        app.large_text = large
+
+    app.large_text = large
     yield "home"
     app.show_notice(t("notice.help_sent"))
     yield "home with a notice"
@@ -253,7 +260,7 @@ def states(drv):
     app.ticket.take("ho-tich")
     drv.wait_until(lambda: app.screen("ticket").print_state == "printed", timeout=15)
     yield "ticket with a priority line"
-    app.end_session()
+    end_session()
     (drv.previews / "simulate-fault").write_text("paper_out")
     app.start_flow("take_number")
     drv.wait_until(lambda: app.screen("service").services, timeout=10)
@@ -262,7 +269,7 @@ def states(drv):
     drv.wait_until(lambda: app.screen("ticket").print_state == "failed", timeout=15)
     yield "ticket, paper out"
     (drv.previews / "simulate-fault").unlink()
-    app.end_session()
+    end_session()
     app.start_flow("submit_dossier")
     drv.wait_until(lambda: app.screen("procedures").procedures, timeout=10)
     yield "procedures"
@@ -292,7 +299,7 @@ def states(drv):
     drv.wait_until(lambda: drv.has("card_confirm") and drv.find("card_confirm").text == t("card.replace_confirm"))
     yield "card dialog, replacing an applicant"
     drv.find("card_not_me").dispatch("on_release")
-    app.end_session()
+    end_session()
     app.scanner_frame(CARD + "\r")
     drv.wait_until(lambda: drv.has("card_confirm"))
     yield "card dialog"
@@ -326,7 +333,7 @@ def states(drv):
     for card, lang, state in ((OLD_ADDRESS_CARD, "vi", "form, an old address with its new name"),
                               (OLD_ADDRESS_CARD, "en", "form, an old address with its new name in English"),
                               (SPLIT_ADDRESS_CARD, "vi", "form, an old address of a divided ward")):
-        app.end_session()
+        end_session()
         app.lang = lang
         app.scanner_frame(card + "\r")
         drv.wait_until(lambda: drv.has("card_confirm"))
@@ -339,7 +346,7 @@ def states(drv):
         app.dossier.consent_next()
         assert app.screen("form").widget == "address" and app.screen("form").note
         yield state
-    app.end_session()
+    end_session()
     app.start_flow("lookup")
     yield "lookup"
     app.lookup.ask_confirmation()  # a card scanned here: the phone's last 4 digits or the slip's code
@@ -355,7 +362,7 @@ def states(drv):
                       {"code": "HT-20261130-0007", "status": "ready",
                        "procedure_name_vi": "Đăng ký khai sinh", "appointment_date": "2026-12-01"}])
     yield "lookup with results"
-    app.end_session()
+    end_session()
     app.assist.open_pin()
     drv.wait_until(lambda: drv.has("pin_cancel"))
     yield "pin dialog"
@@ -364,7 +371,7 @@ def states(drv):
     idle = app._ask_still_there(15, lambda: None, lambda: None)
     yield "idle dialog"
     idle.close()
-    app.end_session()
+    end_session()
     app.switch_language()
     yield "home in English"
     app.start_flow("take_number")
@@ -374,7 +381,7 @@ def states(drv):
     app.ticket.take("ho-tich")
     drv.wait_until(lambda: app.screen("ticket").print_state == "printed", timeout=15)
     yield "ticket in English"
-    app.end_session()
+    end_session()
     app.lang = "en"
     app.start_flow("submit_dossier")
     drv.wait_until(lambda: app.screen("procedures").procedures, timeout=10)
@@ -389,21 +396,21 @@ def states(drv):
         app.dossier.form_input(value)
         app.dossier.form_next()
     yield "form with choice buttons in English"
-    app.end_session()
+    end_session()
     app.lang = "en"
     app.start_flow("lookup")
     app.lookup._show([{"code": "HT-20261202-0003", "status": "declared", "procedure_name_en": "Birth registration"},
                       {"code": "CT-20261202-0001", "status": "more_documents",
                        "procedure_name_en": "Certified copy from the original", "appointment_date": "2026-12-04"}])
     yield "lookup with results in English"
-    app.end_session()
+    end_session()
     app.lang = "en"
     app.start_flow("lookup")
     app.lookup.ask_confirmation()
     yield "lookup asking a card's confirmation in English"
     app.screen("lookup").confirm_failed = True
     yield "lookup after a wrong confirmation in English"
-    app.end_session()
+    end_session()
     app.lang = app.settings.display.language
 
 
@@ -417,12 +424,29 @@ def sized(kiosk, request):  # noqa: F811
     kiosk.resize(1024, 600)  # as the other tests expect it
 
 
-@pytest.mark.parametrize("sized", SIZES, ids=[f"{w}x{h}" for w, h in SIZES], indirect=True)
-def test_every_screen_fits_and_reads(sized):
+def _check_every_state(drv, large=False):
     problems = []
     seen = []
-    for state in states(sized):
-        seen.append(state)
-        problems += check_layout(sized, state)
+    try:
+        for state in states(drv, large):
+            seen.append(state)
+            problems += check_layout(drv, state + (", large text" if large else ""))
+    finally:
+        drv.app.end_session()
     assert len(seen) >= 30
     assert not problems, f"{len(problems)} layout problem(s):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("sized", SIZES, ids=[f"{w}x{h}" for w, h in SIZES], indirect=True)
+def test_every_screen_fits_and_reads(sized):
+    _check_every_state(sized)
+
+
+# "Chữ to" (text 1.5×, higher contrast): the landscape sizes a ward office has (portrait
+# floor-standing kiosks are checked with the usual text only, to bound the run time)
+LARGE_SIZES = [(1024, 600), (800, 480), (1920, 1080)]
+
+
+@pytest.mark.parametrize("sized", LARGE_SIZES, ids=[f"{w}x{h}" for w, h in LARGE_SIZES], indirect=True)
+def test_every_screen_fits_and_reads_with_large_text(sized):
+    _check_every_state(sized, large=True)

@@ -143,3 +143,23 @@ def test_a_dossier_walk_speaks_every_screen(kiosk, tmp_path):  # noqa: F811  (te
 def kiosk_heard(drv, tmp_path):
     drv.heard = lambda: heard(tmp_path / "out")
     return drv
+
+
+def test_listen_on_the_form_bar_replays_the_form_prompt(speaking):
+    """The form screen has its own bar (no TopBar): its "Nghe hướng dẫn" says the prompt again."""
+    from test_dossier_ui import to_form
+
+    app = speaking.app
+    at_home(speaking)
+    to_form(speaking)
+    touch(speaking, "consent_agree")
+    touch(speaking, "consent_next")
+    assert app.root.current == "form"
+    said(speaking, app.t("voice.form"))
+    renders, count = app.voice.cache.renders, len(speaking.heard())
+    listen = speaking.find("listen")
+    assert listen.icon_texture is not None and listen.width > 0  # on the form's own bar, with its pictogram
+    touch(speaking, "listen")
+    speaking.wait_until(lambda: len(speaking.heard()) == count + 1)
+    assert speaking.heard()[-1][1] == app.t("voice.form")
+    assert app.voice.cache.renders == renders and app.root.current == "form"
