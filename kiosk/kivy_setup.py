@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from kiosk.config import Settings
 
@@ -52,3 +53,59 @@ def apply(options: dict[tuple[str, str], str]) -> None:
             Config.remove_option("input", name)
     for (section, key), value in options.items():
         Config.set(section, key, value)
+
+
+def _sdl_pending() -> Any:
+    """A function telling whether SDL holds an event Kivy has not read yet (a touch, a key), from
+    the SDL library Kivy loaded (found in /proc/self/maps, Linux); None when it cannot be found,
+    and the low rate then only ends on a frame (at most 1/idle_fps later)."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if "/libSDL2-" in line or "/libSDL2." in line}
+        lib = ctypes.CDLL(sorted(paths)[0])  # the same handle as Kivy's: dlopen of a loaded library
+        pump, has_events = lib.SDL_PumpEvents, lib.SDL_HasEvents
+    except (OSError, IndexError, AttributeError):
+        return None
+    has_events.argtypes, has_events.restype = [ctypes.c_uint32, ctypes.c_uint32], ctypes.c_int
+    pump.argtypes, pump.restype = [], None
+
+    def pending() -> bool:
+        pump()  # on the UI thread, as Kivy's own poll: moves the OS's input into SDL's queue
+        # input only (keys, mouse, touch: 0x300-0x8FF); not the poll sentinel SDL adds at each pump
+        return bool(has_events(0x300, 0x8FF))
+
+    return pending
+
+
+def install_frame_rate(policy: Any) -> None:
+    """Give Kivy's Clock the frame-rate policy's sleep (kiosk.framerate.FrameRate.sleep) between
+    frames, so a low rate ends as soon as input or work is pending. The rate itself is set through
+    set_max_fps (Clock.idle reads `_max_fps` at each frame)."""
+    from kivy.base import EventLoop
+    from kivy.clock import Clock
+
+    sdl = _sdl_pending()
+    nap = Clock.usleep
+
+    def pending() -> bool:
+        if EventLoop.input_events or Clock.get_min_timeout() <= 0:  # a touch queued; work posted
+            return True
+        if any(getattr(p, "waiting_event", None) for p in EventLoop.input_providers):  # read, not dispatched
+            return True
+        return sdl is not None and sdl()
+
+    def usleep(microseconds: float) -> None:
+        if policy.sleep(microseconds / 1e6, pending, lambda s: nap(1e6 * s)):
+            # Clock.idle compares with the rate it read before sleeping: make this frame due now
+            Clock._last_tick = Clock.time() - 1.0 / policy.idle_fps
+
+    Clock.usleep = usleep
+
+
+def set_max_fps(fps: float) -> None:
+    """Kivy's frame-rate cap, at run time (Config's maxfps is only read when the Clock is made)."""
+    from kivy.clock import Clock
+
+    Clock._max_fps = float(fps)
