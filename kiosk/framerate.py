@@ -4,10 +4,9 @@ A kiosk waits for its next citizen most of the day, and each frame costs CPU eve
 changes (a bare Kivy app uses about a fifth as much at 10 fps as at 60). After `idle_after`
 seconds without a touch, key or scan the frame rate drops to `idle_fps`; the next touch brings it
 back. A drop alone would make that first touch wait for the next low-rate frame (up to 100 ms at
-10 fps, twice that until Kivy has read the event and then dispatched it), so while the rate is
-low the sleep between frames is cut into short slices and ends as soon as something is pending
-(input in a queue, work posted from another thread): the frame that handles it runs at once and
-the following ones at full rate.
+10 fps), so while the rate is low the sleep between frames is cut into short slices and ends as
+soon as input is pending: the frame that handles it runs at once and the following ones at full
+rate. Work posted from another thread (a scan, a job's result) ends the sleep at once, at any rate.
 
 No Kivy: the App hands in its timer, the setter of the clock's rate and, through kiosk.kivy_setup,
 what "something is pending" means.
@@ -84,20 +83,23 @@ class FrameRate:
             self._fps = fps
             self._set_fps(fps)
 
-    def sleep(self, seconds: float, pending: Callable[[], bool], nap: Callable[[float], None]) -> bool:
-        """The sleep between two frames. At full rate: nap(seconds). At the low rate: in slices,
-        ending early (and going to full rate) once pending() says something waits for a frame.
-        True when it ended early: the caller makes the next frame due now."""
+    def sleep(self, seconds: float, pending: Callable[[], bool], nap: Callable[[float], bool]) -> bool:
+        """The sleep between two frames. nap(s) sleeps at most s and returns True when work was
+        posted from another thread meanwhile (a scan, a job's result): the sleep ends there, at any
+        rate. At the low rate it naps in slices and also ends once pending() says input waits;
+        either way the rate goes full for a moment. True when it ended early: the caller makes the
+        next frame due now."""
         if not self.idle:
-            nap(seconds)
-            return False
+            return bool(nap(seconds))
         end = self._now() + seconds
         while True:
             if pending():
-                self.wakes += 1
-                self.wake()
-                return True
+                break
             left = end - self._now()
             if left <= 0:
                 return False
-            nap(min(SLICE, left))
+            if nap(min(SLICE, left)):
+                break
+        self.wakes += 1
+        self.wake()
+        return True

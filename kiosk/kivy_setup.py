@@ -81,26 +81,42 @@ def _sdl_pending() -> Any:
 
 def install_frame_rate(policy: Any) -> None:
     """Give Kivy's Clock the frame-rate policy's sleep (kiosk.framerate.FrameRate.sleep) between
-    frames, so a low rate ends as soon as input or work is pending. The rate itself is set through
-    set_max_fps (Clock.idle reads `_max_fps` at each frame)."""
+    frames: it ends as soon as another thread posts work (Clock.schedule_once(fn, 0) from a scanner's
+    reader or a job: seen through the Clock's on_schedule hook) and, at the low rate, as soon as
+    input is pending. The rate itself is set through set_max_fps (Clock.idle reads `_max_fps` at
+    each frame)."""
+    import threading
+
     from kivy.base import EventLoop
     from kivy.clock import Clock
 
     sdl = _sdl_pending()
-    nap = Clock.usleep
+    posted = threading.Event()
+    ui_thread = threading.main_thread()
+
+    def on_schedule(event: Any) -> None:  # called by the Clock for every event scheduled, any thread
+        if not event.timeout and threading.current_thread() is not ui_thread:
+            posted.set()
+
+    def nap(seconds: float) -> bool:
+        if posted.wait(seconds):
+            posted.clear()
+            return True
+        return False
 
     def pending() -> bool:
-        if EventLoop.input_events or Clock.get_min_timeout() <= 0:  # a touch queued; work posted
+        if EventLoop.input_events:  # a touch queued
             return True
         if any(getattr(p, "waiting_event", None) for p in EventLoop.input_providers):  # read, not dispatched
             return True
         return sdl is not None and sdl()
 
     def usleep(microseconds: float) -> None:
-        if policy.sleep(microseconds / 1e6, pending, lambda s: nap(1e6 * s)):
+        if policy.sleep(microseconds / 1e6, pending, nap):
             # Clock.idle compares with the rate it read before sleeping: make this frame due now
             Clock._last_tick = Clock.time() - 1.0 / policy.idle_fps
 
+    Clock.on_schedule = on_schedule
     Clock.usleep = usleep
 
 

@@ -92,11 +92,13 @@ def test_idle_rate_is_never_above_the_full_rate(clock):
     assert rate.fps == 8 and rates == []  # nothing to lower
 
 
-def test_full_rate_sleep_is_one_nap(clock):
+def test_full_rate_sleep_is_one_nap_cut_short_by_posted_work(clock):
     rate, _ = make(clock)
     naps: list[float] = []
-    assert rate.sleep(0.03, pending=lambda: True, nap=naps.append) is False
+    assert rate.sleep(0.03, pending=lambda: True, nap=lambda s: naps.append(s)) is False
     assert naps == [0.03]
+    assert rate.sleep(0.03, pending=lambda: False, nap=lambda s: True) is True  # a scan arrived
+    assert rate.fps == 30
 
 
 def test_idle_sleep_looks_for_pending_work_in_slices(clock):
@@ -104,9 +106,10 @@ def test_idle_sleep_looks_for_pending_work_in_slices(clock):
     clock.advance(6)
     naps: list[float] = []
 
-    def nap(s: float) -> None:
+    def nap(s: float) -> bool:
         naps.append(s)
         clock.t += s
+        return False
 
     assert rate.sleep(0.09, pending=lambda: False, nap=nap) is False
     assert naps == pytest.approx([SLICE, SLICE, SLICE, 0.09 - 3 * SLICE])
@@ -119,15 +122,24 @@ def test_idle_sleep_ends_when_something_is_pending_and_goes_full_rate_a_moment(c
     naps: list[float] = []
     pending = iter([False, False, True])
 
-    def nap(s: float) -> None:
+    def nap(s: float) -> bool:
         naps.append(s)
         clock.t += s
+        return False
 
     assert rate.sleep(0.09, pending=lambda: next(pending), nap=nap) is True
     assert len(naps) == 2  # woken 50 ms in, not at the end of the low-rate frame
     assert rate.fps == 30 and rate.wakes == 1
     clock.advance(0.6)  # nothing came of it (not a touch): back to the low rate
     assert rate.idle and rates == [10.0, 30.0, 10.0]
+
+
+def test_idle_sleep_ends_at_once_on_posted_work(clock):
+    rate, _ = make(clock)
+    clock.advance(6)
+    naps = iter([False, True])
+    assert rate.sleep(0.09, pending=lambda: False, nap=lambda s: next(naps)) is True
+    assert rate.fps == 30 and rate.wakes == 1
 
 
 def test_stop_restores_the_full_rate_and_cancels_the_timer(clock):
