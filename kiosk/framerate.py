@@ -20,8 +20,8 @@ from typing import Any, Callable
 Later = Callable[[float, Callable[[], None]], Any]  # -> something with cancel()
 
 # While the rate is low, how often the sleep looks for pending input: a touch waits at most this
-# long (then one full-rate frame); 40 looks a second cost far less than 40 frames.
-SLICE = 0.025
+# long (then one full-rate frame); 33 looks a second (~30 µs each) cost far less than frames (~400 µs).
+SLICE = 0.03
 # After a wake-up with no touch (a scan, a job's result, a window event): full rate this long, so
 # the event read in the first frame is dispatched in the next without a low-rate wait.
 WAKE_SECONDS = 0.5
