@@ -3,10 +3,14 @@
 A kiosk waits for its next citizen most of the day, and each frame costs CPU even when nothing
 changes (a bare Kivy app uses about a fifth as much at 10 fps as at 60). After `idle_after`
 seconds without a touch, key or scan the frame rate drops to `idle_fps`; the next touch brings it
-back. A drop alone would make that first touch wait for the next low-rate frame (up to 100 ms at
-10 fps), so while the rate is low the sleep between frames is cut into short slices and ends as
-soon as input is pending: the frame that handles it runs at once and the following ones at full
-rate. Work posted from another thread (a scan, a job's result) ends the sleep at once, at any rate.
+back: the frame that reads a tap from SDL is followed at once (no second low-rate wait) by the
+frame that dispatches it, and the following frames run at full rate. Work posted from another
+thread (a scan, a job's result) ends the sleep at once, at any rate.
+
+Measured (bench/RESULTS.md, issue 18): looking for input between low-rate frames, in 30 ms slices
+so a tap would wait 30 ms instead of up to 100, cost 0.45 % of a core on the 2-core test machine
+(each timed wake-up costs ~100 µs there), twice a bare Kivy app at 10 fps; so the low rate keeps
+one sleep per frame and a first tap after idle waits for the next frame, as in any 10 fps app.
 
 No Kivy: the App hands in its timer, the setter of the clock's rate and, through kiosk.kivy_setup,
 what "something is pending" means.
@@ -19,9 +23,7 @@ from typing import Any, Callable
 
 Later = Callable[[float, Callable[[], None]], Any]  # -> something with cancel()
 
-# While the rate is low, how often the sleep looks for pending input: a touch waits at most this
-# long (then one full-rate frame); 33 looks a second (~30 µs each) cost far less than frames (~400 µs).
-SLICE = 0.03
+
 # After a wake-up with no touch (a scan, a job's result, a window event): full rate this long, so
 # the event read in the first frame is dispatched in the next without a low-rate wait.
 WAKE_SECONDS = 0.5
@@ -86,20 +88,14 @@ class FrameRate:
     def sleep(self, seconds: float, pending: Callable[[], bool], nap: Callable[[float], bool]) -> bool:
         """The sleep between two frames. nap(s) sleeps at most s and returns True when work was
         posted from another thread meanwhile (a scan, a job's result): the sleep ends there, at any
-        rate. At the low rate it naps in slices and also ends once pending() says input waits;
-        either way the rate goes full for a moment. True when it ended early: the caller makes the
-        next frame due now."""
-        if not self.idle:
-            return bool(nap(seconds))
-        end = self._now() + seconds
-        while True:
-            if pending():
-                break
-            left = end - self._now()
-            if left <= 0:
-                return False
-            if nap(min(SLICE, left)):
-                break
-        self.wakes += 1
-        self.wake()
-        return True
+        rate. At the low rate, input already read but not yet dispatched (pending(): a tap SDL gave
+        at the end of the last frame) ends it before it begins, and the rate goes full for a moment.
+        True when it ended early: the caller makes the next frame due now."""
+        if self.idle and pending():
+            woke = True
+        else:
+            woke = bool(nap(seconds))
+        if woke and self.idle:
+            self.wakes += 1
+            self.wake()
+        return woke

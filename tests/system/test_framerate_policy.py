@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.framerate import SLICE, FrameRate
+from kiosk.framerate import FrameRate
 
 
 class FakeTime:
@@ -101,44 +101,28 @@ def test_full_rate_sleep_is_one_nap_cut_short_by_posted_work(clock):
     assert rate.fps == 30
 
 
-def test_idle_sleep_looks_for_pending_work_in_slices(clock):
+def test_idle_sleep_is_one_nap_when_nothing_waits(clock):
     rate, _ = make(clock)
     clock.advance(6)
     naps: list[float] = []
-
-    def nap(s: float) -> bool:
-        naps.append(s)
-        clock.t += s
-        return False
-
-    assert rate.sleep(0.09, pending=lambda: False, nap=nap) is False
-    assert naps == pytest.approx([SLICE, SLICE, SLICE, 0.09 - 3 * SLICE])
-    assert rate.idle and rate.wakes == 0
+    assert rate.sleep(0.1, pending=lambda: False, nap=lambda s: naps.append(s) or False) is False
+    assert naps == [0.1] and rate.idle and rate.wakes == 0
 
 
-def test_idle_sleep_ends_when_something_is_pending_and_goes_full_rate_a_moment(clock):
+def test_idle_sleep_does_not_begin_while_a_read_tap_waits_and_goes_full_rate_a_moment(clock):
     rate, rates = make(clock)
     clock.advance(6)
     naps: list[float] = []
-    pending = iter([False, False, True])
-
-    def nap(s: float) -> bool:
-        naps.append(s)
-        clock.t += s
-        return False
-
-    assert rate.sleep(0.09, pending=lambda: next(pending), nap=nap) is True
-    assert len(naps) == 2  # woken 50 ms in, not at the end of the low-rate frame
-    assert rate.fps == 30 and rate.wakes == 1
-    clock.advance(0.6)  # nothing came of it (not a touch): back to the low rate
+    assert rate.sleep(0.1, pending=lambda: True, nap=lambda s: naps.append(s) or False) is True
+    assert naps == [] and rate.fps == 30 and rate.wakes == 1
+    clock.advance(0.6)  # nothing came of it (the touch was swallowed): back to the low rate
     assert rate.idle and rates == [10.0, 30.0, 10.0]
 
 
 def test_idle_sleep_ends_at_once_on_posted_work(clock):
     rate, _ = make(clock)
     clock.advance(6)
-    naps = iter([False, True])
-    assert rate.sleep(0.09, pending=lambda: False, nap=lambda s: next(naps)) is True
+    assert rate.sleep(0.1, pending=lambda: False, nap=lambda s: True) is True  # a scan arrived
     assert rate.fps == 30 and rate.wakes == 1
 
 
