@@ -228,7 +228,10 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
         if office is not None:  # the home screen first, then the office (see OFFICE_START_AFTER_FIRST_FRAME)
             from kivy.clock import Clock
 
-            app.bind(on_start=lambda *_: Clock.schedule_once(lambda _dt: office.start(), OFFICE_START_AFTER_FIRST_FRAME))
+            def start_office_later(*_args: Any) -> None:  # returns None: a true value would stop on_start
+                Clock.schedule_once(lambda _dt: office.start(), OFFICE_START_AFTER_FIRST_FRAME)
+
+            app.bind(on_start=start_office_later)
         if demo:
             _print_demo_help(settings, app, base_url)
         app.run()
