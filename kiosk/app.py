@@ -30,7 +30,7 @@ from kivy.uix.scrollview import ScrollView
 
 from devices.printer import NullPrinter
 from devices.scanner import NullScanner
-from kiosk import i18n
+from kiosk import i18n, kivy_setup
 from kiosk.config import Settings
 from kiosk.domain import cccd, scan
 from kiosk.domain.session import CitizenSession
@@ -42,6 +42,7 @@ from kiosk.flows.dossier import DossierFlow
 from kiosk.flows.lookup import LookupFlow
 from kiosk.flows.ticket import TicketFlow
 from kiosk.flows.upkeep import UpkeepFlow
+from kiosk.framerate import FrameRate
 from kiosk.idle import IdleWatch
 from kiosk.paths import FONTS, ROOT
 from kiosk.system import sdnotify
@@ -150,6 +151,9 @@ class KioskApp(App):
                               expire=self.end_session,
                               watching=lambda: self.session.in_use or self.current() not in ("", "home"),
                               held=lambda: self.assist.waiting_for_help)
+        d = settings.display  # full rate while in use, idle_fps on an untouched screen (kiosk/framerate.py)
+        self.frame_rate = FrameRate(full=d.maxfps, idle=d.idle_fps, idle_after=d.idle_fps_after,
+                                    set_fps=kivy_setup.set_max_fps, later=self.later)
         self.kiosk = Kiosk(settings, self.session, self.jobs, client=client,
                            printer=printer if printer is not None else NullPrinter(),
                            outbox=outbox, sender=sender, public_base_url=public_base_url)
@@ -252,6 +256,8 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_activity)
         self._bind_keyboard_scanner()
         self.scanner.start()
+        kivy_setup.install_frame_rate(self.frame_rate)
+        self.frame_rate.start()
         Clock.schedule_once(self._after_first_frame, 0)
         self.upkeep.start()
         interval = sdnotify.watchdog_interval()
@@ -414,7 +420,8 @@ class KioskApp(App):
         return False
 
     def activity(self) -> None:
-        """A citizen did something: restart the idle clock."""
+        """A citizen did something: restart the idle clock, full frame rate."""
+        self.frame_rate.activity()
         self.idle.activity()
 
     def _ask_still_there(self, seconds: int, on_continue: Callable[[], None], on_end: Callable[[], None]) -> Any:

@@ -67,6 +67,8 @@ class Display(_Section):
     height: int = Field(600, ge=240, le=4320)
     rotation: Literal[0, 90, 180, 270] = 0
     maxfps: int = Field(30, ge=1, le=120)
+    idle_fps: int = Field(10, ge=1, le=120, description="frames per second on an untouched screen (at most maxfps)")
+    idle_fps_after: int = Field(5, ge=1, le=3600, description="seconds without a touch, key or scan before idle_fps")
     idle_timeout: int = Field(60, ge=10, le=3600, description="seconds without a touch before asking")
     idle_countdown: int = Field(30, ge=30, le=120, description="seconds the question stays up (30 at least: elderly citizens read slowly)")
     language: Literal["vi", "en"] = "vi"

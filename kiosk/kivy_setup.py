@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from kiosk.config import Settings
 
@@ -52,3 +53,50 @@ def apply(options: dict[tuple[str, str], str]) -> None:
             Config.remove_option("input", name)
     for (section, key), value in options.items():
         Config.set(section, key, value)
+
+
+def install_frame_rate(policy: Any) -> None:
+    """Give Kivy's Clock the frame-rate policy's sleep (kiosk.framerate.FrameRate.sleep) between
+    frames: it ends as soon as another thread posts work (Clock.schedule_once(fn, 0) from a scanner's
+    reader or a job: seen through the Clock's on_schedule hook) and, at the low rate, does not
+    begin while input read from SDL waits for dispatch. The rate itself is set through set_max_fps
+    (Clock.idle reads `_max_fps` at each frame)."""
+    import threading
+
+    from kivy.base import EventLoop
+    from kivy.clock import Clock
+
+    posted = threading.Event()
+    ui_thread = threading.main_thread()
+
+    def on_schedule(event: Any) -> None:  # called by the Clock for every event scheduled, any thread
+        if not event.timeout and threading.current_thread() is not ui_thread:
+            posted.set()
+
+    def nap(seconds: float) -> bool:
+        if posted.wait(seconds):
+            posted.clear()
+            return True
+        return False
+
+    def pending() -> bool:  # a touch queued, or read from SDL by the window and not yet dispatched
+        return bool(EventLoop.input_events) or any(getattr(p, "waiting_event", None)
+                                                   for p in EventLoop.input_providers)
+
+    def usleep(microseconds: float) -> None:
+        seconds = microseconds / 1e6
+        if policy.idle:  # Kivy ends each sleep 4/5·1/(3·fps) early ("10 fps" ran at 13.6/s): 10 it is
+            seconds = max(seconds, 1.0 / policy.fps - (Clock.time() - Clock._last_tick))
+        if policy.sleep(seconds, pending, nap):
+            # Clock.idle compares with the rate it read before sleeping: make this frame due now
+            Clock._last_tick = Clock.time() - 1.0 / policy.idle_fps
+
+    Clock.on_schedule = on_schedule
+    Clock.usleep = usleep
+
+
+def set_max_fps(fps: float) -> None:
+    """Kivy's frame-rate cap, at run time (Config's maxfps is only read when the Clock is made)."""
+    from kivy.clock import Clock
+
+    Clock._max_fps = float(fps)

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 # How long the kiosk's office calls wait for the embedded office to start (migrations on a Pi's SD
 # card take seconds); after that they go ahead and fail as for an unreachable office.
 OFFICE_START_WAIT = 60.0
+# The embedded office starts this long after the kiosk's first frame: importing FastAPI and
+# SQLAlchemy holds the GIL in bursts, and on a 2-core box it made the home screen 0.5 s later.
+OFFICE_START_AFTER_FIRST_FRAME = 0.5
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -40,8 +43,9 @@ def demo_settings(settings: Settings) -> Settings:
 
 
 class OfficeStarter:
-    """Start the embedded office service in the background, so the kiosk's window does not wait
-    for FastAPI, SQLAlchemy and the migrations (seconds on a Pi). Its address is fixed up front;
+    """Start the embedded office service in the background (`start()`, called once the home screen
+    is on show), so the kiosk's window does not wait for FastAPI, SQLAlchemy and the migrations
+    (seconds on a Pi). Its address is fixed up front;
     `ready` is set once it answers (or has failed to start), and the kiosk's client waits for it
     before its first request (`WaitForOffice`), so the first seconds log no connection failures."""
 
@@ -55,7 +59,10 @@ class OfficeStarter:
         self.office: Any = None
         self.ready = threading.Event()
         self._thread = threading.Thread(target=self._start, args=(settings, demo), name="office-start", daemon=True)
-        self._thread.start()
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and not self.ready.is_set():
+            self._thread.start()
 
     def _start(self, settings: Settings, demo: bool) -> None:
         from kiosk.office.embedded import start_embedded
@@ -71,7 +78,8 @@ class OfficeStarter:
             self.ready.set()  # started or failed: either way nobody need wait any longer
 
     def stop(self) -> None:
-        self._thread.join(timeout=30)
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
         if self.office is not None:
             self.office.stop()
 
@@ -98,11 +106,39 @@ class WaitForOffice:
         return after_office_start
 
 
-def make_client(settings: Settings, base_url: str) -> Any:
-    from kiosk.link.client import OfficeClient
+class LazyClient:
+    """The office client, made at its first call: importing it (requests, urllib3: ~110 ms) is then
+    off the way to the first frame. Its calls run on worker threads (the first, a heartbeat, 2 s
+    after start), so that is where the import lands; every attribute the kiosk uses is a method."""
 
-    return OfficeClient(base_url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout,
-                        ca_file=settings.office.ca_file)
+    def __init__(self, make: Any) -> None:
+        self._make, self._client, self._lock = make, None, threading.Lock()
+
+    def _get(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = self._make()
+            return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is not None:
+            return getattr(self._client, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(self._get(), name)(*args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+
+def make_client(settings: Settings, base_url: str) -> Any:
+    def make() -> Any:
+        from kiosk.link.client import OfficeClient
+
+        return OfficeClient(base_url, settings.kiosk.api_key, settings.kiosk.id, settings.office.timeout,
+                            ca_file=settings.office.ca_file)
+
+    return LazyClient(make)
 
 
 def open_printer(settings: Settings) -> Any:
@@ -189,6 +225,13 @@ def run_kiosk(settings: Settings, *, demo: bool = False, windowed: bool = False)
                        public_base_url=settings.office.public_url, voice=build_voice(settings))
         running["app"] = app
         app.scanner = open_scanner(settings, app)  # its callbacks need the app
+        if office is not None:  # the home screen first, then the office (see OFFICE_START_AFTER_FIRST_FRAME)
+            from kivy.clock import Clock
+
+            def start_office_later(*_args: Any) -> None:  # returns None: a true value would stop on_start
+                Clock.schedule_once(lambda _dt: office.start(), OFFICE_START_AFTER_FIRST_FRAME)
+
+            app.bind(on_start=start_office_later)
         if demo:
             _print_demo_help(settings, app, base_url)
         app.run()
