@@ -56,3 +56,18 @@ def test_quick_benchmark_run_prints_every_section_and_writes_json(tmp_path):
 
     scan = res["scan"]
     assert scan["n"] > 0 and scan["missed"] == 0 and scan["set_off_ui_thread"] == 0
+
+
+@pytest.mark.slow
+def test_the_year_report_benchmark_runs_on_a_small_year(tmp_path):
+    """bench/bench_reports.py with tiny sizes: it generates its year for the office's current fields
+    and reads back the figures it made (it broke once when a sixth field was added)."""
+    out = tmp_path / "reports.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("KIOSK_CONFIG", "KIOSK_TEST_PG_URL")}
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_reports.py"), "--tickets", "400",
+                           "--ratings", "150", "--dossiers", "40", "--runs", "1", "--pg", "", "--json", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    sqlite = json.loads(out.read_text(encoding="utf-8"))["sqlite"]
+    assert sqlite["made"]["tickets"] == 400
+    assert sqlite["year"]["issued"] == 400 and sqlite["year"]["dossiers"] == 40
