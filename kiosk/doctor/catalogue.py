@@ -15,13 +15,25 @@ REVIEW_FIX = ("check every procedure against the province's published list and t
               "the catalogue in /admin (Thủ tục) or assets/data/procedures.json and its review_before date")
 
 
+UNCHECKED_FIX = ("look each code up on the national public service portal (dichvucong.gov.vn), correct the "
+                 "entry and drop \"code\" from its \"unverified\" list (/admin, Thủ tục, or "
+                 "assets/data/procedures.json)")
+
+
 def catalogue_verdict(catalogue, where: str, today: date) -> Result:
-    """PASS, or WARN once the catalogue's review_before date has passed."""
+    """PASS; WARN once the catalogue's review_before date has passed, or while a procedure's national
+    code itself is marked unverified (a wrong code would send its dossiers to the wrong procedure)."""
     due = catalogue.review_before
     found = f"{len(catalogue)} procedures in {len(catalogue.fields())} fields ({where})"
     if catalogue.review_overdue(today):
         return Result(WARN, "catalogue", f"{found}: to be reviewed before {due.isoformat()}, now past", REVIEW_FIX)
-    return Result(PASS, "catalogue", found + (f", review before {due.isoformat()}" if due else ""))
+    unchecked = [p.code for p in catalogue if "code" in p.raw.get("unverified", [])]
+    if unchecked:
+        return Result(WARN, "catalogue", f"{found}: the national code of {len(unchecked)} procedure(s) is not "
+                      f"checked at source ({', '.join(unchecked)})", UNCHECKED_FIX)
+    partly = sum(1 for p in catalogue if p.raw.get("unverified"))
+    return Result(PASS, "catalogue", found + (f", review before {due.isoformat()}" if due else "")
+                  + (f"; {partly} with facts marked unverified (assets/data/SOURCES.md)" if partly else ""))
 
 
 def check_catalogue(ctx: Context, today: date | None = None) -> Result:
