@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 import threading
@@ -24,7 +25,36 @@ class EmbeddedOffice:
     def stop(self, timeout: float = 10.0) -> None:
         self.office.hub.close_streams()  # open event streams would hold the shutdown up
         self.server.should_exit = True
+        self.server.wake()
         self.thread.join(timeout)
+
+
+def _quiet_server(uvicorn):
+    """uvicorn's Server, ticking once a second instead of ten times. Its main loop only refreshes the
+    Date header (each second) and checks whether to exit; in a kiosk that idles, ten wake-ups a second
+    were most of the embedded office's idle CPU. stop() wakes it at once."""
+
+    class QuietServer(uvicorn.Server):
+        tick = 1.0
+
+        async def main_loop(self) -> None:
+            self._loop, self._woken = asyncio.get_running_loop(), asyncio.Event()
+            counter = 0
+            should_exit = await self.on_tick(counter)
+            while not should_exit:
+                counter = (counter + 10) % 864000  # on_tick refreshes the Date header when counter % 10 == 0
+                try:
+                    await asyncio.wait_for(self._woken.wait(), self.tick)
+                except asyncio.TimeoutError:
+                    pass
+                should_exit = await self.on_tick(counter)
+
+        def wake(self) -> None:
+            loop = getattr(self, "_loop", None)
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self._woken.set)
+
+    return QuietServer
 
 
 def start_embedded(settings, *, database_url: str | None = None, demo: bool = True,
@@ -46,13 +76,14 @@ def start_embedded(settings, *, database_url: str | None = None, demo: bool = Tr
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
-    server = uvicorn.Server(config)
+    server = _quiet_server(uvicorn)(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="office-embedded", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
+            server.wake()
             raise RuntimeError("the embedded office service did not start")
         time.sleep(0.02)
     host, bound = sock.getsockname()[:2]
