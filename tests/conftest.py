@@ -33,6 +33,19 @@ def pg_url():
     return url
 
 
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """An empty office database, once on SQLite (in tmp_path) and once in a private PostgreSQL schema."""
+    from kiosk.office.settings import sqlite_url
+    from office_testing import pg_schema
+
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path / "office.db")
+    else:
+        with pg_schema(request.getfixturevalue("pg_url")) as url:
+            yield url
+
+
 @pytest.fixture(scope="session")
 def chromium_path():
     path = shutil.which("chromium") or shutil.which("chromium-browser")

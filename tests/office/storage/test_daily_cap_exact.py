@@ -12,20 +12,10 @@ from sqlalchemy import func, select
 
 from kiosk.office.errors import Conflict
 from kiosk.office.service import Office
-from kiosk.office.settings import OfficeSettings, sqlite_url
+from kiosk.office.settings import OfficeSettings
 from kiosk.office.storage.models import Ticket
-from office_testing import pg_schema
 
 CAP, RACERS = 6, 8
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path / "office.db")
-    else:
-        with pg_schema(request.getfixturevalue("pg_url")) as url:
-            yield url
 
 
 def capped(url: str, **kw) -> Office:

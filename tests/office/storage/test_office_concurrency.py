@@ -13,22 +13,14 @@ from sqlalchemy import select
 
 from kiosk.office.storage.models import AuditEntry, Ticket
 from kiosk.office.service import Office
-from kiosk.office.settings import OfficeSettings, sqlite_url
-from office_testing import SSEReader, pg_schema, running_server, stress_call, stress_issue
+from kiosk.office.settings import OfficeSettings
+from office_testing import SSEReader, running_server, stress_call, stress_issue
 
 pytestmark = pytest.mark.slow
 
 ISSUERS, KEYS_PER_ISSUER = 3, 24
 
 
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path / "office.db")
-        yield url
-    else:
-        with pg_schema(request.getfixturevalue("pg_url")) as url:
-            yield url
 
 
 def prepared(url: str) -> Office:

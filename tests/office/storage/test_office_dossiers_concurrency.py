@@ -13,8 +13,7 @@ from kiosk.domain.catalogue import load_catalogue
 from kiosk.office.operations import catalogue, dossiers
 from kiosk.office.storage.models import Dossier, DossierHistory
 from kiosk.office.service import Office
-from kiosk.office.settings import OfficeSettings, sqlite_url
-from office_testing import pg_schema
+from kiosk.office.settings import OfficeSettings
 
 pytestmark = pytest.mark.slow
 
@@ -22,15 +21,6 @@ PROCESSES, KEYS_PER_PROCESS = 3, 12
 APPLICANT = {"full_name": "Phạm Văn Đồng", "id_number": "001080001234", "date_of_birth": "1980-01-02",
              "sex": "Nam", "address": "5 Hàng Bài, Hà Nội"}
 FIELDS = {"document_name": "Hợp đồng", "number_of_documents": 2, "signing_method": "Ký"}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path / "office.db")
-    else:
-        with pg_schema(request.getfixturevalue("pg_url")) as url:
-            yield url
 
 
 def prepared(url: str) -> Office:
