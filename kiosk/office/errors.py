@@ -37,3 +37,13 @@ class TooManyAttempts(OfficeError):
 
 class Unavailable(OfficeError):
     status = 503
+
+
+class CapReached(Exception):
+    """Not an answer by itself: inside the ticket's write transaction, the service has handed out its
+    daily cap of numbers. Raising it rolls the number back; Office.issue answers 409 service_full
+    with the next day the field has room (opening.service_full)."""
+
+    def __init__(self, service, cap: int):
+        super().__init__(service.code, cap)
+        self.service, self.cap = service, cap

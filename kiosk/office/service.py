@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.office.errors import CapReached
 from kiosk.office.operations import auth, json_views, opening, tickets, ward
 from kiosk.office.operations.context import Ctx
 from kiosk.office.settings import OfficeSettings
@@ -87,7 +88,7 @@ class Office:
                                         kiosk_id=kiosk_id, volunteer_code=volunteer_code, cap=cap)
         try:
             t, created = self.db.write_retrying_duplicates(attempt)
-        except tickets.CapReached as full:
+        except CapReached as full:
             raise opening.service_full(self.settings, self.clock(), full.service, full.cap) from None
         with self.db.read() as s:
             if not created:  # a replay: the ticket as it is now

@@ -17,7 +17,7 @@ from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
 from sqlalchemy.orm import Session, lazyload
 
 from kiosk.domain.contract import PRIORITY_CATEGORIES
-from kiosk.office.errors import Conflict, Invalid, NotFound
+from kiosk.office.errors import CapReached, Conflict, Invalid, NotFound
 from kiosk.office.operations import queue_rules as rules
 from kiosk.office.operations.context import Ctx, audit, audit_row, runtime_settings
 from kiosk.office.storage.db import next_in_sequence
@@ -85,14 +85,6 @@ def find_by_key(s: Session, kiosk_id: str, key: str) -> Ticket | None:
 
 _ID_BY_KEY = select(Ticket.id).where(Ticket.kiosk_id == bindparam("kiosk_id"),
                                      Ticket.idempotency_key == bindparam("key"))
-
-
-class CapReached(Exception):
-    """The service has handed out its daily cap of numbers (the caller answers service_full)."""
-
-    def __init__(self, service: Any, cap: int):
-        super().__init__(service.code, cap)
-        self.service, self.cap = service, cap
 
 
 def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | None, idempotency_key: str,
