@@ -24,7 +24,7 @@ from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import AliasProperty, BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.scrollview import ScrollView
 
@@ -125,7 +125,13 @@ class KioskApp(App):
     # "Chữ to": larger text and higher contrast for this citizen's session; .kv rules multiply
     # sp() by text_scale (Metrics.fontscale would not re-run rules already applied)
     large_text = BooleanProperty(False)
-    text_scale = NumericProperty(1.0)
+
+    def _text_scale(self) -> float:
+        from screens.widgets import theme
+
+        return theme.LARGE_TEXT if self.large_text else 1.0
+
+    text_scale = AliasProperty(_text_scale, None, bind=("large_text",), cache=True)
 
     # no Kivy settings panel on F1: nothing on a kiosk may open it
     use_kivy_settings = False
@@ -331,11 +337,6 @@ class KioskApp(App):
         """The "Chữ to" switch: flips mid-screen, keeping the session (kv rules re-evaluate)."""
         self.large_text = not self.large_text
         self.activity()
-
-    def on_large_text(self, _app: Any, on: bool) -> None:
-        from screens.widgets import theme
-
-        self.text_scale = theme.LARGE_TEXT if on else 1.0
 
     def show_notice(self, text: str, seconds: float = NOTICE_SECONDS) -> None:
         self.notice = text

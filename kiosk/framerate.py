@@ -50,7 +50,7 @@ class FrameRate:
 
     def start(self) -> None:
         """Begin watching: full rate now, low after idle_after seconds without activity."""
-        self._full_until(self._now() + self.idle_after)
+        self.activity()
 
     def activity(self) -> None:
         """A touch, key or scan: full rate now and for idle_after seconds more."""

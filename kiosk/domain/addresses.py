@@ -336,10 +336,11 @@ def _known_provinces(table: Table) -> set[str]:
     return {_province_key(n) for n in provinces().values()} | set(table.provinces) | set(table.province_keys)
 
 
-def _as_province(part: Part, table: Table) -> Part:
-    """'TP. Hồ Chí Minh', 'Thành phố Hà Nội', 'Hồ Chí Minh': a province, not a district's city."""
+def _as_province(part: Part, known: set[str]) -> Part:
+    """'TP. Hồ Chí Minh', 'Thành phố Hà Nội', 'Hồ Chí Minh': a province, not a district's city.
+    known: _known_provinces(table), built once per address."""
     if part.level in ("district", "unmarked") and part.kind in ("thành phố", "") \
-            and _province_key(part.name) in _known_provinces(table):
+            and _province_key(part.name) in known:
         return Part("province", part.kind, part.name, part.start, part.end)
     return part
 
@@ -363,7 +364,7 @@ def check(address: str, table: Table | None = None) -> AddressCheck:
     known = _known_provinces(table)
     # "TP. Bắc Ninh, Bắc Ninh": a city named as its province is the district when a province follows
     parts = [p if any(q.level == "province" or _province_key(q.name) in known for q in parts[i + 1:])
-             else _as_province(p, table) for i, p in enumerate(parts)]
+             else _as_province(p, known) for i, p in enumerate(parts)]
     commune = next((p for p in parts if p.level == "commune"), None)
     district = next((p for p in parts if p.level == "district"), None)
     province = next((p for p in reversed(parts) if p.level == "province"), None)

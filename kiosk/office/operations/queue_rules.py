@@ -74,8 +74,9 @@ def choose_next(waiting: list[Candidate], streak: Streak, policy: Policy,
        calls in a row a priority ticket is called, after `ratio_priority` priority calls a normal
        one. A fresh counter (no streak yet) starts with priority. An empty line never blocks the other.
 
-    This is the reference; the office asks the database for the same choice with `next_order`
-    (tests compare the two on random lines).
+    This is the reference only, on no production path: the office asks the database for the same
+    choice with `next_order` (ORDER BY ... LIMIT 1), and a property test compares the two on random
+    lines. The rules are easier to read here than in the SQL order.
     """
     if not waiting:
         return None
