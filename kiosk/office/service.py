@@ -32,6 +32,7 @@ class Office:
         self.clock = clock
         self.db = Database(settings.database_url, busy_timeout=settings.db_busy_timeout_seconds)
         self._durations: dict[int, tuple[float, list[float]]] = {}  # service id -> (until, minutes)
+        self.kiosk_keys = auth.KioskKeys()
         self.hub = EventHub(self.db, settings.event_poll_seconds, housekeeping=self.close_previous_days)
 
     def ctx(self, actor: str) -> Ctx:
@@ -78,34 +79,46 @@ class Office:
               volunteer_code: str | None = None) -> tuple[dict[str, Any], bool]:
         """Issue or replay a ticket; returns (ticket view, created).
 
-        The view (people ahead, estimate) is built after the commit, in a read transaction, so the
-        write lock is held for the insert alone (issue 18)."""
+        A new ticket's people ahead are counted in its write transaction (one index-only count,
+        issue 18); its estimate comes from the per-service cache of recent service times, so the
+        view needs no read transaction of its own unless that cache has expired."""
         cap = self.settings.daily_caps.get(service)
 
         def attempt(s) -> tuple[Any, bool]:
-            return tickets.issue_ticket(s, self.ctx(f"kiosk:{kiosk_id}"), service_code=service,
-                                        priority=priority, idempotency_key=idempotency_key,
-                                        kiosk_id=kiosk_id, volunteer_code=volunteer_code, cap=cap)
+            t, created = tickets.issue_ticket(s, self.ctx(f"kiosk:{kiosk_id}"), service_code=service,
+                                              priority=priority, idempotency_key=idempotency_key,
+                                              kiosk_id=kiosk_id, volunteer_code=volunteer_code, cap=cap)
+            if created:
+                t.ahead = tickets.ahead_of(s, t)
+            return t, created
         try:
             t, created = self.db.write_retrying_duplicates(attempt)
         except CapReached as full:
             raise opening.service_full(self.settings, self.clock(), full.service, full.cap) from None
-        with self.db.read() as s:
-            if not created:  # a replay: the ticket as it is now
-                return json_views.ticket_view(s, tickets.ticket_by_id(s, t.id, lock=False), self.settings), False
-            return json_views.ticket_view(s, t, self.settings, serving=t.serving,
-                                          durations=self.recent_durations(s, t.service_id)), True
+        if created:
+            durations = self._cached_durations(t.service_id)
+            if durations is None:
+                with self.db.read() as s:
+                    durations = self.recent_durations(s, t.service_id)
+            return json_views.ticket_view(None, t, self.settings, ahead=t.ahead, serving=t.serving,
+                                          durations=durations), True
+        with self.db.read() as s:  # a replay: the ticket as it is now
+            return json_views.ticket_view(s, tickets.ticket_by_id(s, t.id, lock=False), self.settings), False
+
+    def _cached_durations(self, service_id: int) -> list[float] | None:
+        hit = self._durations.get(service_id)
+        return hit[1] if hit is not None and hit[0] >= time.monotonic() else None
 
     def recent_durations(self, s, service_id: int) -> list[float]:
         """A service's recent service times for estimates, kept for a few seconds: they change only
         when a ticket is finished (this process clears them then; other workers' finishes show
         within ESTIMATE_CACHE_S)."""
-        now = time.monotonic()
-        hit = self._durations.get(service_id)
-        if hit is None or hit[0] < now:
-            hit = (now + ESTIMATE_CACHE_S, tickets.recent_durations(s, service_id, self.settings.estimate_sample))
-            self._durations[service_id] = hit
-        return hit[1]
+        cached = self._cached_durations(service_id)
+        if cached is not None:
+            return cached
+        durations = tickets.recent_durations(s, service_id, self.settings.estimate_sample)
+        self._durations[service_id] = (time.monotonic() + ESTIMATE_CACHE_S, durations)
+        return durations
 
     def close(self) -> None:
         self.hub.stop()

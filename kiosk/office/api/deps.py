@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Union
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from kiosk.office.errors import Forbidden, Unauthorized
@@ -128,8 +129,11 @@ def _volunteer(request: Request, s: Session, office: Office) -> VolunteerCaller 
 
 def _kiosk(request: Request, s: Session, office: Office) -> KioskCaller | None:
     key = bearer(request)
-    k = auth.kiosk_for_key(s, key) if key else None
-    return None if k is None else KioskCaller(k.id)
+    kiosk_id = auth.kiosk_for_key(s, key) if key else None
+    if kiosk_id is None:
+        return None
+    office.kiosk_keys.put(key, kiosk_id)
+    return KioskCaller(kiosk_id)
 
 
 def _counter_device(request: Request, s: Session, office: Office) -> CounterDeviceCaller | None:
@@ -169,8 +173,20 @@ def caller(*kinds: str, missing: tuple[str, str] = ("login_required", "log in fi
     return dependency
 
 
+_kiosk_from_database = caller("kiosk", missing=("bad_api_key", "missing or unknown kiosk API key"))
+
+
+async def kiosk(request: Request, office: OfficeDep) -> KioskCaller:
+    """A kiosk's API key: from the worker's cache of valid keys (auth.KioskKeys) on the event loop,
+    else read in the thread pool."""
+    key = bearer(request)
+    kiosk_id = office.kiosk_keys.get(key) if key else None
+    if kiosk_id is not None:
+        return KioskCaller(kiosk_id)
+    return await run_in_threadpool(_kiosk_from_database, request, office)
+
+
 staff = caller("staff")
-kiosk = caller("kiosk", missing=("bad_api_key", "missing or unknown kiosk API key"))
 volunteer = caller("volunteer", missing=("login_required", "log in with your volunteer code and PIN"))
 staff_or_kiosk = caller("staff", "kiosk", missing=("login_required", "log in or send a kiosk API key"))
 helper = caller("staff", "volunteer", missing=("login_required", "log in as staff or volunteer"))

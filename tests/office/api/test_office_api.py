@@ -95,6 +95,31 @@ def test_kiosk_key_is_required(client):
                  401, "authorization")
 
 
+def test_a_replaced_kiosk_key_stops_working_at_once(client, clock):
+    # the worker keeps valid keys for a few seconds (auth.KioskKeys); replacing one in /admin clears it
+    assert issue(client, "before").status_code == 201
+    r = client.put("/api/admin/kiosks", headers=login(client, "admin"),
+                   json={"id": "kiosk-1", "api_key": "kiosk-key-2026-12", "name": "Kiosk sảnh"})
+    assert r.status_code == 200, r.text
+    assert_error(issue(client, "after"), 401, "authorization", "bad_api_key")
+    r = client.post("/api/tickets", headers={"Authorization": "Bearer kiosk-key-2026-12"},
+                    json={"service": "ho-tich", "idempotency_key": "after"})
+    assert r.status_code == 201 and r.json()["kiosk_id"] == "kiosk-1"
+
+
+def test_the_kiosk_key_cache_forgets_after_its_time_and_never_keeps_a_wrong_key():
+    from kiosk.office.operations.auth import KioskKeys
+
+    now = [100.0]
+    keys = KioskKeys(ttl=10.0, clock=lambda: now[0])
+    assert keys.get("k-1") is None
+    keys.put("k-1", "kiosk-1")
+    now[0] += 9.9
+    assert keys.get("k-1") == "kiosk-1" and keys.get("k-2") is None
+    now[0] += 0.2
+    assert keys.get("k-1") is None  # back to the database, which may have replaced it meanwhile
+
+
 def test_unknown_route_and_method_answer_json(client):
     r = client.get("/api/nothing-here")
     assert r.status_code == 404 and r.json()["code"] == "http_404"

@@ -56,7 +56,7 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("issued_service_id", "day", "number", name="uq_ticket_number"),
         UniqueConstraint("kiosk_id", "idempotency_key", name="uq_ticket_idempotency"),
-        Index("ix_ticket_queue", "day", "status", "service_id"),
+        Index("ix_ticket_queue", "day", "status", "service_id", "queued_at", "id"),  # the line in order
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # numbering belongs to the service the ticket was issued for; a transfer changes service_id only
