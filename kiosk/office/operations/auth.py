@@ -26,6 +26,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -179,10 +180,16 @@ def record_login(s: Session, username: str, ip: str, now: dt.datetime, ok: bool,
     return token, user, sess
 
 
-def user_for_token(s: Session, token: str, now: dt.datetime) -> User | None:
-    user_id = web_sessions.subject(s, web_sessions.STAFF, token, now)
-    user = s.get(User, user_id) if user_id is not None else None
-    return user if user and user.active else None
+def user_for_token(s: Session, token: str, now: dt.datetime) -> Any | None:
+    """The active user behind a live staff session token, as a light row (id, username,
+    full_name, role): one prebuilt join instead of two ORM loads on every staff request (issue 18)."""
+    return s.execute(_STAFF_BY_TOKEN, {"h": sha256(token), "kind": web_sessions.STAFF, "now": now}).first()
+
+
+_STAFF_BY_TOKEN = (select(User.id, User.username, User.full_name, User.role)
+                   .join(WebSession, WebSession.subject_id == User.id)
+                   .where(WebSession.token_hash == bindparam("h"), WebSession.kind == bindparam("kind"),
+                          WebSession.expires_at > bindparam("now"), User.active.is_(True)))
 
 
 def kiosk_for_key(s: Session, key: str) -> str | None:

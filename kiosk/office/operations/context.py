@@ -50,6 +50,8 @@ def audit_row(s: Session, ctx: Ctx, action: str, entity: str, entity_id: Any = N
 
 def runtime_settings(s: Session) -> dict[str, Any]:
     values = dict(RUNTIME_DEFAULTS)
-    for row in s.scalars(select(SettingRow)):
-        values[row.key] = row.value
+    values.update(s.execute(_SETTINGS).tuples().all())  # columns only: read on every call-next
     return values
+
+
+_SETTINGS = select(SettingRow.key, SettingRow.value)

@@ -158,16 +158,24 @@ def _same_request_or_conflict(s: Session, t: Ticket, service_code: str, priority
 # ---- calling
 
 def current_ticket(s: Session, counter_id: int, day: dt.date) -> Ticket | None:
-    return s.scalar(select(Ticket).where(Ticket.counter_id == counter_id, Ticket.day == day,
-                                         Ticket.status.in_((rules.CALLED, rules.SERVING)))
-                    .order_by(Ticket.called_at.desc()).limit(1))
+    return s.scalar(select(Ticket).where(*_current_where()).order_by(Ticket.called_at.desc()).limit(1),
+                    {"counter_id": counter_id, "day": day})
+
+
+def _current_where() -> tuple:
+    return (Ticket.counter_id == bindparam("counter_id"), Ticket.day == bindparam("day"),
+            Ticket.status.in_((rules.CALLED, rules.SERVING)))
+
+
+# the busy check before a call needs only these columns (loading the ticket cost more, issue 18)
+_BUSY = select(Ticket.id, Ticket.label, Ticket.status).where(*_current_where()).limit(1)
 
 
 def _ready_counter(s: Session, ctx: Ctx, counter_id: int) -> Counter:
     c = counter_by_id(s, counter_id, lock=True)
     if c.paused:
         raise Conflict("counter_paused", f"counter {c.number} is paused; resume it first", "counter_id")
-    busy = current_ticket(s, c.id, ctx.today)
+    busy = s.execute(_BUSY, {"counter_id": c.id, "day": ctx.today}).first()
     if busy is not None:
         raise Conflict("counter_busy", f"counter {c.number} still has ticket {busy.label} ({busy.status}); "
                        "finish it or mark it no-show first", "counter_id", ticket_id=busy.id)
@@ -184,7 +192,7 @@ def _mark_called(s: Session, ctx: Ctx, t: Ticket, c: Counter, how: str) -> Ticke
     streak = rules.Streak(c.streak_kind, c.streak_len).after(t.priority is not None)
     c.streak_kind, c.streak_len = streak.kind, streak.length
     s.flush()
-    audit(s, ctx, how, "ticket", t.id, t.id, number=t.label, counter=c.number)
+    audit_row(s, ctx, how, "ticket", t.id, t.id, number=t.label, counter=c.number)
     publish(s, "call", call_payload(t, c, ctx.now, recall=False), ctx.now)
     _queue_event(s, ctx, t, how)
     return t
@@ -252,7 +260,7 @@ def recall(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
     _require(t, "recall")
     t.call_count += 1
     s.flush()
-    audit(s, ctx, "recall", "ticket", t.id, t.id, number=t.label, counter=t.counter.number)
+    audit_row(s, ctx, "recall", "ticket", t.id, t.id, number=t.label, counter=t.counter.number)
     publish(s, "call", call_payload(t, t.counter, ctx.now, recall=True), ctx.now)
     return t
 
@@ -265,8 +273,8 @@ def _step(s: Session, ctx: Ctx, ticket_id: int, action: str, status: str, stamp:
     for k, v in changes.items():
         setattr(t, k, v)
     s.flush()
-    audit(s, ctx, action, "ticket", t.id, t.id, number=t.label,
-          counter=t.counter.number if t.counter else None)
+    audit_row(s, ctx, action, "ticket", t.id, t.id, number=t.label,
+              counter=t.counter.number if t.counter else None)
     _queue_event(s, ctx, t, action)
     return t
 

@@ -42,15 +42,23 @@ def _wake_local_listeners(session: Session) -> None:
             hub.wake()
 
 
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_events(session: Session) -> None:
+    session.info.pop("published_events", None)  # a later transaction must lock and notify again
+
+
 def publish(s: Session, kind: str, data: dict[str, Any], now: dt.datetime) -> None:
+    first = not s.info.get("published_events")
     s.info["published_events"] = True
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK_KEY})
-        s.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
+    if first and s.get_bind().dialect.name == "postgresql":
+        # once per transaction: the lock is held to its end, and one NOTIFY wakes the listeners
+        # for every event it commits (a call-next publishes two; each pair was two round trips)
+        s.execute(_LOCK_AND_NOTIFY, {"k": _EVENT_LOCK_KEY, "c": CHANNEL})
     s.execute(_INSERT_EVENT, {"at": now, "kind": kind, "data": data})  # one statement, no unit of work
 
 
 _INSERT_EVENT = insert(Event.__table__)
+_LOCK_AND_NOTIFY = text("SELECT pg_advisory_xact_lock(:k), pg_notify(:c, '')")
 
 
 def format_sse(event_id: int, kind: str, data: str) -> bytes:
