@@ -14,8 +14,11 @@ PostgreSQL (psycopg 3): READ COMMITTED plus row locks taken by the operations th
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,12 +66,17 @@ class WriterQueue:
     locked") SQLite's own busy timeout raises, which the API answers with 503.
     """
 
-    def __init__(self, timeout_s: float):
+    def __init__(self, timeout_s: float, lock_path: Path | None = None):
         self.timeout_s = timeout_s
         self._mutex = threading.Lock()
         self._waiters: deque[threading.Event] = deque()
         self._owner: int | None = None
         self._depth = 0
+        self._files = _FileLock(lock_path) if lock_path is not None else None
+
+    def close(self) -> None:
+        if self._files is not None:
+            self._files.close()
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -93,17 +101,62 @@ class WriterQueue:
         if turn is not None:
             with self._mutex:
                 self._owner, self._depth = me, 1
+        outermost = self._depth == 1
         try:
+            if outermost and self._files is not None:
+                self._files.acquire(self.timeout_s)  # after the in-process line: one contender per process
             yield
         finally:
             with self._mutex:
                 self._depth -= 1
                 if self._depth == 0:
+                    if outermost and self._files is not None:
+                        self._files.release()  # other processes get their turn between ours
                     self._owner = None
                     if self._waiters:  # hand over directly, so a newcomer cannot jump the line
                         nxt = self._waiters.popleft()
                         self._owner = -1  # reserved until the next one takes it
                         nxt.set()
+
+
+class _FileLock:
+    """The writers of several processes (`kiosk serve --workers N` on SQLite) take turns on an
+    flock of a file beside the database before BEGIN IMMEDIATE. Waiting on SQLite's lock meant its
+    busy handler's sleeps of up to 100 ms, and an unlucky worker kept losing for seconds (32
+    clients, 4 workers: 2-3.6 s, issue 18); here a waiter retries every millisecond or two. The
+    lock is advisory: a process that does not take it (a CLI) is still arbitrated by SQLite."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, timeout_s: float) -> None:
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:  # a read-only directory: SQLite's own lock still arbitrates
+                return
+        deadline = time.monotonic() + timeout_s
+        pause = 0.0005
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OperationalError("BEGIN IMMEDIATE", None,
+                                           sqlite3.OperationalError("database is locked (writer file lock)")) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 class Database:
@@ -122,7 +175,7 @@ class Database:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
                                         pool_timeout=busy_timeout)
             self.read_engine = self.engine
-        self._writers = WriterQueue(busy_timeout) if self.is_sqlite else None
+        self._writers = WriterQueue(busy_timeout, _writer_lock_path(url)) if self.is_sqlite else None
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -157,9 +210,16 @@ class Database:
             yield s
 
     def dispose(self) -> None:
+        if self._writers is not None:
+            self._writers.close()
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+
+
+def _writer_lock_path(url: str) -> Path | None:
+    name = make_url(url).database
+    return None if not name or name == ":memory:" or name.startswith("file:") else Path(name + "-writer.lock")
 
 
 def is_duplicate_key(exc: IntegrityError) -> bool:

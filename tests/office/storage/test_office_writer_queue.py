@@ -112,3 +112,71 @@ def test_timeout_leaves_the_handover_consistent():
         t.join(5)
         with q.held():
             pass
+
+
+# -- across processes: the writer file lock beside the database (kiosk serve --workers N on SQLite)
+
+_HOLD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from sqlalchemy import text
+from kiosk.office.storage.db import Database
+db = Database({url!r})
+with db.write() as s:
+    s.execute(text("INSERT INTO n VALUES (1)"))
+    print("holding", flush=True)
+    time.sleep({hold})
+print("released", flush=True)
+"""
+
+
+def _holder(url: str, hold: float):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[3])
+    p = subprocess.Popen([sys.executable, "-c", _HOLD.format(root=root, url=url, hold=hold)],
+                         stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "holding"
+    return p
+
+
+def test_another_process_writing_keeps_a_writer_waiting_until_it_commits(tmp_path):
+    url = sqlite_url(tmp_path / "w.db")
+    db = Database(url)
+    with db.write() as s:
+        s.execute(text("CREATE TABLE n (v INTEGER)"))
+    other = _holder(url, 0.6)
+    t0 = time.monotonic()
+    with db.write() as s:  # waits on the file lock, then gets in at once (no busy-handler sleeps)
+        waited = time.monotonic() - t0
+        s.execute(text("INSERT INTO n VALUES (2)"))
+    other.wait(10)
+    assert (tmp_path / "w.db-writer.lock").exists()
+    assert 0.3 <= waited < 3
+    with db.read() as s:
+        assert sorted(s.scalars(text("SELECT v FROM n"))) == [1, 2]
+    db.dispose()
+
+
+def test_a_writer_kept_waiting_by_another_process_past_the_timeout_gets_database_locked(tmp_path):
+    url = sqlite_url(tmp_path / "w.db")
+    db = Database(url, busy_timeout=0.3)
+    with db.write() as s:
+        s.execute(text("CREATE TABLE n (v INTEGER)"))
+    other = _holder(url, 3)
+    t0 = time.monotonic()
+    try:
+        with db.write() as s:
+            s.execute(text("INSERT INTO n VALUES (2)"))
+        raise AssertionError("the write should have given up")
+    except OperationalError as exc:
+        assert "database is locked" in str(exc)
+    waited = time.monotonic() - t0
+    other.kill()
+    other.wait(10)
+    assert 0.25 <= waited < 2
+    with db.write() as s:  # the lock of a killed process is gone with it
+        s.execute(text("INSERT INTO n VALUES (3)"))
+    db.dispose()
