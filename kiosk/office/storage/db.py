@@ -8,7 +8,8 @@ write transactions opened with BEGIN IMMEDIATE so two processes never interleave
 read-then-write (numbering, call-next). Inside one process, SQLite write transactions also queue
 first come, first served on a `WriterQueue` (issue 18): SQLite's busy handler retries a locked
 database with sleeps growing to 100 ms, so with eight threads contending an unlucky one kept
-losing for seconds; in the queue each waits only for the writers ahead of it.
+losing for seconds; in the queue each waits only for the writers ahead of it. Across worker
+processes the head of each queue takes turns on an flock of `<database>-writer.lock` (`_FileLock`).
 PostgreSQL (psycopg 3): READ COMMITTED plus row locks taken by the operations themselves.
 """
 
