@@ -63,6 +63,11 @@ def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float,
     return engine
 
 
+def _locked(where: str) -> OperationalError:
+    """The error SQLite's own busy timeout raises, which the API answers 503."""
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(f"database is locked ({where})"))
+
+
 class WriterQueue:
     """A re-entrant lock granted in arrival order, with a timeout.
 
@@ -107,8 +112,7 @@ class WriterQueue:
             with self._mutex:
                 if not turn.is_set():
                     self._waiters.remove(turn)
-                    raise OperationalError("BEGIN IMMEDIATE", None,
-                                           sqlite3.OperationalError("database is locked (write queue)"))
+                    raise _locked("write queue")
             # handed over just as the wait timed out: it is ours
         if turn is not None:
             with self._mutex:
@@ -158,8 +162,7 @@ class _FileLock:
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise OperationalError("BEGIN IMMEDIATE", None,
-                                           sqlite3.OperationalError("database is locked (writer file lock)")) from None
+                    raise _locked("writer file lock") from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.002)
 
