@@ -168,9 +168,8 @@ def list_kiosks(user: AdminDep, office: OfficeDep):
 
 @router.put("/kiosks", response_model=schemas.KioskOut)
 def save_kiosk(body: KioskIn, user: AdminDep, office: OfficeDep):
-    saved = office.run(user.actor, lambda s, ctx: json_views.kiosk_device_view(configuration.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
-    office.kiosk_keys.clear()  # the kiosk's old key stops working now in this worker (others: KioskKeys.ttl)
-    return saved
+    # its commit empties the worker's cache of kiosk keys: the old key stops working now (auth.KnownTokens)
+    return office.run(user.actor, lambda s, ctx: json_views.kiosk_device_view(configuration.save_kiosk(s, ctx, body.id, body.api_key, body.name)))
 
 
 # ---- runtime settings

@@ -8,6 +8,7 @@ rating devices (bearer device key). One factory, `caller(*kinds)`, builds each d
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Union
@@ -115,10 +116,25 @@ class CounterDeviceCaller:
 Caller = Union[Staff, VolunteerCaller, KioskCaller, CounterDeviceCaller]
 
 
+def _staff_token(request: Request) -> str | None:
+    return bearer(request) or request.cookies.get(COOKIE)
+
+
 def _staff(request: Request, s: Session, office: Office) -> Staff | None:
-    token = bearer(request) or request.cookies.get(COOKIE)
-    u = auth.user_for_token(s, token, office.clock()) if token else None
-    return None if u is None else Staff(u.id, u.username, u.full_name, u.role, token)
+    token = _staff_token(request)
+    if not token:
+        return None
+    epoch = office.staff_tokens.epoch()
+    u = auth.user_for_token(s, token, office.clock())
+    if u is None:
+        return None
+    found = Staff(u.id, u.username, u.full_name, u.role, token)
+    office.staff_tokens.put(token, (found, _aware(u.expires_at)), epoch)
+    return found
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.timezone.utc)  # SQLite drops the zone
 
 
 def _volunteer(request: Request, s: Session, office: Office) -> VolunteerCaller | None:
@@ -129,10 +145,13 @@ def _volunteer(request: Request, s: Session, office: Office) -> VolunteerCaller 
 
 def _kiosk(request: Request, s: Session, office: Office) -> KioskCaller | None:
     key = bearer(request)
-    kiosk_id = auth.kiosk_for_key(s, key) if key else None
+    if not key:
+        return None
+    epoch = office.kiosk_keys.epoch()
+    kiosk_id = auth.kiosk_for_key(s, key)
     if kiosk_id is None:
         return None
-    office.kiosk_keys.put(key, kiosk_id)
+    office.kiosk_keys.put(key, kiosk_id, epoch)
     return KioskCaller(kiosk_id)
 
 
@@ -177,7 +196,7 @@ _kiosk_from_database = caller("kiosk", missing=("bad_api_key", "missing or unkno
 
 
 async def kiosk(request: Request, office: OfficeDep) -> KioskCaller:
-    """A kiosk's API key: from the worker's cache of valid keys (auth.KioskKeys) on the event loop,
+    """A kiosk's API key: from the worker's cache of valid keys (auth.KnownTokens) on the event loop,
     else read in the thread pool."""
     key = bearer(request)
     kiosk_id = office.kiosk_keys.get(key) if key else None
@@ -186,7 +205,20 @@ async def kiosk(request: Request, office: OfficeDep) -> KioskCaller:
     return await run_in_threadpool(_kiosk_from_database, request, office)
 
 
-staff = caller("staff")
+_staff_from_database = caller("staff")
+
+
+async def staff(request: Request, office: OfficeDep) -> Staff:
+    """A staff session (bearer token or the console's cookie): from the worker's cache of valid
+    tokens on the event loop while the session lasts, else read in the thread pool. A counter's
+    call-next and finish paid a thread-pool hop each for this read (issue 18)."""
+    token = _staff_token(request)
+    hit = office.staff_tokens.get(token) if token else None
+    if hit is not None and hit[1] > office.clock():
+        return hit[0]
+    return await run_in_threadpool(_staff_from_database, request, office)
+
+
 volunteer = caller("volunteer", missing=("login_required", "log in with your volunteer code and PIN"))
 staff_or_kiosk = caller("staff", "kiosk", missing=("login_required", "log in or send a kiosk API key"))
 helper = caller("staff", "volunteer", missing=("login_required", "log in as staff or volunteer"))
@@ -195,7 +227,7 @@ staff_or_kiosk_if_any = caller("staff", "kiosk", optional=True)
 counter_device = caller("counter_device", missing=("bad_device_key", "missing or unknown counter device key"))
 
 
-def admin(user: Annotated[Staff, Depends(staff)]) -> Staff:
+async def admin(user: Annotated[Staff, Depends(staff)]) -> Staff:  # async: no hop for a check
     if user.role != "admin":
         raise Forbidden("admin_only", "this needs an admin account", "authorization")
     return user

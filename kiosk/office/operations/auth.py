@@ -25,6 +25,7 @@ import os
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, event, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.office.errors import TooManyAttempts, Unavailable
@@ -182,11 +183,11 @@ def record_login(s: Session, username: str, ip: str, now: dt.datetime, ok: bool,
 
 def user_for_token(s: Session, token: str, now: dt.datetime) -> Any | None:
     """The active user behind a live staff session token, as a light row (id, username,
-    full_name, role): one prebuilt join instead of two ORM loads on every staff request (issue 18)."""
+    full_name, role, and the session's expires_at): one prebuilt join instead of two ORM loads on every staff request (issue 18)."""
     return s.execute(_STAFF_BY_TOKEN, {"h": sha256(token), "kind": web_sessions.STAFF, "now": now}).first()
 
 
-_STAFF_BY_TOKEN = (select(User.id, User.username, User.full_name, User.role)
+_STAFF_BY_TOKEN = (select(User.id, User.username, User.full_name, User.role, WebSession.expires_at)
                    .join(WebSession, WebSession.subject_id == User.id)
                    .where(WebSession.token_hash == bindparam("h"), WebSession.kind == bindparam("kind"),
                           WebSession.expires_at > bindparam("now"), User.active.is_(True)))
@@ -202,32 +203,57 @@ def kiosk_for_key(s: Session, key: str) -> str | None:
 _KIOSK_BY_KEY_HASH = select(Kiosk.id, Kiosk.active).where(Kiosk.api_key_hash == bindparam("h"))
 
 
-class KioskKeys:
-    """Kiosk keys this worker has seen valid, for `ttl` seconds, so a kiosk's request needs no
-    database read (and no thread-pool hop) before its endpoint runs: together a sixth of a ticket's
-    server CPU (issue 18). Only valid keys are kept: an unknown key always goes to the database.
-    A key replaced in /admin stops working at once in the worker that replaced it (`clear`), and
-    within `ttl` seconds in the other workers of a multi-worker office."""
+class KnownTokens:
+    """Tokens (kiosk keys, staff session tokens) this worker has seen valid, with what they
+    proved, for `ttl` seconds: a request from a known token needs no database read and no
+    thread-pool hop before its endpoint runs, which was a sixth of a ticket's server CPU
+    (issue 18). Only valid tokens are kept: an unknown one always goes to the database.
+    A commit that changes credentials (`web_sessions.credentials_changed`: a logout, a user
+    deactivated or edited, a kiosk key replaced) empties every cache of this process at once; the
+    other workers of a multi-worker office see it within `ttl` seconds.
+    A reader takes `epoch()` before its database read and hands it to `put`: a change committed
+    in between makes the entry stale rather than keeping what was read before it."""
 
-    def __init__(self, ttl: float = 10.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic):
         self.ttl = ttl
         self._clock = clock
-        self._known: dict[str, tuple[float, str]] = {}  # sha256(key) -> (valid until, kiosk id)
+        self._known: dict[str, tuple[float, int, Any]] = {}  # sha256(token) -> (valid until, epoch, value)
+        self._epoch = 0
         self._lock = threading.Lock()
+        _token_caches.add(self)
 
-    def get(self, key: str) -> str | None:
-        hit = self._known.get(sha256(key))
-        return hit[1] if hit is not None and hit[0] > self._clock() else None
+    def epoch(self) -> int:
+        return self._epoch
 
-    def put(self, key: str, kiosk_id: str) -> None:
+    def get(self, token: str) -> Any | None:
+        hit = self._known.get(sha256(token))
+        return hit[2] if hit is not None and hit[0] > self._clock() and hit[1] == self._epoch else None
+
+    def put(self, token: str, value: Any, epoch: int) -> None:
         with self._lock:
-            if len(self._known) > 256:  # a worker serves a handful of kiosks; never grow unbounded
+            if len(self._known) > 256:  # a worker serves a handful of kiosks and counters; never grow unbounded
                 self._known.clear()
-            self._known[sha256(key)] = (self._clock() + self.ttl, kiosk_id)
+            self._known[sha256(token)] = (self._clock() + self.ttl, epoch, value)
 
     def clear(self) -> None:
         with self._lock:
+            self._epoch += 1
             self._known.clear()
+
+
+_token_caches: "weakref.WeakSet[KnownTokens]" = weakref.WeakSet()
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_known_tokens(session: Session) -> None:
+    if session.info.pop("credentials_changed", False):
+        for cache in list(_token_caches):
+            cache.clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_known_tokens(session: Session) -> None:
+    session.info.pop("credentials_changed", None)
 
 
 def register_kiosk(s: Session, kiosk_id: str, key: str, name: str = "") -> Kiosk:
@@ -241,5 +267,6 @@ def register_kiosk(s: Session, kiosk_id: str, key: str, name: str = "") -> Kiosk
         s.add(k)
     else:
         k.api_key_hash = sha256(key)
+    web_sessions.credentials_changed(s)
     s.flush()
     return k

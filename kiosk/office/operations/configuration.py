@@ -117,6 +117,7 @@ def update_user(s: Session, ctx: Ctx, user_id: int, changes: dict[str, Any]) -> 
         setattr(u, k, v)
     if not u.active or shown.get("password_changed"):
         web_sessions.end_all(s, web_sessions.STAFF, u.id)
+    web_sessions.credentials_changed(s)  # a name or role that workers keep with a session token
     s.flush()
     audit(s, ctx, "update", "user", u.id, username=u.username, **shown)
     return u

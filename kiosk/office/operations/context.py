@@ -43,14 +43,17 @@ def audit(s: Session, ctx: Ctx, action: str, entity: str, entity_id: Any = None,
 def audit_row(s: Session, ctx: Ctx, action: str, entity: str, entity_id: Any = None,
               ticket_id: int | None = None, **details: Any) -> None:
     """audit() as one INSERT statement, for hot paths that write no ORM objects."""
-    s.execute(insert(AuditEntry.__table__), dict(
+    s.connection().execute(_INSERT_AUDIT, dict(
         at=ctx.now, actor=ctx.actor, action=action, entity=entity,
         entity_id=None if entity_id is None else str(entity_id), ticket_id=ticket_id, details=details or None))
 
 
+_INSERT_AUDIT = insert(AuditEntry.__table__)
+
+
 def runtime_settings(s: Session) -> dict[str, Any]:
     values = dict(RUNTIME_DEFAULTS)
-    values.update(s.execute(_SETTINGS).tuples().all())  # columns only: read on every call-next
+    values.update(s.connection().execute(_SETTINGS).tuples().all())  # columns only: read on every call-next
     return values
 
 

@@ -79,7 +79,7 @@ def _queue_event(s: Session, ctx: Ctx, t: Ticket, action: str) -> None:
 
 def find_by_key(s: Session, kiosk_id: str, key: str) -> Ticket | None:
     """The ticket this kiosk got for this key, if any (one light id query: usually there is none)."""
-    found = s.execute(_ID_BY_KEY, {"kiosk_id": kiosk_id, "key": key}).scalar()
+    found = s.connection().execute(_ID_BY_KEY, {"kiosk_id": kiosk_id, "key": key}).scalar()
     return None if found is None else s.get(Ticket, found)
 
 
@@ -107,7 +107,7 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
     if priority is not None and priority not in PRIORITY_CATEGORIES:
         raise Invalid("unknown_priority", f"priority must be null or one of {', '.join(PRIORITY_CATEGORIES)}",
                       "priority")
-    svc = s.execute(_SERVICE_BY_CODE, {"code": service_code}).first()
+    svc = s.connection().execute(_SERVICE_BY_CODE, {"code": service_code}).first()
     if svc is None or not svc.active:
         raise Invalid("unknown_service", f"no active service with code {service_code!r}", "service")
     serving = open_counters(s, svc.id)
@@ -122,7 +122,7 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
                kiosk_id=kiosk_id, idempotency_key=idempotency_key, volunteer_code=volunteer_code,
                public_token=secrets.token_urlsafe(16), issued_at=ctx.now, queued_at=ctx.now,
                reprint_count=0, call_count=0, transfer_count=0)
-    ticket_id = s.execute(_INSERT_TICKET, row).scalar_one()
+    ticket_id = s.connection().execute(_INSERT_TICKET, row).scalar_one()
     audit_row(s, ctx, "issue", "ticket", ticket_id, ticket_id, number=row["label"], service=svc.code,
               priority=priority, kiosk_id=kiosk_id)
     publish(s, "queue", {"action": "issue", "ticket_id": ticket_id, "number": row["label"],
@@ -432,15 +432,15 @@ _OPEN_COUNTERS = (select(Counter.id, Counter.number, Counter.paused)
 def ahead_of(s: Session, t: Ticket) -> int:
     if t.status != rules.WAITING:
         return 0
-    return s.execute(_AHEAD, {"day": t.day, "service_id": t.service_id, "queued_at": t.queued_at,
-                              "id": t.id}).scalar() or 0
+    return s.connection().execute(_AHEAD, {"day": t.day, "service_id": t.service_id, "queued_at": t.queued_at,
+                                           "id": t.id}).scalar() or 0
 
 
 def open_counters(s: Session, service_id: int) -> list[Any]:
     """The active counters serving a service, as light rows (id, number, paused).
 
     One column query: loading each counter with its services cost most of an issue's CPU time."""
-    return list(s.execute(_OPEN_COUNTERS, {"service_id": service_id}))
+    return list(s.connection().execute(_OPEN_COUNTERS, {"service_id": service_id}))
 
 
 def recent_durations(s: Session, service_id: int, limit: int) -> list[float]:

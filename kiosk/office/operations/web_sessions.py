@@ -46,8 +46,16 @@ def subject(s: Session, kind: str, token: str, now: dt.datetime) -> int | None:
 
 def end(s: Session, token: str) -> None:
     s.execute(delete(WebSession).where(WebSession.token_hash == sha256(token)))
+    credentials_changed(s)
 
 
 def end_all(s: Session, kind: str, subject_id: int) -> None:
     """Log someone out everywhere (deactivated, or a new password or PIN)."""
     s.execute(delete(WebSession).where(WebSession.kind == kind, WebSession.subject_id == subject_id))
+    credentials_changed(s)
+
+
+def credentials_changed(s: Session) -> None:
+    """Mark this transaction as changing who may call (a session ended, a user or a kiosk key
+    changed): its commit empties this process's caches of valid tokens (auth.KnownTokens)."""
+    s.info["credentials_changed"] = True

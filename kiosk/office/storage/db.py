@@ -255,7 +255,7 @@ def next_in_sequence(s: Session, counter: type, **key: Any) -> int:
     insert gives its number back (no gap). The statement is written once per counter table: built
     with the dialects' insert() it was compiled afresh for every ticket (issue 18).
     """
-    return s.execute(_upsert_statement(counter.__table__, tuple(sorted(key))), key).scalar_one()
+    return s.connection().execute(_upsert_statement(counter.__table__, tuple(sorted(key))), key).scalar_one()
 
 
 @lru_cache(maxsize=None)

@@ -53,8 +53,8 @@ def publish(s: Session, kind: str, data: dict[str, Any], now: dt.datetime) -> No
     if first and s.get_bind().dialect.name == "postgresql":
         # once per transaction: the lock is held to its end, and one NOTIFY wakes the listeners
         # for every event it commits (a call-next publishes two; each pair was two round trips)
-        s.execute(_LOCK_AND_NOTIFY, {"k": _EVENT_LOCK_KEY, "c": CHANNEL})
-    s.execute(_INSERT_EVENT, {"at": now, "kind": kind, "data": data})  # one statement, no unit of work
+        s.connection().execute(_LOCK_AND_NOTIFY, {"k": _EVENT_LOCK_KEY, "c": CHANNEL})
+    s.connection().execute(_INSERT_EVENT, {"at": now, "kind": kind, "data": data})  # no unit of work
 
 
 _INSERT_EVENT = insert(Event.__table__)

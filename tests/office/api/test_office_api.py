@@ -96,7 +96,7 @@ def test_kiosk_key_is_required(client):
 
 
 def test_a_replaced_kiosk_key_stops_working_at_once(client, clock):
-    # the worker keeps valid keys for a few seconds (auth.KioskKeys); replacing one in /admin clears it
+    # the worker keeps valid keys for a few seconds (auth.KnownTokens); replacing one in /admin clears it
     assert issue(client, "before").status_code == 201
     r = client.put("/api/admin/kiosks", headers=login(client, "admin"),
                    json={"id": "kiosk-1", "api_key": "kiosk-key-2026-12", "name": "Kiosk sảnh"})
@@ -108,16 +108,72 @@ def test_a_replaced_kiosk_key_stops_working_at_once(client, clock):
 
 
 def test_the_kiosk_key_cache_forgets_after_its_time_and_never_keeps_a_wrong_key():
-    from kiosk.office.operations.auth import KioskKeys
+    from kiosk.office.operations.auth import KnownTokens
 
     now = [100.0]
-    keys = KioskKeys(ttl=10.0, clock=lambda: now[0])
+    keys = KnownTokens(ttl=10.0, clock=lambda: now[0])
     assert keys.get("k-1") is None
-    keys.put("k-1", "kiosk-1")
+    keys.put("k-1", "kiosk-1", keys.epoch())
     now[0] += 9.9
     assert keys.get("k-1") == "kiosk-1" and keys.get("k-2") is None
     now[0] += 0.2
     assert keys.get("k-1") is None  # back to the database, which may have replaced it meanwhile
+
+
+def test_a_staff_change_takes_effect_on_the_next_request(client):
+    # each worker keeps valid staff sessions a few seconds (auth.KnownTokens); any change of who
+    # may do what empties it at commit, so the change holds from the next request on
+    admin = login(client, "admin")
+    r = client.post("/api/admin/users", headers=admin,
+                    json={"username": "truong", "password": "truong-demo", "role": "admin", "full_name": "Trưởng"})
+    assert r.status_code == 201, r.text
+    uid = r.json()["id"]
+    other = login(client, "truong")
+    assert client.get("/api/admin/users", headers=other).status_code == 200  # now known to the worker
+    assert client.patch(f"/api/admin/users/{uid}", headers=admin, json={"role": "staff"}).status_code == 200
+    assert_error(client.get("/api/admin/users", headers=other), 403, "authorization", "admin_only")
+    assert client.get("/api/me", headers=other).json()["role"] == "staff"
+    assert client.delete(f"/api/admin/users/{uid}", headers=admin).status_code == 200
+    assert_error(client.get("/api/me", headers=other), 401, "authorization")
+    assert client.get("/api/admin/users", headers=admin).status_code == 200  # the others stay logged in
+
+
+def test_a_token_read_before_a_change_is_not_kept_after_it():
+    from kiosk.office.operations.auth import KnownTokens
+
+    tokens = KnownTokens(ttl=10.0)
+    epoch = tokens.epoch()  # a request starts its database read
+    tokens.clear()  # meanwhile a logout commits
+    tokens.put("t-1", "read before the logout", epoch)
+    assert tokens.get("t-1") is None
+    tokens.put("t-1", "read after", tokens.epoch())
+    assert tokens.get("t-1") == "read after"
+
+
+def test_a_ticket_and_a_counters_call_each_take_one_trip_to_the_thread_pool(client, monkeypatch):
+    # a trip costs about as much CPU as a whole constant endpoint (issue 18): known callers are
+    # checked on the event loop and answers are validated there
+    import anyio.to_thread
+
+    staff = login(client)
+    assert issue(client, "warm").status_code == 201  # the kiosk key and the session are now known
+    assert client.get("/api/me", headers=staff).status_code == 200
+    trips = []
+    real = anyio.to_thread.run_sync
+
+    async def counting(fn, *args, **kwargs):
+        trips.append(getattr(fn, "__name__", repr(fn)))
+        return await real(fn, *args, **kwargs)
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
+    assert issue(client, "one").status_code == 201
+    assert len(trips) == 1, trips
+    trips.clear()
+    called = client.post("/api/counters/3/call-next", headers=staff)
+    assert called.status_code == 200, called.text
+    assert len(trips) == 1, trips
+    trips.clear()
+    assert client.post(f"/api/tickets/{called.json()['id']}/finish", headers=staff).json()["status"] == "done"
+    assert len(trips) == 1, trips
 
 
 def test_unknown_route_and_method_answer_json(client):
