@@ -57,10 +57,10 @@ def apply(options: dict[tuple[str, str], str]) -> None:
 
 def install_frame_rate(policy: Any) -> None:
     """Give Kivy's Clock the frame-rate policy's sleep (kiosk.framerate.FrameRate.sleep) between
-    frames: it ends as soon as another thread posts work (Clock.schedule_once(fn, 0) from a scanner's
-    reader or a job: seen through the Clock's on_schedule hook) and, at the low rate, does not
-    begin while input read from SDL waits for dispatch. The rate itself is set through set_max_fps
-    (Clock.idle reads `_max_fps` at each frame)."""
+    frames at the low rate: it ends as soon as another thread posts work (Clock.schedule_once(fn, 0)
+    from a scanner's reader or a job: seen through the Clock's on_schedule hook), and does not
+    begin while input read from SDL waits for dispatch. At full rate Kivy sleeps its own way. The
+    rate itself is set through set_max_fps (Clock.idle reads `_max_fps` at each frame)."""
     import threading
 
     from kivy.base import EventLoop
@@ -68,9 +68,10 @@ def install_frame_rate(policy: Any) -> None:
 
     posted = threading.Event()
     ui_thread = threading.main_thread()
+    kivy_usleep = Clock.usleep
 
     def on_schedule(event: Any) -> None:  # called by the Clock for every event scheduled, any thread
-        if not event.timeout and threading.current_thread() is not ui_thread:
+        if policy.idle and not event.timeout and threading.current_thread() is not ui_thread:
             posted.set()
 
     def nap(seconds: float) -> bool:
@@ -84,9 +85,11 @@ def install_frame_rate(policy: Any) -> None:
                                                    for p in EventLoop.input_providers)
 
     def usleep(microseconds: float) -> None:
-        seconds = microseconds / 1e6
-        if policy.idle:  # Kivy ends each sleep 4/5·1/(3·fps) early ("10 fps" ran at 13.6/s): 10 it is
-            seconds = max(seconds, 1.0 / policy.fps - (Clock.time() - Clock._last_tick))
+        if not policy.idle:  # full rate: Kivy's own sleep, cheaper than a wait on an Event; posted
+            kivy_usleep(microseconds)  # work waits at most one frame, as in any Kivy app
+            return
+        # Kivy ends each sleep 4/5·1/(3·fps) early ("10 fps" ran at 13.6/s): 10 it is
+        seconds = max(microseconds / 1e6, 1.0 / policy.fps - (Clock.time() - Clock._last_tick))
         if policy.sleep(seconds, pending, nap):
             # Clock.idle compares with the rate it read before sleeping: make this frame due now
             Clock._last_tick = Clock.time() - 1.0 / policy.idle_fps

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from kiosk.domain.contract import PRIORITY_CATEGORIES
 from kiosk.office.errors import CapReached, Conflict, Invalid, NotFound
@@ -39,11 +39,14 @@ def service_by_code(s: Session, code: str, field: str = "service") -> Service:
     return svc
 
 
-# A ticket's service and counter, and a counter's services, load when first read (from the
-# session's identity map when already there) instead of by extra selectin queries on every get
-# (they were a quarter of a call-next's CPU, issue 18).
-_LIGHT_TICKET = (lazyload(Ticket.service), lazyload(Ticket.counter).lazyload(Counter.services))
+# A ticket comes with its service and counter in the same SELECT (a join), and a counter's
+# services load only when read: selectin queries on every get, and then lazy loads, were a
+# quarter and a fifth of a call-next and finish's CPU (issue 18).
+_LIGHT_TICKET = (joinedload(Ticket.service, innerjoin=True), joinedload(Ticket.counter).lazyload(Counter.services))
 _LIGHT_COUNTER = (lazyload(Counter.services),)
+# the lock is on the ticket's row alone: PostgreSQL cannot lock the outer join's missing counter,
+# and locking the service row would make counters of one service wait for (or skip) each other
+_LOCK_TICKET = {"of": Ticket}
 
 
 def counter_by_id(s: Session, counter_id: int, *, lock: bool = False, field: str | None = None) -> Counter:
@@ -57,7 +60,8 @@ def counter_by_id(s: Session, counter_id: int, *, lock: bool = False, field: str
 
 def ticket_by_id(s: Session, ticket_id: int, *, lock: bool = True, kiosk_id: str | None = None) -> Ticket:
     """kiosk_id: a kiosk asking sees only the tickets it issued (another kiosk's is "not found")."""
-    t = s.get(Ticket, ticket_id, with_for_update=lock or None, populate_existing=lock, options=_LIGHT_TICKET)
+    t = s.get(Ticket, ticket_id, with_for_update=_LOCK_TICKET if lock else None, populate_existing=lock,
+              options=_LIGHT_TICKET)
     if t is None or (kiosk_id is not None and t.kiosk_id != kiosk_id):
         raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
     return t
@@ -239,8 +243,9 @@ def _next_waiting_statement():
                       case((overdue, 0), (Ticket.priority.is_(None), bindparam("normal_rank", type_=Integer)),
                            else_=bindparam("priority_rank", type_=Integer)),
                       Ticket.queued_at, Ticket.id)
-            .limit(1).with_for_update(skip_locked=True)
-            .options(*_LIGHT_TICKET).execution_options(populate_existing=True))
+            .limit(1).with_for_update(skip_locked=True, of=Ticket)
+            .options(joinedload(Ticket.service, innerjoin=True), lazyload(Ticket.counter))  # a waiting
+            .execution_options(populate_existing=True))  # ticket has no counter: the caller sets it
 
 
 _NEXT_WAITING = _next_waiting_statement()
