@@ -183,7 +183,8 @@ def record_login(s: Session, username: str, ip: str, now: dt.datetime, ok: bool,
 
 def user_for_token(s: Session, token: str, now: dt.datetime) -> Any | None:
     """The active user behind a live staff session token, as a light row (id, username,
-    full_name, role, and the session's expires_at): one prebuilt join instead of two ORM loads on every staff request (issue 18)."""
+    full_name, role, and the session's expires_at): one prebuilt join instead of two ORM loads
+    on every staff request (issue 18)."""
     return s.execute(_STAFF_BY_TOKEN, {"h": sha256(token), "kind": web_sessions.STAFF, "now": now}).first()
 
 
