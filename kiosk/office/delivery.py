@@ -2,7 +2,7 @@
 (operations/handoff.py) through the configured connector (connectors.py).
 
 It never runs on the event loop. It wakes at once when a transaction of this process queued a
-row (a Session after_commit hook, like the event hub), and otherwise every `poll_seconds` or when
+row (`storage.db.after_commit`, like the event hub), and otherwise every `poll_seconds` or when
 the next retry is due, so rows queued by another process or left by a killed one are found too.
 Each row is claimed with a lease before its send, its outcome stored after; the transaction is
 never held open across the network call.
@@ -16,22 +16,19 @@ import secrets
 import threading
 import weakref
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
 from kiosk.office.connectors import Connector, Outcome, connector_for
 from kiosk.office.operations import handoff
+from kiosk.office.storage.db import after_commit
 from kiosk.office.storage.models import Dossier, Handoff
 
 log = logging.getLogger(__name__)
 _workers: "weakref.WeakSet[DeliveryWorker]" = weakref.WeakSet()
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_local_workers(session: Session) -> None:
-    if session.info.pop(handoff.WAKE_FLAG, False):
-        for worker in list(_workers):
-            worker.wake()
+@after_commit(handoff.WAKE_FLAG)
+def _wake_local_workers() -> None:
+    for worker in list(_workers):
+        worker.wake()
 
 
 class DeliveryWorker:

@@ -20,9 +20,11 @@ from kiosk.office.storage.events import EventHub
 
 log = logging.getLogger(__name__)
 ESTIMATE_CACHE_S = 5.0
-# a staff session ended or a user changed in another worker of a multi-worker office stops
-# working within this many seconds (in this worker: at once)
+# how long a worker trusts a token it has seen valid (auth.KnownTokens): a staff session ended,
+# a user changed or a kiosk key replaced in another worker of a multi-worker office stops working
+# within this many seconds (in this worker: at once)
 STAFF_TOKEN_CACHE_S = 3.0
+KIOSK_KEY_CACHE_S = 10.0
 
 
 def utcnow() -> dt.datetime:
@@ -35,8 +37,9 @@ class Office:
         self.clock = clock
         self.db = Database(settings.database_url, busy_timeout=settings.db_busy_timeout_seconds)
         self._durations: dict[int, tuple[float, list[float]]] = {}  # service id -> (until, minutes)
-        self.kiosk_keys = auth.KnownTokens(ttl=10.0)  # kiosk API key -> kiosk id
-        self.staff_tokens = auth.KnownTokens(ttl=STAFF_TOKEN_CACHE_S)  # session token -> (Staff, expires_at)
+        # token -> (the caller it proved, valid until: a session's expiry, or None)
+        self.known_kiosk_keys = auth.KnownTokens(ttl=KIOSK_KEY_CACHE_S)
+        self.known_staff_tokens = auth.KnownTokens(ttl=STAFF_TOKEN_CACHE_S)
         self.hub = EventHub(self.db, settings.event_poll_seconds, housekeeping=self.close_previous_days)
 
     def ctx(self, actor: str) -> Ctx:

@@ -124,12 +124,12 @@ def _staff(request: Request, s: Session, office: Office) -> Staff | None:
     token = _staff_token(request)
     if not token:
         return None
-    epoch = office.staff_tokens.epoch()
+    epoch = office.known_staff_tokens.epoch()
     u = auth.user_for_token(s, token, office.clock())
     if u is None:
         return None
     found = Staff(u.id, u.username, u.full_name, u.role, token)
-    office.staff_tokens.put(token, (found, _aware(u.expires_at)), epoch)
+    office.known_staff_tokens.put(token, (found, _aware(u.expires_at)), epoch)
     return found
 
 
@@ -147,12 +147,13 @@ def _kiosk(request: Request, s: Session, office: Office) -> KioskCaller | None:
     key = bearer(request)
     if not key:
         return None
-    epoch = office.kiosk_keys.epoch()
+    epoch = office.known_kiosk_keys.epoch()
     kiosk_id = auth.kiosk_for_key(s, key)
     if kiosk_id is None:
         return None
-    office.kiosk_keys.put(key, kiosk_id, epoch)
-    return KioskCaller(kiosk_id)
+    found = KioskCaller(kiosk_id)
+    office.known_kiosk_keys.put(key, (found, None), epoch)
+    return found
 
 
 def _counter_device(request: Request, s: Session, office: Office) -> CounterDeviceCaller | None:
@@ -192,31 +193,28 @@ def caller(*kinds: str, missing: tuple[str, str] = ("login_required", "log in fi
     return dependency
 
 
-_kiosk_from_database = caller("kiosk", missing=("bad_api_key", "missing or unknown kiosk API key"))
+def known_or_read(kind: str, token_of: Callable[[Request], str | None],
+                  known: Callable[[Office], auth.KnownTokens], **caller_kw) -> Callable[..., Caller]:
+    """A dependency for one kind of caller whose token this worker may have seen valid: from its
+    cache (auth.KnownTokens) on the event loop while the token lasts, else read in the thread pool.
+    A kiosk's ticket and a counter's call-next and finish each paid a thread-pool hop and a
+    database read for this (issue 18)."""
+    from_database = caller(kind, **caller_kw)
+
+    async def dependency(request: Request, office: OfficeDep) -> Caller:
+        token = token_of(request)
+        hit = known(office).get(token) if token else None
+        if hit is not None and (hit[1] is None or hit[1] > office.clock()):
+            return hit[0]
+        return await run_in_threadpool(from_database, request, office)
+
+    dependency.__name__ = kind
+    return dependency
 
 
-async def kiosk(request: Request, office: OfficeDep) -> KioskCaller:
-    """A kiosk's API key: from the worker's cache of valid keys (auth.KnownTokens) on the event loop,
-    else read in the thread pool."""
-    key = bearer(request)
-    kiosk_id = office.kiosk_keys.get(key) if key else None
-    if kiosk_id is not None:
-        return KioskCaller(kiosk_id)
-    return await run_in_threadpool(_kiosk_from_database, request, office)
-
-
-_staff_from_database = caller("staff")
-
-
-async def staff(request: Request, office: OfficeDep) -> Staff:
-    """A staff session (bearer token or the console's cookie): from the worker's cache of valid
-    tokens on the event loop while the session lasts, else read in the thread pool. A counter's
-    call-next and finish paid a thread-pool hop each for this read (issue 18)."""
-    token = _staff_token(request)
-    hit = office.staff_tokens.get(token) if token else None
-    if hit is not None and hit[1] > office.clock():
-        return hit[0]
-    return await run_in_threadpool(_staff_from_database, request, office)
+kiosk = known_or_read("kiosk", bearer, lambda o: o.known_kiosk_keys,
+                      missing=("bad_api_key", "missing or unknown kiosk API key"))
+staff = known_or_read("staff", _staff_token, lambda o: o.known_staff_tokens)
 
 
 volunteer = caller("volunteer", missing=("login_required", "log in with your volunteer code and PIN"))

@@ -33,12 +33,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, event, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.office.errors import TooManyAttempts, Unavailable
 from kiosk.office.operations import web_sessions
 from kiosk.office.operations.web_sessions import sha256
+from kiosk.office.storage.db import after_commit
 from kiosk.office.storage.models import Kiosk, LoginAttempt, User, WebSession
 
 _hasher = PasswordHasher()
@@ -245,16 +246,10 @@ class KnownTokens:
 _token_caches: "weakref.WeakSet[KnownTokens]" = weakref.WeakSet()
 
 
-@event.listens_for(Session, "after_commit")
-def _forget_known_tokens(session: Session) -> None:
-    if session.info.pop("credentials_changed", False):
-        for cache in list(_token_caches):
-            cache.clear()
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_known_tokens(session: Session) -> None:
-    session.info.pop("credentials_changed", None)
+@after_commit(web_sessions.CREDENTIALS_CHANGED)
+def _forget_known_tokens() -> None:
+    for cache in list(_token_caches):
+        cache.clear()
 
 
 def register_kiosk(s: Session, kiosk_id: str, key: str, name: str = "") -> Kiosk:

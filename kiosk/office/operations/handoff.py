@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.office.errors import Conflict, Invalid
 from kiosk.office.operations.context import Ctx, audit
+from kiosk.office.storage.db import mark_for_commit
 from kiosk.office.storage.events import publish
 from kiosk.office.storage.models import Dossier, Handoff, ProcedureRow
 
@@ -57,7 +58,7 @@ def enqueue(s: Session, ctx: Ctx, d: Dossier, settings) -> Handoff | None:
                   created_at=ctx.now, updated_at=ctx.now)
     s.add(row)
     s.flush()
-    s.info[WAKE_FLAG] = True
+    mark_for_commit(s, WAKE_FLAG)
     return row
 
 
@@ -173,7 +174,7 @@ def retry(s: Session, ctx: Ctx, d: Dossier, settings) -> Handoff:
                        "delivery", official_code=d.official_code)
     else:
         row.state, row.attempts, row.next_attempt_at, row.updated_at = PENDING, 0, ctx.now, ctx.now
-        s.info[WAKE_FLAG] = True
+        mark_for_commit(s, WAKE_FLAG)
     s.flush()
     audit(s, ctx, "handoff_retry", "dossier", d.code)
     _event(s, ctx, d, row)

@@ -13,10 +13,12 @@ import secrets
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from kiosk.office.storage.db import mark_for_commit
 from kiosk.office.storage.models import WebSession
 
 STAFF, VOLUNTEER = "staff", "volunteer"
 KINDS = (STAFF, VOLUNTEER)
+CREDENTIALS_CHANGED = "credentials_changed"  # Session.info flag: its commit empties the token caches (auth.KnownTokens)
 
 
 def sha256(value: str) -> str:
@@ -58,4 +60,4 @@ def end_all(s: Session, kind: str, subject_id: int) -> None:
 def credentials_changed(s: Session) -> None:
     """Mark this transaction as changing who may call (a session ended, a user or a kiosk key
     changed): its commit empties this process's caches of valid tokens (auth.KnownTokens)."""
-    s.info["credentials_changed"] = True
+    mark_for_commit(s, CREDENTIALS_CHANGED)

@@ -1,6 +1,8 @@
-"""Database engine and transactions, plus the two write patterns several operations share: the
-atomic per-day number (`next_in_sequence`) and the idempotent create that survives a race on its
-key (`Database.write_retrying_duplicates`).
+"""Database engine and transactions, plus the write patterns several operations share: the
+atomic per-day number (`next_in_sequence`), the idempotent create that survives a race on its
+key (`Database.write_retrying_duplicates`), and work done once a transaction has committed
+(`mark_for_commit` / `after_commit`: wake the event listeners, the delivery worker, empty the
+token caches).
 
 SQLite: WAL journal, synchronous=FULL (a commit survives power loss), a busy timeout (short for
 the office's request handlers: a write blocked by another writer answers 503 soon), and
@@ -238,6 +240,38 @@ class Database:
 def _writer_lock_path(url: str) -> Path | None:
     name = make_url(url).database
     return None if not name or name == ":memory:" or name.startswith("file:") else Path(name + "-writer.lock")
+
+
+_after_commit: dict[str, Callable[[], None]] = {}  # Session.info flag -> what its commit does
+
+
+def after_commit(flag: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Register `fn` to run once after the commit of any transaction marked with `flag`
+    (`mark_for_commit`); a rollback drops the mark, so nothing runs for work that never happened."""
+    def register(fn: Callable[[], None]) -> Callable[[], None]:
+        _after_commit[flag] = fn
+        return fn
+    return register
+
+
+def mark_for_commit(s: Session, flag: str) -> bool:
+    """Mark this transaction with `flag`; True the first time in this transaction."""
+    first = not s.info.get(flag)
+    s.info[flag] = True
+    return first
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for flag, fn in list(_after_commit.items()):
+        if session.info.pop(flag, False):
+            fn()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_commit_marks(session: Session) -> None:
+    for flag in list(_after_commit):
+        session.info.pop(flag, None)  # a later transaction must mark again
 
 
 def is_duplicate_key(exc: IntegrityError) -> bool:

@@ -22,9 +22,10 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from kiosk.office.storage.db import after_commit, mark_for_commit
 from kiosk.office.storage.models import Event
 
 log = logging.getLogger(__name__)
@@ -35,21 +36,17 @@ _EVENT_LOCK_KEY = 7_450_002
 _hubs: "weakref.WeakSet[EventHub]" = weakref.WeakSet()  # this process's listeners
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_local_listeners(session: Session) -> None:
-    if session.info.pop("published_events", False):
-        for hub in list(_hubs):
-            hub.wake()
+_PUBLISHED = "published_events"  # Session.info flag: this transaction published events
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back_events(session: Session) -> None:
-    session.info.pop("published_events", None)  # a later transaction must lock and notify again
+@after_commit(_PUBLISHED)
+def _wake_local_listeners() -> None:
+    for hub in list(_hubs):
+        hub.wake()
 
 
 def publish(s: Session, kind: str, data: dict[str, Any], now: dt.datetime) -> None:
-    first = not s.info.get("published_events")
-    s.info["published_events"] = True
+    first = mark_for_commit(s, _PUBLISHED)
     if first and s.get_bind().dialect.name == "postgresql":
         # once per transaction: the lock is held to its end, and one NOTIFY wakes the listeners
         # for every event it commits (a call-next publishes two; each pair was two round trips)
