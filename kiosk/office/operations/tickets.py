@@ -13,7 +13,7 @@ import secrets
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
+from sqlalchemy import Integer, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from kiosk.domain.contract import PRIORITY_CATEGORIES
@@ -74,7 +74,7 @@ def _require(t: Ticket, action: str) -> None:
                        f"{' or '.join(allowed)}", "status", status=t.status)
 
 
-def _queue_event(s: Session, ctx: Ctx, t: Ticket, action: str) -> None:
+def _queue_event(s: Session, ctx: Ctx, t: Any, action: str) -> None:
     publish(s, "queue", {"action": action, "ticket_id": t.id, "number": t.label,
                          "service": t.service.code if t.service else None, "status": t.status}, ctx.now)
 
@@ -131,7 +131,7 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
               priority=priority, kiosk_id=kiosk_id)
     publish(s, "queue", {"action": "issue", "ticket_id": ticket_id, "number": row["label"],
                          "service": svc.code, "status": rules.WAITING}, ctx.now)
-    return NewTicket(id=ticket_id, service=svc, serving=serving, **row), True
+    return TicketRow(id=ticket_id, service=svc, serving=serving, **row), True
 
 
 _SERVICE_BY_CODE = select(Service.id, Service.code, Service.prefix, Service.name_vi, Service.name_en,
@@ -139,12 +139,16 @@ _SERVICE_BY_CODE = select(Service.id, Service.code, Service.prefix, Service.name
 _INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
 
 
-class NewTicket(SimpleNamespace):
-    """A ticket just inserted, with the attributes json_views.ticket_view reads."""
+class TicketRow(SimpleNamespace):
+    """A ticket written or read with plain SQL, with the attributes json_views.ticket_view reads:
+    its columns, its service (id, code, names) and its counter (id, number) or None."""
 
-    def __init__(self, **columns: Any):
-        unset = {c.key: None for c in Ticket.__table__.columns if c.key not in columns}
-        super().__init__(**unset, **columns, counter=None)
+    def __init__(self, *, counter: Any = None, **columns: Any):
+        unset = {c.key: None for c in _T.columns if c.key not in columns}
+        super().__init__(**unset, **columns, counter=counter)
+
+
+_T = Ticket.__table__
 
 
 def _same_request_or_conflict(s: Session, t: Ticket, service_code: str, priority: str | None,
@@ -175,39 +179,53 @@ def _current_where() -> tuple:
 _BUSY = select(Ticket.id, Ticket.label, Ticket.status).where(*_current_where()).limit(1)
 
 
-def _ready_counter(s: Session, ctx: Ctx, counter_id: int) -> Counter:
-    c = counter_by_id(s, counter_id, lock=True)
+def _ready_counter(s: Session, ctx: Ctx, counter_id: int) -> Any:
+    """The counter, locked, as a light row (id, number, streak), if it may call now."""
+    c = s.connection().execute(_LOCKED_COUNTER, {"id": counter_id}).first()
+    if c is None or not c.active:
+        raise NotFound("counter_not_found", f"no active counter with id {counter_id}")
     if c.paused:
         raise Conflict("counter_paused", f"counter {c.number} is paused; resume it first", "counter_id")
-    busy = s.execute(_BUSY, {"counter_id": c.id, "day": ctx.today}).first()
+    busy = s.connection().execute(_BUSY, {"counter_id": c.id, "day": ctx.today}).first()
     if busy is not None:
         raise Conflict("counter_busy", f"counter {c.number} still has ticket {busy.label} ({busy.status}); "
                        "finish it or mark it no-show first", "counter_id", ticket_id=busy.id)
     return c
 
 
-def _mark_called(s: Session, ctx: Ctx, t: Ticket, c: Counter, how: str) -> Ticket:
-    t.status = rules.CALLED
-    t.counter_id = c.id
-    t.counter = c
-    t.target_counter_id = None
-    t.called_at = ctx.now
-    t.call_count += 1
+_LOCKED_COUNTER = (select(Counter.id, Counter.number, Counter.active, Counter.paused, Counter.streak_kind,
+                          Counter.streak_len).where(Counter.id == bindparam("id")).with_for_update())
+
+
+def _mark_called(s: Session, ctx: Ctx, t: TicketRow, c: Any, how: str) -> TicketRow:
+    """Stores the call of `t` by counter `c` (a light row) in plain SQL: the ORM's unit of work
+    cost more than the rest of a call-next (issue 18)."""
     streak = rules.Streak(c.streak_kind, c.streak_len).after(t.priority is not None)
-    c.streak_kind, c.streak_len = streak.kind, streak.length
-    s.flush()
+    conn = s.connection()
+    conn.execute(_SET_STREAK, {"cid": c.id, "kind": streak.kind, "length": streak.length})
+    conn.execute(_SET_CALLED, {"tid": t.id, "cid": c.id, "at": ctx.now})
+    t.status, t.counter_id, t.target_counter_id = rules.CALLED, c.id, None
+    t.called_at, t.call_count = ctx.now, t.call_count + 1
+    t.counter = SimpleNamespace(id=c.id, number=c.number)
     audit_row(s, ctx, how, "ticket", t.id, t.id, number=t.label, counter=c.number)
-    publish(s, "call", call_payload(t, c, ctx.now, recall=False), ctx.now)
+    publish(s, "call", call_payload(t, t.counter, ctx.now, recall=False), ctx.now)
     _queue_event(s, ctx, t, how)
     return t
 
 
-def call_payload(t: Ticket, c: Counter, now: dt.datetime, recall: bool) -> dict[str, Any]:
+_SET_STREAK = (update(Counter.__table__).where(Counter.__table__.c.id == bindparam("cid"))
+               .values(streak_kind=bindparam("kind"), streak_len=bindparam("length")))
+_SET_CALLED = (update(_T).where(_T.c.id == bindparam("tid"))
+               .values(status=rules.CALLED, counter_id=bindparam("cid"), target_counter_id=None,
+                       called_at=bindparam("at"), call_count=_T.c.call_count + 1))
+
+
+def call_payload(t: Any, c: Any, now: dt.datetime, recall: bool) -> dict[str, Any]:
     return {"ticket_id": t.id, "number": t.label, "counter_number": c.number, "counter_id": c.id,
             "service": t.service.code, "at": now.isoformat(), "recall": recall}
 
 
-def call_next(s: Session, ctx: Ctx, counter_id: int) -> Ticket | None:
+def call_next(s: Session, ctx: Ctx, counter_id: int) -> TicketRow | None:
     """The database chooses with rules.next_order (ORDER BY ... LIMIT 1) rather than the whole line
     being read and rules.choose_next run on it: its cost grew with the line (issue 18)."""
     c = _ready_counter(s, ctx, counter_id)
@@ -219,11 +237,12 @@ def call_next(s: Session, ctx: Ctx, counter_id: int) -> Ticket | None:
     return None if t is None else _mark_called(s, ctx, t, c, "call_next")
 
 
-def next_waiting(s: Session, c: Counter, day: dt.date, order: rules.NextOrder) -> Ticket | None:
+def next_waiting(s: Session, c: Any, day: dt.date, order: rules.NextOrder) -> TicketRow | None:
     """The waiting ticket `order` puts first among those counter `c` may call, locked."""
     prefer = 1 if order.prefer_priority else 0
-    return s.scalar(_NEXT_WAITING, {"day": day, "counter_id": c.id, "cutoff": order.cutoff,
-                                    "normal_rank": prefer, "priority_rank": 1 - prefer})
+    row = s.connection().execute(_NEXT_WAITING, {"day": day, "counter_id": c.id, "cutoff": order.cutoff,
+                                                 "normal_rank": prefer, "priority_rank": 1 - prefer}).first()
+    return None if row is None else _ticket_from(row)
 
 
 def _callable_where(counter_id, day) -> tuple:
@@ -235,25 +254,52 @@ def _callable_where(counter_id, day) -> tuple:
             | (Ticket.target_counter_id == counter_id))
 
 
+# A ticket with its service's code and names and its counter's number, in one SELECT of plain
+# rows: loading the ORM objects cost more than the statement (issue 18)
+_TICKET_WITH_NAMES = (select(_T, Service.code.label("svc_code"), Service.name_vi.label("svc_name_vi"),
+                             Service.name_en.label("svc_name_en"), Counter.number.label("counter_number"))
+                      .join(Service, Service.id == _T.c.service_id)
+                      .outerjoin(Counter, Counter.id == _T.c.counter_id))
+
+
+def _ticket_from(row: Any) -> TicketRow:
+    m = dict(row._mapping)
+    service = SimpleNamespace(id=m["service_id"], code=m.pop("svc_code"), name_vi=m.pop("svc_name_vi"),
+                              name_en=m.pop("svc_name_en"))
+    number = m.pop("counter_number")
+    counter = None if m["counter_id"] is None else SimpleNamespace(id=m["counter_id"], number=number)
+    return TicketRow(**m, service=service, counter=counter)
+
+
+def ticket_row(s: Session, ticket_id: int, *, lock: bool = True) -> TicketRow:
+    """ticket_by_id as a plain row (the lock is on the ticket's row alone, as there)."""
+    row = s.connection().execute(_LOCKED_TICKET_ROW if lock else _TICKET_ROW, {"id": ticket_id}).first()
+    if row is None:
+        raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
+    return _ticket_from(row)
+
+
+_TICKET_ROW = _TICKET_WITH_NAMES.where(_T.c.id == bindparam("id"))
+_LOCKED_TICKET_ROW = _TICKET_ROW.with_for_update(of=_T)
+
+
 def _next_waiting_statement():
     # built once (statement building and its cache key were a fifth of a call-next's CPU)
     overdue = Ticket.queued_at <= bindparam("cutoff")
-    return (select(Ticket).where(*_callable_where(bindparam("counter_id"), bindparam("day")))
+    return (_TICKET_WITH_NAMES.where(*_callable_where(bindparam("counter_id"), bindparam("day")))
             .order_by(case((overdue, 0), else_=1),
                       case((overdue, 0), (Ticket.priority.is_(None), bindparam("normal_rank", type_=Integer)),
                            else_=bindparam("priority_rank", type_=Integer)),
                       Ticket.queued_at, Ticket.id)
-            .limit(1).with_for_update(skip_locked=True, of=Ticket)
-            .options(joinedload(Ticket.service, innerjoin=True), lazyload(Ticket.counter))  # a waiting
-            .execution_options(populate_existing=True))  # ticket has no counter: the caller sets it
+            .limit(1).with_for_update(skip_locked=True, of=_T))
 
 
 _NEXT_WAITING = _next_waiting_statement()
 
 
-def call_ticket(s: Session, ctx: Ctx, ticket_id: int, counter_id: int) -> Ticket:
+def call_ticket(s: Session, ctx: Ctx, ticket_id: int, counter_id: int) -> TicketRow:
     c = _ready_counter(s, ctx, counter_id)
-    t = ticket_by_id(s, ticket_id)
+    t = ticket_row(s, ticket_id)
     _require(t, "call")
     if t.day != ctx.today:
         raise Conflict("ticket_expired", f"ticket {t.label} is from {t.day}", "ticket_id")
@@ -270,33 +316,37 @@ def recall(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
     return t
 
 
-def _step(s: Session, ctx: Ctx, ticket_id: int, action: str, status: str, stamp: str, **changes) -> Ticket:
-    t = ticket_by_id(s, ticket_id)
+def _step(s: Session, ctx: Ctx, ticket_id: int, action: str, status: str, stamp: str) -> TicketRow:
+    """A counter's everyday step on a ticket, in plain SQL like the call before it (issue 18)."""
+    t = ticket_row(s, ticket_id)
     _require(t, action)
+    s.connection().execute(_SET_STEP[stamp], {"tid": t.id, "new_status": status, "at": ctx.now})
     t.status = status
     setattr(t, stamp, ctx.now)
-    for k, v in changes.items():
-        setattr(t, k, v)
-    s.flush()
     audit_row(s, ctx, action, "ticket", t.id, t.id, number=t.label,
               counter=t.counter.number if t.counter else None)
     _queue_event(s, ctx, t, action)
     return t
 
 
-def start(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+_SET_STEP = {stamp: update(_T).where(_T.c.id == bindparam("tid"))
+             .values({_T.c.status: bindparam("new_status"), _T.c[stamp]: bindparam("at")})
+             for stamp in ("started_at", "finished_at", "no_show_at", "cancelled_at")}
+
+
+def start(s: Session, ctx: Ctx, ticket_id: int) -> TicketRow:
     return _step(s, ctx, ticket_id, "start", rules.SERVING, "started_at")
 
 
-def finish(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+def finish(s: Session, ctx: Ctx, ticket_id: int) -> TicketRow:
     return _step(s, ctx, ticket_id, "finish", rules.DONE, "finished_at")
 
 
-def no_show(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+def no_show(s: Session, ctx: Ctx, ticket_id: int) -> TicketRow:
     return _step(s, ctx, ticket_id, "no_show", rules.NO_SHOW, "no_show_at")
 
 
-def cancel(s: Session, ctx: Ctx, ticket_id: int) -> Ticket:
+def cancel(s: Session, ctx: Ctx, ticket_id: int) -> TicketRow:
     return _step(s, ctx, ticket_id, "cancel", rules.CANCELLED, "cancelled_at")
 
 
