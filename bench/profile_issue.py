@@ -154,6 +154,8 @@ def main() -> int:
         measure("office_issue", issue_only)
         for size in [int(x) for x in args.lines.split(",") if x]:
             call_next_pairs(office, size, n, measure)
+        if args.lines:
+            asgi_pairs(app, loop, int(args.lines.split(",")[-1]), n, measure)
         if args.profile:
             prof = cProfile.Profile()
             prof.enable()
@@ -185,6 +187,31 @@ def call_next_pairs(office, size: int, n: int, measure) -> None:
             office.ticket_op("user:canbo1", ops.finish, t["id"])
 
     measure(f"call_next_finish_line_{size}", pairs)
+
+
+def asgi_pairs(app, loop, size: int, n: int, measure) -> None:
+    """The same pairs as whole requests through the ASGI app (staff login, call-next, finish)."""
+    office = app.state.office
+
+    def call(method, path, body=b"", headers=()):
+        return loop.run_until_complete(_asgi_call(app, method, path, body, [(b"content-type", b"application/json"),
+                                                                            *headers]))
+
+    status, payload = call("POST", "/api/auth/login", json.dumps({"username": "canbo1", "password": "canbo1-demo"})
+                           .encode())
+    assert status == 200, payload
+    staff = [(b"authorization", f"Bearer {json.loads(payload)['token']}".encode())]
+    for i in range(size + n):
+        office.issue("demo-kiosk", SERVICES[i % 5], "elderly" if i % 7 == 0 else None, f"asgi-line{size}-{i}")
+
+    def pairs():
+        for _ in range(n):
+            status, payload = call("POST", "/api/counters/3/call-next", headers=staff)
+            assert status == 200, payload
+            status, payload = call("POST", f"/api/tickets/{json.loads(payload)['id']}/finish", headers=staff)
+            assert status == 200, payload
+
+    measure(f"call_next_finish_asgi_line_{size}", pairs)
 
 
 if __name__ == "__main__":
