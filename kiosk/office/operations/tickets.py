@@ -13,7 +13,7 @@ import secrets
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Integer, bindparam, case, delete, func, insert, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from kiosk.domain.contract import PRIORITY_CATEGORIES
@@ -238,10 +238,22 @@ def call_next(s: Session, ctx: Ctx, counter_id: int) -> TicketRow | None:
 
 
 def next_waiting(s: Session, c: Any, day: dt.date, order: rules.NextOrder) -> TicketRow | None:
-    """The waiting ticket `order` puts first among those counter `c` may call, locked."""
+    """The waiting ticket `order` puts first among those counter `c` may call, locked.
+
+    On SQLite it is chosen among the first ticket of each line the counter serves (per service,
+    normal and priority apart, and those sent to it), found by index seeks: `order` ranks a line's
+    tickets by (queued_at, id) whatever else, so its first ticket is the only one that can win.
+    Sorting the whole line instead cost more the longer the line (issue 18). SQLite's write
+    transaction is exclusive, so nothing moves in between; PostgreSQL sorts in the server and
+    skips rows other counters hold, in one statement."""
     prefer = 1 if order.prefer_priority else 0
-    row = s.connection().execute(_NEXT_WAITING, {"day": day, "counter_id": c.id, "cutoff": order.cutoff,
-                                                 "normal_rank": prefer, "priority_rank": 1 - prefer}).first()
+    params = {"day": day, "counter_id": c.id, "cutoff": order.cutoff, "normal_rank": prefer, "priority_rank": 1 - prefer}
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        row = conn.execute(_NEXT_WAITING, params).first()
+        return None if row is None else _ticket_from(row)
+    heads = [i for row in conn.execute(_HEADS, {"day": day, "counter_id": c.id}) for i in row if i is not None]
+    row = conn.execute(_FIRST_OF_HEADS, {**params, "ids": heads}).first() if heads else None
     return None if row is None else _ticket_from(row)
 
 
@@ -283,18 +295,40 @@ _TICKET_ROW = _TICKET_WITH_NAMES.where(_T.c.id == bindparam("id"))
 _LOCKED_TICKET_ROW = _TICKET_ROW.with_for_update(of=_T)
 
 
-def _next_waiting_statement():
+def _next_waiting_statement(*among):
     # built once (statement building and its cache key were a fifth of a call-next's CPU)
     overdue = Ticket.queued_at <= bindparam("cutoff")
-    return (_TICKET_WITH_NAMES.where(*_callable_where(bindparam("counter_id"), bindparam("day")))
+    return (_TICKET_WITH_NAMES.where(*_callable_where(bindparam("counter_id"), bindparam("day")), *among)
             .order_by(case((overdue, 0), else_=1),
                       case((overdue, 0), (Ticket.priority.is_(None), bindparam("normal_rank", type_=Integer)),
                            else_=bindparam("priority_rank", type_=Integer)),
                       Ticket.queued_at, Ticket.id)
-            .limit(1).with_for_update(skip_locked=True, of=_T))
+            .limit(1))
 
 
-_NEXT_WAITING = _next_waiting_statement()
+_NEXT_WAITING = _next_waiting_statement().with_for_update(skip_locked=True, of=_T)
+_FIRST_OF_HEADS = _next_waiting_statement(_T.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _head(*where):
+    """The first waiting ticket by (queued_at, id) of one line, read from ix_ticket_call or ix_ticket_target."""
+    return (select(_T.c.id).where(_T.c.day == bindparam("day"), _T.c.status == rules.WAITING, *where)
+            .order_by(_T.c.queued_at, _T.c.id).limit(1).scalar_subquery())
+
+
+def _heads_statement():
+    served = (select(_head(_T.c.service_id == counter_services.c.service_id, _T.c.priority.is_(None),
+                           _T.c.target_counter_id.is_(None)),
+                     _head(_T.c.service_id == counter_services.c.service_id, _T.c.priority.is_not(None),
+                           _T.c.target_counter_id.is_(None)))
+              .join_from(counter_services, Service, Service.id == counter_services.c.service_id)
+              .where(counter_services.c.counter_id == bindparam("counter_id"), Service.active.is_(True)))
+    sent = select(_head(_T.c.target_counter_id == bindparam("counter_id"), _T.c.priority.is_(None)),
+                  _head(_T.c.target_counter_id == bindparam("counter_id"), _T.c.priority.is_not(None)))
+    return union_all(served, sent)
+
+
+_HEADS = _heads_statement()
 
 
 def call_ticket(s: Session, ctx: Ctx, ticket_id: int, counter_id: int) -> TicketRow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.office.storage.models.base import Base
@@ -56,7 +56,11 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("issued_service_id", "day", "number", name="uq_ticket_number"),
         UniqueConstraint("kiosk_id", "idempotency_key", name="uq_ticket_idempotency"),
-        Index("ix_ticket_queue", "day", "status", "service_id", "queued_at", "id"),  # the line in order
+        # the line in order, normal and priority apart (call-next's first tickets; people ahead),
+        # and the few sent to one counter (0013)
+        Index("ix_ticket_call", "day", "status", "service_id", "priority", "queued_at", "id"),
+        Index("ix_ticket_target", "day", "status", "target_counter_id", "queued_at", "id",
+              sqlite_where=text("target_counter_id IS NOT NULL"), postgresql_where=text("target_counter_id IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # numbering belongs to the service the ticket was issued for; a transfer changes service_id only
