@@ -91,9 +91,15 @@ def test_several_uvicorn_workers_over_http(db_url):
     while boards connected to BOTH worker processes receive every call."""
     with running_server(db_url, workers=2) as url:
         boards: list[SSEReader] = []
-        while len({b.worker for b in boards}) < 2 and len(boards) < 40:  # the kernel spreads connections
-            boards.append(SSEReader(f"{url}/api/events?kinds=call"))
-        assert len({b.worker for b in boards}) == 2
+        for _ in range(80):  # the kernel spreads connections, not always evenly
+            if len({b.worker for b in boards}) == 2:
+                break
+            board = SSEReader(f"{url}/api/events?kinds=call")
+            if board.status == 200:
+                boards.append(board)
+            else:  # 503: this worker's 32 streams for one address are taken (it once got 32 in a row)
+                board.close()
+        assert len({b.worker for b in boards}) == 2 and None not in {b.worker for b in boards}
         kiosk = requests.Session()
         kiosk.headers["Authorization"] = "Bearer demo-kiosk-key"
         keys = [f"http-{i}" for i in range(40)]
