@@ -283,16 +283,15 @@ def _ticket_from(row: Any) -> TicketRow:
     return TicketRow(**m, service=service, counter=counter)
 
 
-def ticket_row(s: Session, ticket_id: int, *, lock: bool = True) -> TicketRow:
-    """ticket_by_id as a plain row (the lock is on the ticket's row alone, as there)."""
-    row = s.connection().execute(_LOCKED_TICKET_ROW if lock else _TICKET_ROW, {"id": ticket_id}).first()
+def ticket_row(s: Session, ticket_id: int) -> TicketRow:
+    """ticket_by_id as a plain row, locked (the lock is on the ticket's row alone, as there)."""
+    row = s.connection().execute(_LOCKED_TICKET_ROW, {"id": ticket_id}).first()
     if row is None:
         raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
     return _ticket_from(row)
 
 
-_TICKET_ROW = _TICKET_WITH_NAMES.where(_T.c.id == bindparam("id"))
-_LOCKED_TICKET_ROW = _TICKET_ROW.with_for_update(of=_T)
+_LOCKED_TICKET_ROW = _TICKET_WITH_NAMES.where(_T.c.id == bindparam("id")).with_for_update(of=_T)
 
 
 def _first_in_order(*where):
