@@ -171,6 +171,45 @@ def test_staff_cancel_a_declaration_whose_originals_never_came(ctx, office):
     assert staff.get(f"{office.url}/api/dossiers/{fresh}", timeout=10).json()["status"] == "declared"
 
 
+def test_a_slow_answer_to_the_whole_list_does_not_replace_the_stale_filter(ctx, office):
+    """An officer ticks "declared more than 3 days ago" while the page's first, unfiltered list is
+    still on its way: the late answer must not put the fresh dossiers back, each with a cancel
+    button (CI saw this once, stop 24)."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from kiosk.office.storage.models import Dossier
+
+    stale, fresh = submit_signature_dossier(office)["code"], submit_signature_dossier(office)["code"]
+    with office.office.db.write() as s:
+        s.execute(update(Dossier).where(Dossier.code == stale).values(
+            declared_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=4)))
+    held = []
+
+    def hold_whole_list(route):
+        if "stale=true" in route.request.url or held:
+            route.continue_()
+        else:
+            held.append(route)  # answered below, after the filtered list
+
+    page = ctx.new_page()
+    page.route("**/api/dossiers?*", hold_whole_list)
+    log_in(page, office.url + "/dossiers", "canbo1")
+    page.wait_for_selector("#view-dossiers:not([hidden])")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert held, "the page never asked for its list"
+    page.check("#filter-stale")
+    page.wait_for_selector(f"#dossier-rows tr[data-code='{stale}'] [data-cancel]")
+    with page.expect_response(lambda r: "/api/dossiers?" in r.url and "stale=true" not in r.url):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # the late answer has been read by the page's script
+    assert page.query_selector(f"#dossier-rows tr[data-code='{stale}'] [data-cancel]")
+    assert not page.query_selector(f"#dossier-rows tr[data-code='{fresh}']")
+
+
 def test_an_admin_changes_a_fee_and_a_broken_documents_list_is_refused_plainly(ctx, office):
     page = login(ctx, office, "/admin", "admin")
     page.wait_for_selector("#view-admin:not([hidden])")

@@ -12,7 +12,7 @@ const STATUSES = ['declared', 'received', 'processing', 'more_documents', 'ready
 // these moves have their own controls (checklist, sets, reason); the others are plain buttons
 const OWN_CONTROLS = ['received', 'more_documents', 'rejected'];
 const D = { list: [], procedures: {}, selected: null, current: null, events: null, timer: null, staleDays: 3,
-  counterKey: null };
+  counterKey: null, listSeq: 0, listStale: false };
 const call = Staff.call;
 
 function show(view) {
@@ -73,12 +73,16 @@ async function refresh() {
   if ($('filter-stale').checked) params.set('stale', 'true');
   if (D.idNumber) params.set('id_number', D.idNumber);
   Staff.text('list-error', '');
+  // a slower answer to an earlier filter must not replace the list of the filter now chosen
+  const mine = ++D.listSeq;
   try {
     const res = await call('GET', '/api/dossiers?' + params.toString());
+    if (mine !== D.listSeq) return;
     D.list = listOf(res, 'dossiers');
+    D.listStale = params.has('stale');
     if (res && res.stale_days) D.staleDays = res.stale_days;
   } catch (err) {
-    if (Staff.me) Staff.text('list-error', errorText(err));
+    if (Staff.me && mine === D.listSeq) Staff.text('list-error', errorText(err));
     return;
   }
   renderList();
@@ -132,7 +136,7 @@ function renderList() {
   $('filter-stale-label').textContent = t('dossiers.stale', { days: D.staleDays });
   $('list-count').textContent = D.list.length ? `(${D.list.length})` : '';
   $('list-empty').hidden = D.list.length > 0;
-  const stale = $('filter-stale').checked;
+  const stale = D.listStale; // the filter this list was fetched with, not the box's state now
   $('dossier-rows').replaceChildren(...D.list.map((d) => h('tr', {
     class: [d.status === 'declared' ? 'fresh' : '', d.code === D.selected ? 'selected' : ''].join(' ').trim() || null,
     dataset: { code: d.code, status: d.status },
