@@ -194,7 +194,9 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
                                         pool_timeout=busy_timeout)
-            self.read_engine = self.engine
+            # one snapshot per read request: under READ COMMITTED a view's second statement could
+            # see a commit its first did not (a hand-off "delivered" beside no official code)
+            self.read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
         self._writers = WriterQueue(busy_timeout, _writer_lock_path(url)) if self.is_sqlite else None
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -233,7 +235,7 @@ class Database:
         if self._writers is not None:
             self._writers.close()
         self.engine.dispose()
-        if self.read_engine is not self.engine:
+        if self.is_sqlite:  # PostgreSQL's read engine shares the write engine's pool
             self.read_engine.dispose()
 
 
