@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, delete, func, insert, select, union_all, update
+from sqlalchemy import (Integer, String, bindparam, case, cast, delete, func, insert, literal, or_, select, true,
+                        union_all, update)
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from kiosk.domain.contract import PRIORITY_CATEGORIES
@@ -21,8 +23,9 @@ from kiosk.office.errors import CapReached, Conflict, Invalid, NotFound
 from kiosk.office.operations import queue_rules as rules
 from kiosk.office.operations.context import Ctx, audit, audit_row, runtime_settings
 from kiosk.office.storage.db import next_in_sequence
-from kiosk.office.storage.events import publish
-from kiosk.office.storage.models import Counter, DailyCounter, Event, Service, Ticket, counter_services
+from kiosk.office.storage.events import event_ctes, publish, published
+from kiosk.office.storage.models import (AuditEntry, Counter, DailyCounter, Event, Service, Ticket,
+                                         counter_services)
 
 def policy(s: Session) -> rules.Policy:
     v = runtime_settings(s)
@@ -117,21 +120,74 @@ def issue_ticket(s: Session, ctx: Ctx, *, service_code: str, priority: str | Non
     serving = open_counters(s, svc.id)
     if not serving:  # a number nobody can call would strand the citizen
         raise Conflict("service_closed", f"no counter serves {svc.name_vi} ({svc.code}) now", "service")
-    day = ctx.today
-    n = next_in_sequence(s, DailyCounter, service_id=svc.id, day=day)
+    row = dict(issued_service_id=svc.id, service_id=svc.id, day=ctx.today, status=rules.WAITING,
+               priority=priority, kiosk_id=kiosk_id, idempotency_key=idempotency_key,
+               volunteer_code=volunteer_code, public_token=secrets.token_urlsafe(16), issued_at=ctx.now,
+               queued_at=ctx.now, reprint_count=0, call_count=0, transfer_count=0)
+    if s.get_bind().dialect.name == "postgresql":
+        ticket_id, n = _issue_in_one_statement(s, ctx, svc, row, cap)
+        row.update(number=n, label=rules.format_number(svc.prefix, n))
+        return TicketRow(id=ticket_id, service=svc, serving=serving, **row), True
+    n = next_in_sequence(s, DailyCounter, service_id=svc.id, day=ctx.today)
     if cap is not None and n > cap:
         raise CapReached(svc, cap)
-    row = dict(issued_service_id=svc.id, service_id=svc.id, day=day, number=n,
-               label=rules.format_number(svc.prefix, n), status=rules.WAITING, priority=priority,
-               kiosk_id=kiosk_id, idempotency_key=idempotency_key, volunteer_code=volunteer_code,
-               public_token=secrets.token_urlsafe(16), issued_at=ctx.now, queued_at=ctx.now,
-               reprint_count=0, call_count=0, transfer_count=0)
+    row.update(number=n, label=rules.format_number(svc.prefix, n))
     ticket_id = s.connection().execute(_INSERT_TICKET, row).scalar_one()
     audit_row(s, ctx, "issue", "ticket", ticket_id, ticket_id, number=row["label"], service=svc.code,
               priority=priority, kiosk_id=kiosk_id)
     publish(s, "queue", {"action": "issue", "ticket_id": ticket_id, "number": row["label"],
                          "service": svc.code, "status": rules.WAITING}, ctx.now)
     return TicketRow(id=ticket_id, service=svc, serving=serving, **row), True
+
+
+def _issue_in_one_statement(s: Session, ctx: Ctx, svc: Any, row: dict, cap: int | None) -> tuple[int, int]:
+    """PostgreSQL: the number, the ticket, its audit entry and its event as one statement: the
+    same writes as the SQLite path above, in one round trip instead of five (issue 18)."""
+    params = dict(row, svc_code=svc.code, prefix=svc.prefix, cap=cap, now=ctx.now, actor=ctx.actor)
+    n, ticket_id = s.connection().execute(_pg_issue_statement(), params).one()
+    if ticket_id is None:  # past the cap: raising rolls the number back with the transaction
+        raise CapReached(svc, cap)
+    published(s)
+    return ticket_id, n
+
+
+@lru_cache(maxsize=None)
+def _pg_issue_statement():
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    def p(name: str, column=None):
+        return bindparam(name, type_=(column if column is not None else _T.c[name]).type)
+
+    dc, a = DailyCounter.__table__, AuditEntry.__table__
+    number = (pg_insert(dc).values(day=p("day", dc.c.day), service_id=p("service_id", dc.c.service_id),
+                                   last_number=1)
+              .on_conflict_do_update(index_elements=[dc.c.day, dc.c.service_id],
+                                     set_={"last_number": dc.c.last_number + 1})
+              .returning(dc.c.last_number).cte("number"))
+    digits = cast(number.c.last_number, String)
+    label = p("prefix", Service.__table__.c.prefix) + func.lpad(digits, func.greatest(3, func.length(digits)), "0")
+    columns = ["issued_service_id", "service_id", "day", "number", "label", "status", "priority", "kiosk_id",
+               "idempotency_key", "volunteer_code", "public_token", "issued_at", "queued_at",
+               "reprint_count", "call_count", "transfer_count"]
+    values = [p("service_id"), p("service_id"), p("day"), number.c.last_number, label, p("status"),
+              p("priority"), p("kiosk_id"), p("idempotency_key"), p("volunteer_code"), p("public_token"),
+              p("now", _T.c.issued_at), p("now", _T.c.issued_at), p("reprint_count"), p("call_count"),
+              p("transfer_count")]
+    cap = bindparam("cap", type_=Integer)
+    ticket = (insert(_T).from_select(columns, select(*values).where(
+        or_(cap.is_(None), number.c.last_number <= cap))).returning(_T.c.id, _T.c.label).cte("ticket"))
+    svc_code = p("svc_code", Service.__table__.c.code)
+    audit_entry = insert(a).from_select(
+        ["at", "actor", "action", "entity", "entity_id", "ticket_id", "details"],
+        select(p("now", a.c.at), p("actor", a.c.actor), literal("issue"), literal("ticket"),
+               cast(ticket.c.id, String), ticket.c.id,
+               func.json_build_object("number", ticket.c.label, "service", svc_code, "priority", p("priority"),
+                                      "kiosk_id", p("kiosk_id"))).select_from(ticket)).cte("audit_entry")
+    lock, event_row = event_ctes("queue", func.json_build_object(
+        "action", "issue", "ticket_id", ticket.c.id, "number", ticket.c.label, "service", svc_code,
+        "status", p("status")), ticket)
+    return (select(number.c.last_number, ticket.c.id).select_from(number.outerjoin(ticket, true()))
+            .add_cte(audit_entry, lock, event_row))
 
 
 _SERVICE_BY_CODE = select(Service.id, Service.code, Service.prefix, Service.name_vi, Service.name_en,

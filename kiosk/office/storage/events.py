@@ -22,7 +22,8 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import ColumnElement, bindparam, func, insert, literal, select, text, true
+from sqlalchemy.sql.selectable import CTE
 from sqlalchemy.orm import Session
 
 from kiosk.office.storage.db import after_commit, mark_for_commit
@@ -56,6 +57,27 @@ def publish(s: Session, kind: str, data: dict[str, Any], now: dt.datetime) -> No
 
 _INSERT_EVENT = insert(Event.__table__)
 _LOCK_AND_NOTIFY = text("SELECT pg_advisory_xact_lock(:k), pg_notify(:c, '')")
+
+
+def event_ctes(kind: str, data: ColumnElement, after: CTE) -> tuple[CTE, CTE]:
+    """publish() inside one PostgreSQL statement that also writes the change (issue 18: each
+    statement is a round trip). The lock and NOTIFY are taken from `after`'s row, so after the
+    change and before the event's id is drawn; `data` (a json_build_object over `after`'s columns)
+    becomes the event row. The time is the statement's `now` parameter. Add both CTEs to the
+    statement and call `published(s)` in its transaction; nothing is published if `after` has
+    no row."""
+    lock = (select(func.pg_advisory_xact_lock(_EVENT_LOCK_KEY).label("locked"),
+                   func.pg_notify(CHANNEL, "").label("notified")).select_from(after).cte("event_lock"))
+    row = (insert(Event.__table__).from_select(
+        ["at", "kind", "data"],
+        select(bindparam("now", type_=Event.__table__.c.at.type), literal(kind), data)
+        .select_from(after).join(lock, true())).cte("event_row"))
+    return lock, row
+
+
+def published(s: Session) -> None:
+    """This transaction wrote events with event_ctes: wake this process's listeners on commit."""
+    mark_for_commit(s, _PUBLISHED)
 
 
 def format_sse(event_id: int, kind: str, data: str) -> bytes:

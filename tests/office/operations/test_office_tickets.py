@@ -74,6 +74,32 @@ def test_numbers_run_per_service(office):
     assert issue(office, "ho-tich")["number"] == "A004"
 
 
+def test_the_thousandth_ticket_and_what_is_stored_with_it(office, clock):
+    """PostgreSQL writes a ticket, its audit entry and its event in one statement, SQLite in four:
+    the rows must be the same, and the number keeps all its digits past 999."""
+    from sqlalchemy import update
+
+    from kiosk.office.storage.models import DailyCounter, Event
+
+    issue(office)
+    with office.db.write() as s:
+        s.execute(update(DailyCounter).values(last_number=998))
+    nines, thousand = issue(office, priority="elderly", key="k-999"), issue(office, key="k-1000")
+    assert (nines["number"], thousand["number"]) == ("A999", "A1000")
+    with office.db.read() as s:
+        t = s.get(Ticket, thousand["id"])
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.ticket_id == nines["id"])).one()
+        events = [e.data for e in s.scalars(select(Event).order_by(Event.id)).all()][-2:]
+    assert (t.label, t.number, t.status, t.queued_at, t.issued_at) == ("A1000", 1000, "waiting", clock.now,
+                                                                        clock.now)
+    assert (t.kiosk_id, t.idempotency_key, t.call_count, len(t.public_token)) == ("kiosk-1", "k-1000", 0, 22)
+    assert (audit.action, audit.entity, audit.entity_id, audit.actor, audit.at) == (
+        "issue", "ticket", str(nines["id"]), "kiosk:kiosk-1", clock.now)
+    assert audit.details == {"number": "A999", "service": "ho-tich", "priority": "elderly", "kiosk_id": "kiosk-1"}
+    assert events == [{"action": "issue", "ticket_id": i, "number": n, "service": "ho-tich", "status": "waiting"}
+                      for i, n in ((nines["id"], "A999"), (thousand["id"], "A1000"))]
+
+
 def test_same_key_returns_the_same_ticket(office):
     first, created = office.issue("kiosk-1", "ho-tich", None, "tap-1")
     again, created_again = office.issue("kiosk-1", "ho-tich", None, "tap-1")
