@@ -22,7 +22,7 @@ from kiosk.domain.contract import PRIORITY_CATEGORIES
 from kiosk.office.errors import CapReached, Conflict, Invalid, NotFound
 from kiosk.office.operations import queue_rules as rules
 from kiosk.office.operations.context import Ctx, audit, audit_row, runtime_settings
-from kiosk.office.storage.db import next_in_sequence
+from kiosk.office.storage.db import next_in_sequence, next_in_sequence_cte
 from kiosk.office.storage.events import event_ctes, publish, published
 from kiosk.office.storage.models import (AuditEntry, Counter, DailyCounter, Event, Service, Ticket,
                                          counter_services)
@@ -153,17 +153,11 @@ def _issue_in_one_statement(s: Session, ctx: Ctx, svc: Any, row: dict, cap: int 
 
 @lru_cache(maxsize=None)
 def _pg_issue_statement():
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-
     def p(name: str, column=None):
         return bindparam(name, type_=(column if column is not None else _T.c[name]).type)
 
-    dc, a = DailyCounter.__table__, AuditEntry.__table__
-    number = (pg_insert(dc).values(day=p("day", dc.c.day), service_id=p("service_id", dc.c.service_id),
-                                   last_number=1)
-              .on_conflict_do_update(index_elements=[dc.c.day, dc.c.service_id],
-                                     set_={"last_number": dc.c.last_number + 1})
-              .returning(dc.c.last_number).cte("number"))
+    a = AuditEntry.__table__
+    number = next_in_sequence_cte(DailyCounter, "service_id", "day")
     digits = cast(number.c.last_number, String)
     label = p("prefix", Service.__table__.c.prefix) + func.lpad(digits, func.greatest(3, func.length(digits)), "0")
     columns = ["issued_service_id", "service_id", "day", "number", "label", "status", "priority", "kiosk_id",

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, create_engine, event, text
+from sqlalchemy import Integer, bindparam, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -292,6 +292,12 @@ def next_in_sequence(s: Session, counter: type, **key: Any) -> int:
     with the dialects' insert() it was compiled afresh for every ticket (issue 18).
     """
     return s.connection().execute(_upsert_statement(counter.__table__, tuple(sorted(key))), key).scalar_one()
+
+
+def next_in_sequence_cte(counter: type, *key: str, name: str = "number"):
+    """next_in_sequence as a CTE (column `last_number`) for one PostgreSQL statement that also
+    uses the number; the key columns are its bind parameters."""
+    return _upsert_statement(counter.__table__, tuple(sorted(key))).columns(last_number=Integer).cte(name)
 
 
 @lru_cache(maxsize=None)
